@@ -1,0 +1,138 @@
+"""Chinese script handling shared by the readers, the enricher and the collator.
+
+OpenCC (``t2s``/``s2t``) tells the traditional and simplified forms of a character
+apart. Three facts about a character matter to the edition:
+
+* its *script class*: ``T`` if only traditional texts use it (OpenCC simplifies it),
+  ``S`` if only simplified texts use it, ``N`` (neutral) if both do;
+* its *normal form* (the simplified form, the edition's declared normal form for
+  comparing witnesses);
+* whether two different characters are *variant forms* (異體字) of one another: a
+  relation OpenCC does not model as a script difference (拏/拿, 徃/往) or models as one
+  when the editorial tradition does not (劄/札). Those pairs live in
+  ``data/variants.tsv``, with the source of each.
+
+Limits: character-level classification cannot see that a simplified form is also a
+standard traditional character in some words (后, 于, 台 ...); those dual-use
+characters are listed in ``DUAL_USE`` and counted as neutral.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import opencc
+
+_T2S = opencc.OpenCC("t2s.json")
+_S2T = opencc.OpenCC("s2t.json")
+
+#: Simplified characters that are also ordinary traditional characters.
+DUAL_USE = set("后于里台干余面冲只咸范松制向征姜谷卷斗胡尸云采系丑沈周朴几借价才出布卜厂划伙克困了舍术恶签占乾著")
+
+
+def to_simplified(text: str) -> str:
+    return _T2S.convert(text)
+
+
+def to_traditional(text: str) -> str:
+    return _S2T.convert(text)
+
+
+@lru_cache(maxsize=65536)
+def char_class(c: str) -> str:
+    if not is_han(c) or c in DUAL_USE:
+        return "N"
+    if _T2S.convert(c) != c:
+        return "T"
+    if _S2T.convert(c) != c:
+        return "S"
+    return "N"
+
+
+@lru_cache(maxsize=65536)
+def normal_char(c: str) -> str:
+    """The simplified (normal) form of one character, character-wise (no phrases),
+    so that the result has exactly one character per input character."""
+    out = _T2S.convert(c)
+    return out if len(out) == 1 else c
+
+
+def normalise(text: str) -> str:
+    """Character-by-character simplified form: len(normalise(s)) == len(s)."""
+    return "".join(normal_char(c) for c in text)
+
+
+def is_han(c: str) -> bool:
+    o = ord(c)
+    return (
+        0x4E00 <= o <= 0x9FFF
+        or 0x3400 <= o <= 0x4DBF
+        or 0x20000 <= o <= 0x3134F
+        or 0xF900 <= o <= 0xFAFF
+    )
+
+
+def is_punct(c: str) -> bool:
+    return unicodedata.category(c)[0] in "PSZ" or c in "、。，；：？！「」『』《》〈〉（）【】〔〕—…·"
+
+
+@lru_cache(maxsize=1)
+def variant_pairs() -> dict[frozenset, str]:
+    """{frozenset({a, b}): note} for the variant-character pairs of data/variants.tsv."""
+    pairs: dict[frozenset, str] = {}
+    text = resources.files("treatytei").joinpath("data/variants.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        a, b, note = (line.split("\t") + [""])[:3]
+        pairs[frozenset((a, b))] = note
+    return pairs
+
+
+def compare_chars(a: str, b: str) -> str:
+    """'same', 'script' (a traditional/simplified pair), 'variant' (異體字 pair or
+    punctuation of the same function), or 'different'."""
+    if a == b:
+        return "same"
+    pairs = variant_pairs()
+    na, nb = normal_char(a), normal_char(b)
+    if frozenset((a, b)) in pairs or (na != nb and frozenset((na, nb)) in pairs):
+        return "variant"
+    if na == nb:
+        return "script"
+    if is_punct(a) and is_punct(b) and PUNCT_CLASS.get(a, a) == PUNCT_CLASS.get(b, b):
+        return "variant"
+    return "different"
+
+
+#: ASCII and full-width punctuation of the same function.
+PUNCT_CLASS = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！", "\u201c": "「", "\u201d": "」"}
+
+
+def script_runs(text: str, outer: str) -> list[tuple[int, int, str]]:
+    """Spans of ``text`` written in the other script than ``outer`` ('Hans' or
+    'Hant'): maximal runs of Han characters between punctuation, digits and Latin,
+    holding a character of the other script and none of ``outer``'s. Returns
+    (start, end, script)."""
+    other_cls = "T" if outer == "Hans" else "S"
+    own_cls = "S" if outer == "Hans" else "T"
+    other = "Hant" if outer == "Hans" else "Hans"
+    runs: list[tuple[int, int, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        if not is_han(text[i]):
+            i += 1
+            continue
+        j = i
+        has_other = False
+        while j < n and is_han(text[j]) and char_class(text[j]) != own_cls:
+            has_other |= char_class(text[j]) == other_cls
+            j += 1
+        if has_other:
+            runs.append((i, j, other))
+        if j == i:  # an own-script character: skip it
+            j += 1
+        i = j
+    return runs

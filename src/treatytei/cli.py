@@ -1,0 +1,90 @@
+"""The command line. It only wires the steps together; each step is its own module."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import TreatyError
+from .project import Project
+
+
+def _project(ctx: click.Context) -> Project:
+    root = ctx.obj.get("root")
+    return Project(Path(root).resolve()) if root else Project.find()
+
+
+def _say(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+@click.group()
+@click.option("--root", type=click.Path(file_okay=False), help="The edition's folder (default: found from here).")
+@click.version_option(package_name="treatytei")
+@click.pass_context
+def cli(ctx: click.Context, root: str | None) -> None:
+    """Build the treatytei edition: sources -> TEI -> enrich -> collate -> validate -> site, PDF, bag."""
+    ctx.ensure_object(dict)
+    ctx.obj["root"] = root
+
+
+@cli.command()
+@click.argument("ids", nargs=-1)
+@click.option("--force", is_flag=True, help="Overwrite TEI files an editor changed (a backup is kept in tei/.backup/).")
+@click.pass_context
+def convert(ctx: click.Context, ids: tuple[str, ...], force: bool) -> None:
+    """Convert sources (all, or the IDS named) from sources/sources.toml into tei/<id>.xml."""
+    from .convert import convert as run
+
+    project = _project(ctx)
+    for o in run(project, ids, force=force):
+        extra = f" (backup: {o.backup.relative_to(project.root)})" if o.backup else ""
+        _say(f"{o.status:>15}  {o.path.relative_to(project.root)}{extra}")
+
+
+def steps(project: Project):
+    """The build, in order: (name, function). Later stages append themselves here."""
+    from .convert import convert as run_convert
+
+    def do_convert():
+        for o in run_convert(project, build_mode=True):
+            if o.status == "kept-edited":
+                _say(f"  keeping {o.path.relative_to(project.root)}: edited by hand since conversion "
+                     "(treatytei convert --force regenerates it)")
+            elif o.status != "up-to-date":
+                _say(f"  {o.status} {o.path.relative_to(project.root)}")
+
+    return [("convert", do_convert)]
+
+
+@cli.command()
+@click.pass_context
+def build(ctx: click.Context) -> None:
+    """Build everything: TEI, enrichment, apparatus, validation, site, PDF, deposit package."""
+    project = _project(ctx)
+    for name, fn in steps(project):
+        _say(f"[{name}]")
+        fn()
+    _say("build complete")
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except TreatyError as exc:
+        click.echo(f"treatytei: error: {exc.line()}", err=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        click.echo("treatytei: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

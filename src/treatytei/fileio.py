@@ -1,0 +1,113 @@
+"""Atomic writes and the fingerprints that protect editors' hand edits.
+
+Every file the toolkit writes goes through :func:`write_atomic`: the bytes go to a
+temporary file in the same directory, are flushed to disk, and replace the target in
+one ``os.replace`` -- a reader never sees half a file, and a crash leaves the old
+file intact.
+
+Files under ``tei/`` are the editors' master copies. :class:`Fingerprints` remembers
+the SHA-256 of what the toolkit last wrote there (``tei/.fingerprints.json``, kept in
+git). A file whose bytes differ from its fingerprint was changed by somebody else and
+is never overwritten silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import TreatyError
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise TreatyError(path, "file not found") from None
+    except IsADirectoryError:
+        raise TreatyError(path, "is a directory, not a file") from None
+    except PermissionError:
+        raise TreatyError(path, "cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise TreatyError(path, f"cannot be read ({exc.strerror})") from None
+
+
+class Fingerprints:
+    """What the toolkit last wrote into a directory of master files, by file name.
+
+    Each entry holds ``sha256`` (the bytes written) and, for converted files,
+    ``source`` (the hash of the inputs they were made from), so a step can tell
+    "unchanged since we wrote it" from "edited by hand" and "inputs changed".
+    """
+
+    FILE = ".fingerprints.json"
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self.path = self.directory / self.FILE
+        self.entries: dict[str, dict[str, str]] = {}
+        if self.path.exists():
+            try:
+                self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise TreatyError(self.path, f"is not valid JSON ({exc}); delete it to start afresh") from None
+            if not isinstance(self.entries, dict):
+                raise TreatyError(self.path, "is not a JSON object; delete it to start afresh")
+
+    def state(self, name: str) -> str:
+        """'absent', 'untracked' (exists, never written by us), 'pristine' or 'edited'."""
+        target = self.directory / name
+        if not target.exists():
+            return "absent"
+        entry = self.entries.get(name)
+        if entry is None:
+            return "untracked"
+        return "pristine" if sha256(target.read_bytes()) == entry.get("sha256") else "edited"
+
+    def source_hash(self, name: str) -> str | None:
+        return self.entries.get(name, {}).get("source")
+
+    def record(self, name: str, data: bytes, source: str | None = None) -> None:
+        entry = dict(self.entries.get(name, {}))
+        entry["sha256"] = sha256(data)
+        if source is not None:
+            entry["source"] = source
+        self.entries[name] = entry
+
+    def save(self) -> None:
+        data = json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        write_atomic(self.path, data.encode("utf-8"))
+
+    def backup(self, name: str) -> Path:
+        """Copy an edited master file aside before it is replaced; returns the copy."""
+        target = self.directory / name
+        data = target.read_bytes()
+        dest = self.directory / ".backup" / f"{target.stem}.{sha256(data)[:12]}{target.suffix}"
+        write_atomic(dest, data)
+        return dest

@@ -1,0 +1,132 @@
+"""Header parts every converted file shares: publication, responsibility,
+encoding description and revision history. Kept in one place so that the readers
+differ only in what they read."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from . import __version__
+from .chinese import script_runs
+from .manifest import Source
+from .tei import E, XML_LANG, local
+
+PROJECT = "treatytei"
+PUBLISHER = "The treatytei project"
+ENCODING_LICENCE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
+#: The date of this release of the edition: fixed so that output is reproducible.
+EDITION_DATE = "2026-11-21"
+
+
+def resp_stmts() -> list[etree._Element]:
+    return [
+        E("respStmt", E("resp", "conversion from the source file and TEI encoding", xml_lang="en"),
+          E("name", "treatytei toolkit " + __version__)),
+        E("respStmt", E("resp", "named-entity and date markup, collation", xml_lang="en"),
+          E("name", "treatytei toolkit " + __version__)),
+        E("respStmt", E("resp", "editorial review and correction of the TEI", xml_lang="en"),
+          E("name", "treatytei editors")),
+    ]
+
+
+def publication_stmt(source: Source) -> etree._Element:
+    return E(
+        "publicationStmt",
+        E("publisher", PUBLISHER),
+        E("date", EDITION_DATE, when=EDITION_DATE),
+        E("idno", source.id, type_="treatytei"),
+        E(
+            "availability",
+            E("licence", f"Source text: {source.licence}.", xml_lang="en"),
+            E("licence", "TEI encoding: CC BY-SA 4.0.", target=ENCODING_LICENCE_URL, xml_lang="en"),
+            status="free",
+        ),
+    )
+
+
+def encoding_desc(source: Source, extra: list | None = None) -> etree._Element:
+    desc = [
+        E("p", f"Converted by treatytei {__version__} from sources/{source.file.name} (format "
+          f"'{source.format}'). Every character of the source is kept: punctuation (including "
+          "ASCII ',', ';' and ':' beside full-width marks), mixed scripts and evident slips are "
+          "encoded as found; the edition's additions are in <note>, <gap> and the header.",
+          xml_lang="en"),
+        E("p", "Runs of characters in the other script than the document's are marked "
+          "<seg xml:lang=\"zh-Hant\"> or <seg xml:lang=\"zh-Hans\"> (OpenCC character classes).",
+          xml_lang="en"),
+    ]
+    desc.extend(extra or [])
+    return E("encodingDesc", E("projectDesc", *desc))
+
+
+def revision_desc(source: Source, digest: str) -> etree._Element:
+    return E(
+        "revisionDesc",
+        E("change",
+          f"Converted from sources/{source.file.name} (sha256 {digest}) by treatytei {__version__}.",
+          when=EDITION_DATE, xml_lang="en"),
+        status="published",
+    )
+
+
+def lang_usage() -> etree._Element:
+    return E(
+        "langUsage",
+        E("language", "Chinese, simplified characters", ident="zh-Hans"),
+        E("language", "Chinese, traditional characters", ident="zh-Hant"),
+        E("language", "English (editorial matter)", ident="en"),
+    )
+
+
+def mark_scripts(el: etree._Element, outer: str) -> None:
+    """Mark runs in the other script inside ``el`` (an element with ``outer``
+    script 'Hans'/'Hant'): a run filling a text-only element sets its
+    @xml:lang; any other run is wrapped in <seg xml:lang>."""
+    lang = {"Hans": "zh-Hans", "Hant": "zh-Hant"}
+    if local(el) == "ref" and (el.text or "").startswith(("http:", "https:")):
+        return  # a URL shown as text is not in either script
+    own = el.get(XML_LANG)
+    if own in ("zh-Hans", "zh-Hant"):
+        outer = "Hans" if own == "zh-Hans" else "Hant"
+    if len(el) == 0 and el.text and local(el) not in ("seg",):
+        runs = script_runs(el.text, outer)
+        if len(runs) == 1 and runs[0][0] == 0 and runs[0][1] == len(el.text.rstrip()):
+            el.set(XML_LANG, lang[runs[0][2]])
+            return
+    for child in list(el):
+        if isinstance(child.tag, str):
+            mark_scripts(child, outer)
+    _wrap_text(el, "text", outer, lang)
+    for child in list(el):
+        if child.tail:
+            _wrap_text(child, "tail", outer, lang)
+
+
+def _wrap_text(node, which, outer, lang) -> None:
+    text = getattr(node, which)
+    if not text:
+        return
+    runs = script_runs(text, outer)
+    if not runs:
+        return
+    pieces = []
+    pos = 0
+    for a, b, script in runs:
+        pieces.append(text[pos:a])
+        pieces.append(E("seg", text[a:b], xml_lang=lang[script]))
+        pos = b
+    rest = text[pos:]
+    if which == "text":
+        node.text = pieces[0]
+        for i, seg in enumerate(pieces[1::2]):
+            node.insert(i, seg)
+            seg.tail = pieces[2 + 2 * i] if 2 + 2 * i < len(pieces) else ""
+        node[len(runs) - 1].tail = (node[len(runs) - 1].tail or "") + rest
+    else:
+        parent = node.getparent()
+        idx = parent.index(node)
+        node.tail = pieces[0]
+        for i, seg in enumerate(pieces[1::2]):
+            parent.insert(idx + 1 + i, seg)
+            seg.tail = pieces[2 + 2 * i] if 2 + 2 * i < len(pieces) else ""
+        parent[idx + len(runs)].tail = (parent[idx + len(runs)].tail or "") + rest

@@ -1,0 +1,148 @@
+"""``sources/sources.toml``: the list of source texts, checked before anything is read."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import TreatyError
+from .fileio import read_bytes, sha256
+
+FORMATS = ("wikisource-treaty", "wikipedia-markdown")
+SCRIPTS = ("Hans", "Hant")
+ID_RE = re.compile(r"^[a-z](?:[a-z0-9-]*[a-z0-9])?$")
+SIGLUM_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    file: Path
+    format: str
+    title: str
+    script: str
+    url: str
+    licence: str
+    complete: bool = True
+    siglum: str | None = None
+    work: str | None = None
+    extent: str | None = None
+    note: str | None = None
+    original_name: str | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def lang(self) -> str:
+        return {"Hans": "zh-Hans", "Hant": "zh-Hant"}[self.script]
+
+    def read_text(self) -> str:
+        """The source as text. Defined behaviour for odd encodings: strict UTF-8 (a
+        bad byte is an error naming its offset); a leading BOM is dropped; CRLF and
+        lone CR become LF. Empty or whitespace-only files are errors."""
+        data = read_bytes(self.file)
+        return decode_source(data, self.file)
+
+    def digest(self) -> str:
+        return sha256(read_bytes(self.file))
+
+
+def decode_source(data: bytes, path) -> str:
+    if not data.strip():
+        raise TreatyError(path, "empty file: a source must hold text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TreatyError(path, f"invalid UTF-8 at byte {exc.start}: the sources must be UTF-8") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise TreatyError(path, "empty file: a source must hold text")
+    return text
+
+
+REQUIRED = ("id", "file", "format", "title", "script", "url", "licence")
+
+
+def load(manifest: Path) -> list[Source]:
+    manifest = Path(manifest)
+    data = read_bytes(manifest)
+    try:
+        doc = tomllib.loads(decode_source(data, manifest))
+    except tomllib.TOMLDecodeError as exc:
+        raise TreatyError(manifest, f"not valid TOML: {exc}") from None
+    entries = doc.get("source")
+    if not isinstance(entries, list) or not entries:
+        raise TreatyError(manifest, "no [[source]] entries")
+    sources: list[Source] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(entries, 1):
+        where = f"[[source]] #{i}"
+        if not isinstance(entry, dict):
+            raise TreatyError(manifest, f"{where} is not a table")
+        for key in REQUIRED:
+            if key not in entry:
+                raise TreatyError(manifest, f"{where} has no '{key}'")
+            if not isinstance(entry[key], str) or not entry[key].strip():
+                raise TreatyError(manifest, f"{where}: '{key}' must be a non-empty string")
+        sid = entry["id"]
+        if not ID_RE.match(sid):
+            raise TreatyError(manifest, f"{where}: id '{sid}' must be lower-case letters, digits and '-'")
+        if sid in seen:
+            raise TreatyError(manifest, f"duplicate id '{sid}' in [[source]] #{seen[sid]} and #{i}")
+        seen[sid] = i
+        if entry["format"] not in FORMATS:
+            raise TreatyError(manifest, f"source '{sid}': unknown format '{entry['format']}' (known: {', '.join(FORMATS)})")
+        if entry["script"] not in SCRIPTS:
+            raise TreatyError(manifest, f"source '{sid}': unknown script '{entry['script']}' (known: {', '.join(SCRIPTS)})")
+        complete = entry.get("complete", True)
+        if not isinstance(complete, bool):
+            raise TreatyError(manifest, f"source '{sid}': 'complete' must be true or false")
+        siglum = entry.get("siglum")
+        if siglum is not None and (not isinstance(siglum, str) or not SIGLUM_RE.match(siglum)):
+            raise TreatyError(manifest, f"source '{sid}': siglum must be a capital letter followed by letters or digits")
+        rel = Path(entry["file"])
+        if rel.is_absolute() or ".." in rel.parts:
+            raise TreatyError(manifest, f"source '{sid}': file '{rel}' must be a path inside sources/")
+        path = manifest.parent / rel
+        if not path.is_file():
+            raise TreatyError(path, f"missing source file (listed for '{sid}' in {manifest.name})")
+        known = set(REQUIRED) | {"complete", "siglum", "work", "extent", "note", "original_name"}
+        sources.append(
+            Source(
+                id=sid,
+                file=path,
+                format=entry["format"],
+                title=entry["title"],
+                script=entry["script"],
+                url=entry["url"],
+                licence=entry["licence"],
+                complete=complete,
+                siglum=siglum,
+                work=entry.get("work"),
+                extent=entry.get("extent"),
+                note=entry.get("note"),
+                original_name=entry.get("original_name"),
+                extra={k: v for k, v in entry.items() if k not in known},
+            )
+        )
+    sigla: dict[tuple, str] = {}
+    for s in sources:
+        if s.siglum:
+            key = (s.work, s.siglum)
+            if key in sigla:
+                raise TreatyError(manifest, f"siglum '{s.siglum}' used twice in work '{s.work}' ('{sigla[key]}', '{s.id}')")
+            sigla[key] = s.id
+    return sources
+
+
+def select(sources: list[Source], ids: tuple[str, ...] | list[str], manifest: Path) -> list[Source]:
+    if not ids:
+        return sources
+    by_id = {s.id: s for s in sources}
+    unknown = [i for i in ids if i not in by_id]
+    if unknown:
+        raise TreatyError(manifest, f"no source with id {', '.join(repr(u) for u in unknown)} (known: {', '.join(by_id)})")
+    return [by_id[i] for i in ids]

@@ -1,0 +1,210 @@
+"""The TEI document model shared by every step: namespace, building, safe parsing,
+deterministic serialisation, and the "original reading" view of a text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from lxml import etree
+
+from .errors import TreatyError
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+NSMAP = {None: TEI_NS}
+NS = {"tei": TEI_NS}
+XML_ID = f"{{{XML_NS}}}id"
+XML_LANG = f"{{{XML_NS}}}lang"
+
+#: The edition's own responsibility pointer: markup whose @resp is this was added by
+#: the toolkit (and may be recomputed); anything else belongs to an editor.
+RESP_TOOL = "#treatytei"
+
+SCHEMA_RNG = "schema/treatytei.rng"
+SCHEMA_SCH = "schema/treatytei.sch"
+
+LANG_BY_SCRIPT = {"Hans": "zh-Hans", "Hant": "zh-Hant"}
+
+
+def q(name: str) -> str:
+    """Clark name of a TEI element: q('div') -> '{http://www.tei-c.org/ns/1.0}div'."""
+    return f"{{{TEI_NS}}}{name}"
+
+
+def local(el: etree._Element) -> str:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def E(name: str, *children, **attrs) -> etree._Element:
+    """Build a TEI element. Keyword ``xml_id``/``xml_lang`` map to xml:id/xml:lang;
+    a trailing underscore is dropped (``type_``); ``None`` values are skipped.
+    Children may be strings (text) or elements."""
+    el = etree.Element(q(name), nsmap=NSMAP)
+    for key, value in attrs.items():
+        if value is None:
+            continue
+        if key == "xml_id":
+            key = XML_ID
+        elif key == "xml_lang":
+            key = XML_LANG
+        else:
+            key = key.rstrip("_").replace("__", "-")
+        el.set(key, str(value))
+    append(el, *children)
+    return el
+
+
+def append(el: etree._Element, *children) -> etree._Element:
+    for child in children:
+        if child is None:
+            continue
+        if isinstance(child, str):
+            if len(el):
+                el[-1].tail = (el[-1].tail or "") + child
+            else:
+                el.text = (el.text or "") + child
+        elif isinstance(child, (list, tuple)):
+            append(el, *child)
+        else:
+            el.append(child)
+    return el
+
+
+def xml_model_pis(rel_to_root: str = "..") -> list[etree._Element]:
+    """The processing instructions that let oXygen / VS Code validate while editing."""
+    rng = f"{rel_to_root}/{SCHEMA_RNG}"
+    sch = f"{rel_to_root}/{SCHEMA_SCH}"
+    return [
+        etree.ProcessingInstruction(
+            "xml-model",
+            f'href="{rng}" type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"',
+        ),
+        etree.ProcessingInstruction(
+            "xml-model",
+            f'href="{sch}" type="application/xml" schematypens="http://purl.oclc.org/dsdl/schematron"',
+        ),
+    ]
+
+
+def serialise(root: etree._Element, pis: Iterable[etree._Element] | None = None) -> bytes:
+    """Deterministic UTF-8 serialisation: XML declaration, the xml-model PIs, then the
+    document element (any processing instructions around it in a parsed tree are
+    replaced), indented where the content is not mixed, ending in a newline."""
+    if pis is None:
+        pis = xml_model_pis()
+    body = etree.tostring(root, encoding="UTF-8", xml_declaration=False, pretty_print=True, with_tail=False)
+    head = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    for pi in pis:
+        head += etree.tostring(pi, encoding="UTF-8") + b"\n"
+    return head + body.rstrip(b"\n") + b"\n"
+
+
+# ---------------------------------------------------------------- safe parsing
+
+#: Limits for untrusted XML: no DTD loading, no entity expansion, no network.
+def safe_parser(**extra) -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
+        collect_ids=False,
+        **extra,
+    )
+
+
+def parse_file(path: Path, expect_tei: bool = True) -> etree._ElementTree:
+    """Parse an XML file from anywhere, safely. Rejects DTDs with entity
+    declarations (billion laughs, XXE) before expansion, non-XML, and -- when
+    ``expect_tei`` -- a root that is not ``TEI`` in the TEI namespace."""
+    data = _read(path)
+    return parse_bytes(data, path, expect_tei=expect_tei)
+
+
+def _read(path: Path) -> bytes:
+    from .fileio import read_bytes
+
+    return read_bytes(path)
+
+
+def parse_bytes(data: bytes, path, expect_tei: bool = True) -> etree._ElementTree:
+    if not data.strip():
+        raise TreatyError(path, "empty file, not XML")
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        # The edition never uses DTDs; entity declarations are the vector of the
+        # billion-laughs and XXE attacks. Refuse before any parser looks at them.
+        kind = "entity declarations" if b"<!ENTITY" in data else "a DOCTYPE declaration"
+        raise TreatyError(path, f"contains {kind}: refused (DTDs and entities are not allowed in TEI files here)")
+    try:
+        tree = etree.fromstring(data, safe_parser()).getroottree()
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (0, 0)
+        msg = exc.msg or str(exc)
+        raise TreatyError(f"{path}:{line}:{col}", f"not well-formed XML: {msg}") from None
+    root = tree.getroot()
+    if expect_tei:
+        ns, _, name = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
+        if name != "TEI" and name != "teiCorpus":
+            raise TreatyError(path, f"root element is <{name or root.tag}>, expected <TEI>")
+        if ns != TEI_NS:
+            shown = ns or "no namespace"
+            raise TreatyError(path, f"root element <{name}> is in {shown}, expected the TEI namespace {TEI_NS}")
+    return tree
+
+
+# ------------------------------------------------------ the original-reading view
+
+#: Elements whose content the edition adds (never part of a source's text).
+EDITORIAL = {"note", "gap", "desc", "supplied", "corr", "reg", "expan", "witDetail", "lacunaStart", "lacunaEnd"}
+BLOCKS = {"head", "p", "item", "cell", "label", "l", "ab", "note"}
+
+
+def original_text(el: etree._Element) -> str:
+    """The source's own characters inside ``el``: text of every descendant except
+    what the edition added (editorial notes, gap descriptions, corrections and
+    regularisations; inside <choice> the <sic>/<orig> side is kept). ``el`` itself
+    is always read, whatever its name."""
+    parts: list[str] = [el.text or ""]
+    for child in el:
+        _collect(child, parts)
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _collect(el, parts) -> None:
+    if not isinstance(el.tag, str) or local(el) in EDITORIAL:
+        return
+    parts.append(el.text or "")
+    for child in el:
+        _collect(child, parts)
+        parts.append(child.tail or "")
+
+
+def body_blocks(root: etree._Element) -> Iterator[str]:
+    """One string per block (head, p, list item, table cell) of the body, in order,
+    holding only the source's own characters. Used by the lossless check."""
+    body = root.find(".//tei:text/tei:body", NS)
+    if body is None:
+        return
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        name = local(el)
+        if name in ("p", "head", "item", "cell") and not _inside_block(el):
+            yield original_text(el)
+
+
+def _inside_block(el) -> bool:
+    parent = el.getparent()
+    while parent is not None:
+        if local(parent) in ("p", "head", "item", "cell", "note"):
+            return True
+        parent = parent.getparent()
+    return False

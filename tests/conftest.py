@@ -1,0 +1,44 @@
+"""Shared fixtures. The TEI P5 tei_all schema takes ~9 s to compile: once per session."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from treatytei.project import Project  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def tei_all() -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(REPO / "schema" / "tei-p5" / "tei_all.rng")))
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    """A throw-away copy of the edition's inputs (sources, schema, xslt) to convert into."""
+    root = tmp_path / "edition"
+    for folder in ("sources", "schema", "xslt"):
+        if (REPO / folder).exists():
+            shutil.copytree(REPO / folder, root / folder)
+    (root / "tei").mkdir()
+    return Project(root)
+
+
+def run_cli(*args, cwd: Path) -> subprocess.CompletedProcess:
+    """Run the real console entry point."""
+    exe = Path(sys.executable).with_name("treatytei")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "treatytei.cli"]
+    return subprocess.run([*cmd, *args], cwd=cwd, capture_output=True, text=True, timeout=600)
