@@ -44,6 +44,53 @@ def convert(ctx: click.Context, ids: tuple[str, ...], force: bool) -> None:
         _say(f"{o.status:>15}  {o.path.relative_to(project.root)}{extra}")
 
 
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@click.pass_context
+def validate(ctx: click.Context, files: tuple[str, ...], fmt: str) -> None:
+    """Validate TEI files (default: all of tei/) against RELAX NG, then Schematron.
+
+    Prints one line per problem as file:line:col: [rule] message, then a summary;
+    exits 0 when every file is valid (warnings allowed), 1 otherwise."""
+    from .validate import report, validate as run
+
+    if files:
+        root = None
+        try:
+            project = _project(ctx)
+            root = project.root
+            rng, sch = project.schema / "treatytei.rng", project.schema / "treatytei.sch"
+        except TreatyError:
+            here = Path(__file__).resolve().parents[2] / "schema"
+            rng, sch = here / "treatytei.rng", here / "treatytei.sch"
+        paths = [Path(f) for f in files]
+    else:
+        project = _project(ctx)
+        root = project.root
+        rng, sch = project.schema / "treatytei.rng", project.schema / "treatytei.sch"
+        paths = project.tei_files()
+    problems = run(paths, rng, sch, root)
+    click.echo(report(problems, len(paths), fmt))
+    if any(p.severity == "error" for p in problems):
+        sys.exit(1)
+
+
+def run_validation(project: Project) -> None:
+    """The build's validation step: fails the build on any error."""
+    from .validate import report, validate as run
+
+    paths = project.tei_files()
+    problems = run(paths, project.schema / "treatytei.rng", project.schema / "treatytei.sch", project.root)
+    for p in problems:
+        _say("  " + p.line_text())
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise TreatyError(errors[0].file, f"invalid TEI: {len(errors)} error(s) in "
+                          f"{len({p.file for p in errors})} file(s); see above (treatytei validate)")
+    _say("  " + report([p for p in problems if p.severity == "error"], len(paths)).split("\n")[-1])
+
+
 def steps(project: Project):
     """The build, in order: (name, function). Later stages append themselves here."""
     from .convert import convert as run_convert
@@ -56,7 +103,7 @@ def steps(project: Project):
             elif o.status != "up-to-date":
                 _say(f"  {o.status} {o.path.relative_to(project.root)}")
 
-    return [("convert", do_convert)]
+    return [("convert", do_convert), ("validate", lambda: run_validation(project))]
 
 
 @cli.command()

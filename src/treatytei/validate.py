@@ -1,0 +1,209 @@
+"""Step: validation. RELAX NG (schema/treatytei.rng, lxml) then ISO Schematron
+(schema/treatytei.sch, compiled to XSLT 3.0 and run with Saxon). Every problem is
+reported as ``file:line:col: [rule] message``.
+
+Files may come from anywhere: parsing never loads a DTD, never expands entities and
+never touches the network (see :func:`treatytei.tei.parse_bytes`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from lxml import etree
+
+from . import saxon
+from .errors import TreatyError
+from .fileio import read_bytes
+from .tei import parse_bytes
+
+SVRL = "{http://purl.oclc.org/dsdl/svrl}"
+
+
+@dataclass
+class Problem:
+    file: str
+    line: int
+    col: int
+    severity: str  # error | warning
+    rule: str
+    message: str
+
+    def line_text(self) -> str:
+        sev = "" if self.severity == "error" else "warning: "
+        return f"{self.file}:{self.line}:{self.col}: {sev}[{self.rule}] {self.message}"
+
+
+@lru_cache(maxsize=4)
+def relaxng(path: str) -> etree.RelaxNG:
+    try:
+        return etree.RelaxNG(etree.parse(path))
+    except (OSError, etree.XMLSyntaxError, etree.RelaxNGParseError) as exc:
+        raise TreatyError(path, f"cannot load the RELAX NG schema: {exc}") from None
+
+
+def schematron_executable(sch: Path):
+    """Compile the Schematron schema to XSLT (our own compiler, xsl/schematron.xsl)
+    and that XSLT to a Saxon executable; cached per schema content."""
+    data = read_bytes(sch)
+    compiler = Path(str(resources.files("treatytei").joinpath("xsl/schematron.xsl")))
+    exe = saxon.compile_file(compiler)
+    proc = saxon.processor()
+    try:
+        node = proc.parse_xml(xml_text=data.decode("utf-8"))
+        generated = exe.transform_to_string(xdm_node=node)
+    except Exception as exc:
+        raise TreatyError(sch, f"Schematron schema does not compile: {exc}") from None
+    return saxon.compile_text(generated, sch.resolve().as_uri(), hashlib.sha256(data).hexdigest())
+
+
+def validate_file(path: Path, rng_path: Path, sch_path: Path | None, display: str | None = None) -> list[Problem]:
+    shown = display or str(path)
+    try:
+        data = read_bytes(path)
+        tree = parse_bytes(data, shown)
+    except TreatyError as exc:
+        return [_from_error(exc, shown)]
+    lines = data.decode("utf-8", errors="replace").split("\n")
+    problems: list[Problem] = []
+    schema = relaxng(str(rng_path))
+    if not schema.validate(tree):
+        for err in schema.error_log:
+            msg, el = _explain(err.message, _find(tree, err.path))
+            line, col = locate(el, lines) if el is not None else (err.line, max(err.column, 1))
+            problems.append(Problem(shown, line, col, "error", "rng", msg))
+    if sch_path is not None:
+        problems.extend(run_schematron(path, tree, lines, sch_path, shown))
+    return problems
+
+
+def run_schematron(path: Path, tree, lines, sch_path: Path, shown: str) -> list[Problem]:
+    exe = schematron_executable(sch_path)
+    try:
+        node = saxon.parse(path)
+        svrl = exe.transform_to_string(xdm_node=node)
+    except Exception as exc:
+        return [Problem(shown, 1, 1, "error", "schematron", f"Schematron run failed: {str(exc).splitlines()[0]}")]
+    out = []
+    for item in etree.fromstring(svrl.encode("utf-8")).iter(SVRL + "failed-assert", SVRL + "successful-report"):
+        el = _from_path(tree, item.get("location", ""))
+        line, col = locate(el, lines) if el is not None else (1, 1)
+        text = " ".join("".join(item.itertext()).split())
+        m = re.match(r"^\[([\w-]+)\]\s*(.*)$", text)
+        rule, msg = (m.group(1), m.group(2)) if m else (item.get("id") or "schematron", text)
+        out.append(Problem(shown, line, col, item.get("role") or "error", rule, msg))
+    return out
+
+
+def _from_error(exc: TreatyError, shown: str) -> Problem:
+    m = re.match(r"^(.*):(\d+):(\d+)$", exc.path or "")
+    if m:
+        return Problem(shown, int(m.group(2)), int(m.group(3)), "error", "xml", exc.message)
+    return Problem(shown, 1, 1, "error", "xml", exc.message)
+
+
+def _explain(msg: str, el):
+    """libxml2's RELAX NG messages, made to say which element and attribute;
+    returns (message, the element it is about)."""
+    msg = msg.replace("{http://www.tei-c.org/ns/1.0}", "")
+    if el is None:
+        return msg, None
+    m = re.search(r"Element (\S+) failed to validate attributes", msg)
+    while m and el is not None and etree.QName(el).localname != m.group(1):
+        el = el.getparent()
+    if el is None:
+        return msg, None
+    name = etree.QName(el).localname
+    m = re.match(r"Invalid attribute (\S+) for element (\S+)", msg)
+    if m:
+        key = m.group(1)
+        value = el.get(key) if el.get(key) is not None else el.get(f"{{http://www.w3.org/XML/1998/namespace}}{key}")
+        shown = f"xml:{key}" if el.get(key) is None else key
+        return f'<{name}>: @{shown}="{value}" is not allowed (not an allowed value, or not allowed on this element)', el
+    if "failed to validate attributes" in msg:
+        attrs = " ".join(f'{etree.QName(k).localname if not k.startswith("{http://www.w3.org/XML") else "xml:" + etree.QName(k).localname}="{v}"'
+                         for k, v in el.attrib.items())
+        return f"<{name}> has an attribute not allowed here or a value outside its list ({attrs})", el
+    if msg.startswith("Expecting an element , got nothing") or msg.startswith("Expecting an element"):
+        return f"<{name}> is missing a required child element", el
+    return msg, el
+
+
+def _find(tree, path):
+    if not path:
+        return None
+    try:
+        found = tree.xpath(path)
+    except etree.XPathError:
+        return None
+    return found[0] if found and isinstance(found[0], etree._Element) else None
+
+
+STEP_RE = re.compile(r"/(Q\{[^}]*\}[^\[/]+\[\d+\]|@(?:Q\{[^}]*\})?[^/]+|[a-z-]+\(\)(?:\[\d+\])?)")
+
+
+def _from_path(tree, path: str):
+    """The element an XPath from fn:path() designates (an attribute -> its element)."""
+    el = None
+    for step in STEP_RE.findall(path):
+        if step.startswith("@") or "(" in step:
+            break
+        m = re.match(r"Q\{([^}]*)\}([^\[]+)\[(\d+)\]", step)
+        ns, name, idx = m.group(1), m.group(2), int(m.group(3))
+        tag = f"{{{ns}}}{name}" if ns else name
+        if el is None:
+            root = tree.getroot()
+            if root.tag != tag:
+                return None
+            el = root
+            continue
+        kids = [c for c in el if c.tag == tag]
+        if idx > len(kids):
+            return el
+        el = kids[idx - 1]
+    return el
+
+
+def locate(el, lines: list[str]) -> tuple[int, int]:
+    """(line, column) of an element's start tag. lxml keeps lines, not columns: the
+    column is found by counting start tags on that line in document order."""
+    line = el.sourceline or 1
+    same = [e for e in el.getroottree().getroot().iter() if isinstance(e.tag, str) and e.sourceline == line]
+    k = same.index(el) if el in same else 0
+    text = lines[line - 1] if line - 1 < len(lines) else ""
+    starts = [m.start() + 1 for m in re.finditer(r"<(?![/?!])", text)]
+    # tags that began on an earlier line and end here do not start here
+    return line, starts[k] if k < len(starts) else 1
+
+
+def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None = None) -> list[Problem]:
+    problems = []
+    for p in paths:
+        shown = _display(p, root)
+        problems.extend(validate_file(p, rng, sch, shown))
+    return problems
+
+
+def _display(p: Path, root: Path | None) -> str:
+    try:
+        return str(Path(p).resolve().relative_to(root)) if root else str(p)
+    except ValueError:
+        return str(p)
+
+
+def report(problems: list[Problem], files: int, fmt: str = "text") -> str:
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    if fmt == "json":
+        return json.dumps({"files": files, "errors": errors, "warnings": warnings,
+                           "problems": [asdict(p) for p in problems]}, ensure_ascii=False, indent=1)
+    out = [p.line_text() for p in problems]
+    bad = len({p.file for p in problems if p.severity == "error"})
+    out.append(f"{files} file(s) checked: {files - bad} valid, {bad} invalid; {errors} error(s), {warnings} warning(s)")
+    return "\n".join(out)
