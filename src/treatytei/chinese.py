@@ -113,9 +113,9 @@ PUNCT_CLASS = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": 
 
 def script_runs(text: str, outer: str) -> list[tuple[int, int, str]]:
     """Spans of ``text`` written in the other script than ``outer`` ('Hans' or
-    'Hant'): maximal runs of Han characters between punctuation, digits and Latin,
-    holding a character of the other script and none of ``outer``'s. Returns
-    (start, end, script)."""
+    'Hant'): within each run of Han characters (between punctuation, digits and
+    Latin) that holds no character of ``outer``'s script, the stretch from its first
+    to its last character of the other script. Returns (start, end, script)."""
     other_cls = "T" if outer == "Hans" else "S"
     own_cls = "S" if outer == "Hans" else "T"
     other = "Hant" if outer == "Hans" else "Hans"
@@ -131,7 +131,14 @@ def script_runs(text: str, outer: str) -> list[tuple[int, int, str]]:
             has_other |= char_class(text[j]) == other_cls
             j += 1
         if has_other:
-            runs.append((i, j, other))
+            # trim neutral characters at both ends: the run is from the first to the
+            # last character of the other script
+            a, b = i, j
+            while char_class(text[a]) != other_cls:
+                a += 1
+            while char_class(text[b - 1]) != other_cls:
+                b -= 1
+            runs.append((a, b, other))
         if j == i:  # an own-script character: skip it
             j += 1
         i = j

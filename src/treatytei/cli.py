@@ -76,6 +76,65 @@ def validate(ctx: click.Context, files: tuple[str, ...], fmt: str) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def enrich(ctx: click.Context, files: tuple[str, ...]) -> None:
+    """Tag persons, places, organisations, offices and dates in TEI texts (default: all
+    of tei/) and link them to tei/register.xml. Idempotent; never touches existing markup."""
+    from .enrich import enrich as run
+
+    project = _project(ctx)
+    for path, n in run(project, files):
+        _say(f"{n:>6} new tag(s)  {_rel(path, project)}")
+
+
+@cli.command()
+@click.option("--check", is_flag=True, required=True, help="Compare dates the sources give for one day in several calendars.")
+@click.option("--strict", is_flag=True, help="Exit 1 when dates disagree.")
+@click.pass_context
+def dates(ctx: click.Context, check: bool, strict: bool) -> None:
+    """Report tagged dates: each day stated in several calendars, converted, with
+    disagreements; and any @when that its text does not give."""
+    from .dates import check_document
+    from .tei import parse_file
+
+    project = _project(ctx)
+    findings = []
+    for path in project.tei_files():
+        lines, found = check_document(parse_file(path).getroot(), _rel(path, project))
+        for line in lines:
+            click.echo(line)
+        findings.extend(found)
+    for f in findings:
+        click.echo(f"{f.file}:{f.line}: {f.kind}: {f.message}")
+    click.echo(f"{len(findings)} disagreement(s)")
+    if strict and findings:
+        sys.exit(1)
+
+
+@cli.command("eval")
+@click.option("--gold", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Folder of gold TSV files (default: tests/gold).")
+@click.pass_context
+def eval_(ctx: click.Context, gold: str | None) -> None:
+    """Precision and recall of the entity and date markup against the gold standard."""
+    from .evaluate import evaluate, table
+
+    project = _project(ctx)
+    scores, diffs = evaluate(project, Path(gold) if gold else project.root / "tests" / "gold")
+    click.echo(table(scores))
+    for d in diffs:
+        click.echo("  " + d)
+
+
+def _rel(path: Path, project: Project) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(project.root))
+    except ValueError:
+        return str(path)
+
+
 def run_validation(project: Project) -> None:
     """The build's validation step: fails the build on any error."""
     from .validate import report, validate as run
@@ -103,7 +162,14 @@ def steps(project: Project):
             elif o.status != "up-to-date":
                 _say(f"  {o.status} {o.path.relative_to(project.root)}")
 
-    return [("convert", do_convert), ("validate", lambda: run_validation(project))]
+    def do_enrich():
+        from .enrich import enrich as run_enrich
+
+        for path, n in run_enrich(project):
+            if n:
+                _say(f"  {n} new tag(s) in {_rel(path, project)}")
+
+    return [("convert", do_convert), ("enrich", do_enrich), ("validate", lambda: run_validation(project))]
 
 
 @cli.command()

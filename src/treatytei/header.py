@@ -7,7 +7,7 @@ from __future__ import annotations
 from lxml import etree
 
 from . import __version__
-from .chinese import script_runs
+from .chinese import char_class, script_runs
 from .manifest import Source
 from .tei import E, XML_LANG, local
 
@@ -89,9 +89,11 @@ def mark_scripts(el: etree._Element, outer: str) -> None:
     if own in ("zh-Hans", "zh-Hant"):
         outer = "Hans" if own == "zh-Hans" else "Hant"
     if len(el) == 0 and el.text and local(el) not in ("seg",):
-        runs = script_runs(el.text, outer)
-        if len(runs) == 1 and runs[0][0] == 0 and runs[0][1] == len(el.text.rstrip()):
-            el.set(XML_LANG, lang[runs[0][2]])
+        # a text-only element wholly in the other script gets @xml:lang itself
+        classes = {char_class(c) for c in el.text}
+        other_cls, own_cls = ("T", "S") if outer == "Hans" else ("S", "T")
+        if other_cls in classes and own_cls not in classes:
+            el.set(XML_LANG, lang["Hant" if outer == "Hans" else "Hans"])
             return
     for child in list(el):
         if isinstance(child.tag, str):

@@ -1,0 +1,405 @@
+"""Step: enrich. Tags persons, places, organisations, offices and dates in the TEI
+texts and links them to the register (tei/register.xml).
+
+* Matching is script- and variant-insensitive: text and names are compared after
+  mapping variant characters to their standard form and OpenCC t2s, character by
+  character (so every match maps back to the source's own characters).
+* At each position the longest name or date wins; matches never cross or enter
+  existing name and date markup (an editor's markup, and its @ref, always wins),
+  nor text the edition added (notes, gap descriptions). Inside 《》, 「」, “” only
+  treaty titles are tagged (a place in a title is not a mention of the place).
+* A match may enclose whole inline elements (a link, a script run); it may cut a
+  script run (<seg xml:lang>) of the converter's in two, but no other element.
+* Running it twice changes nothing: the second run finds every earlier match
+  already tagged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from .chinese import normal_char, variant_pairs
+from .dates import DateError, DateValue, find_dates
+from .errors import TreatyError
+from .fileio import Fingerprints, write_atomic
+from .tei import NS, XML_ID, XML_LANG, E, local, parse_file, serialise
+
+NAME_TAGS = {"persName", "placeName", "orgName", "roleName"}
+#: Existing elements no match may enter or cross.
+BARRIERS = NAME_TAGS | {"date", "title", "term", "note", "gap", "label", "app", "choice", "name"}
+#: Inline elements a match may enclose whole.
+ENCLOSABLE = {"ref", "hi", "seg"}
+BLOCK = "\x00"
+QUOTES = {"《": "》", "「": "」", "“": "”", "『": "』"}
+
+
+# ------------------------------------------------------------------ matching
+
+def _variant_map() -> dict[str, str]:
+    """Variant character (first column of data/variants.tsv) -> normal form of its standard."""
+    from importlib import resources
+
+    out = {}
+    for line in resources.files("treatytei").joinpath("data/variants.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            variant, standard = line.split("\t")[:2]
+            out[variant] = normal_char(standard)
+    return out
+
+
+_VARIANTS: dict[str, str] | None = None
+
+
+def match_key(text: str) -> str:
+    """One character per input character: variant -> standard, then simplified."""
+    global _VARIANTS
+    if _VARIANTS is None:
+        _VARIANTS = _variant_map()
+    return "".join(_VARIANTS.get(c) or normal_char(c) for c in text)
+
+
+@dataclass(frozen=True)
+class Entry:
+    tag: str   # persName | placeName | orgName | roleName
+    id: str
+
+
+class Gazetteer:
+    """Every name of the register, by its match key."""
+
+    def __init__(self, register: Path):
+        tree = parse_file(register)
+        self.names: dict[str, Entry] = {}
+        self.conflicts: list[str] = []
+        root = tree.getroot()
+        sources = [
+            ("persName", "//tei:standOff//tei:person", "tei:persName"),
+            ("placeName", "//tei:standOff//tei:place", "tei:placeName"),
+            ("orgName", "//tei:standOff//tei:org", "tei:orgName"),
+            ("roleName", "//tei:taxonomy[@xml:id='offices']//tei:category", "tei:catDesc/tei:term"),
+            ("title", "//tei:standOff//tei:listBibl/tei:bibl", "tei:title"),
+        ]
+        for tag, entity_path, name_path in sources:
+            for ent in root.xpath(entity_path, namespaces=NS):
+                eid = ent.get(XML_ID)
+                for name in ent.xpath(name_path, namespaces=NS):
+                    lang = name.get(XML_LANG) or name.xpath("ancestor-or-self::*[@xml:lang][1]/@xml:lang")[0]
+                    text = (name.text or "").strip()
+                    if not lang.startswith("zh") or len(text) < 2:
+                        continue
+                    key = match_key(text)
+                    known = self.names.get(key)
+                    if known and known != Entry(tag, eid):
+                        self.conflicts.append(f"{text}: {known.id} and {eid}")
+                        continue
+                    self.names[key] = Entry(tag, eid)
+        self.by_first: dict[str, list[str]] = {}
+        for key in sorted(self.names, key=lambda k: (-len(k), k)):
+            self.by_first.setdefault(key[0], []).append(key)
+
+    def match_at(self, key: str, pos: int) -> str | None:
+        for name in self.by_first.get(key[pos], ()):
+            if key.startswith(name, pos):
+                return name
+        return None
+
+
+# ------------------------------------------------------------------ flat text
+
+def flat(el) -> str:
+    """The element's content as matchable text: a barrier or edition-added element
+    counts as one blocking character."""
+    parts = [el.text or ""]
+    for child in el:
+        parts.append(_flat_item(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _flat_item(child) -> str:
+    if not isinstance(child.tag, str):
+        return ""
+    if local(child) in BARRIERS:
+        return BLOCK
+    return flat(child)
+
+
+def _quote_mask(text: str) -> list[bool]:
+    """True for characters inside 《》「」“” (titles and quotations)."""
+    mask = [False] * len(text)
+    stack: list[str] = []
+    for i, c in enumerate(text):
+        if c in QUOTES:
+            stack.append(QUOTES[c])
+            mask[i] = True
+        elif stack and c == stack[-1]:
+            stack.pop()
+            mask[i] = True
+        elif stack:
+            mask[i] = True
+    return mask
+
+
+@dataclass
+class Match:
+    start: int
+    end: int
+    element: etree._Element  # the new element, without content
+
+
+def find_matches(text: str, gaz: Gazetteer, composite_dates: bool = True) -> list[Match]:
+    key = match_key(text)
+    quoted = _quote_mask(text)
+    dates = {s: (e, v) for s, e, v in find_dates(text, composite=composite_dates)}
+    out: list[Match] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos] == BLOCK:
+            pos += 1
+            continue
+        cands = []
+        name = gaz.match_at(key, pos)
+        if name and BLOCK not in text[pos:pos + len(name)]:
+            entry = gaz.names[name]
+            # inside 《》「」“” only titles: a place in a treaty's title is not a mention of the place
+            if entry.tag == "title":
+                cands.append((len(name), E("title", ref=f"#{entry.id}", type_="treaty")))
+            elif not any(quoted[pos:pos + len(name)]):
+                cands.append((len(name), E(entry.tag, ref=f"#{entry.id}")))
+        if pos in dates:
+            end, value = dates[pos]
+            if BLOCK not in text[pos:end] and not isinstance(value, DateError):
+                cands.append((end - pos, date_element(value)))
+        if not cands:
+            pos += 1
+            continue
+        length, el = max(cands, key=lambda c: c[0])
+        out.append(Match(pos, pos + length, el))
+        pos += length
+    return out
+
+
+def date_element(v: DateValue) -> etree._Element:
+    return E("date", when=v.when, when__custom=v.when_custom, datingMethod=v.dating_method)
+
+
+# ------------------------------------------------------------------ wrapping
+
+def _splittable(el) -> bool:
+    """A script run the converter made: <seg xml:lang> with only text."""
+    return local(el) == "seg" and len(el) == 0 and set(el.attrib) <= {XML_LANG}
+
+
+def _items(parent) -> list:
+    items = []
+    if parent.text:
+        items.append(parent.text)
+    for child in parent:
+        items.append(child)
+        if child.tail:
+            items.append(child.tail)
+    return items
+
+
+def _item_len(item) -> int:
+    return len(item) if isinstance(item, str) else len(_flat_item(item))
+
+
+def _set_items(parent, items) -> None:
+    for child in list(parent):
+        parent.remove(child)
+    parent.text = None
+    last = None
+    for item in items:
+        if isinstance(item, str):
+            if last is None:
+                parent.text = (parent.text or "") + item
+            else:
+                last.tail = (last.tail or "") + item
+        else:
+            item.tail = None
+            parent.append(item)
+            last = item
+
+
+def wrap(parent, start: int, end: int, new) -> bool:
+    """Wrap flat positions [start, end) of ``parent``'s content in ``new``; descend
+    into an enclosable child holding the whole range; split a script-run seg that
+    the range cuts. False if the range would cut any other element."""
+    while True:
+        items = _items(parent)
+        offsets, pos = [], 0
+        for it in items:
+            offsets.append(pos)
+            pos += _item_len(it)
+        # the whole range inside one element child: descend
+        for it, off in zip(items, offsets):
+            if not isinstance(it, str) and off <= start and end <= off + _item_len(it) and (off, off + _item_len(it)) != (start, end):
+                if local(it) in ENCLOSABLE and not _splittable(it):
+                    return wrap(it, start - off, end - off, new)
+        cut = None
+        for it, off in zip(items, offsets):
+            if isinstance(it, str):
+                continue
+            a, b = off, off + _item_len(it)
+            if (a < start < b) or (a < end < b):
+                cut = (it, a, start if a < start < b else end)
+                break
+        if cut is None:
+            break
+        it, a, at = cut
+        if not _splittable(it):
+            return False
+        second = etree.SubElement(parent, it.tag, dict(it.attrib))
+        second.text = it.text[at - a:]
+        it.text = it.text[:at - a]
+        second.tail = it.tail
+        it.tail = None
+        it.addnext(second)
+    before, inside, after = [], [], []
+    for it, off in zip(items, offsets):
+        n = _item_len(it)
+        if isinstance(it, str):
+            lo, hi = max(start, off), min(end, off + n)
+            if off < start:
+                before.append(it[: min(start, off + n) - off])
+            if lo < hi:
+                inside.append(it[lo - off: hi - off])
+            if off + n > end:
+                after.append(it[max(end, off) - off:])
+        elif off + n <= start:
+            before.append(it)
+        elif off >= end:
+            after.append(it)
+        else:
+            inside.append(it)
+    _set_items(new, inside)
+    _set_items(parent, before + [new] + after)
+    return True
+
+
+# ------------------------------------------------------------------ documents
+
+def enrich_blocks(root, gaz: Gazetteer) -> int:
+    """Tag every block of a TEI document in place; returns the number of new tags."""
+    count = 0
+    new_dates: list[etree._Element] = []
+    for block in blocks(root):
+        text = flat(block)
+        matches = find_matches(text, gaz)
+        # wrap from the end so earlier offsets stay valid
+        for m in reversed(matches):
+            if wrap(block, m.start, m.end, m.element):
+                count += 1
+                if local(m.element) == "date":
+                    new_dates.append(m.element)
+                    count += _nested_dates(m.element, gaz)
+    _link_equivalent_dates(root, new_dates)
+    count += _link_parties(root, gaz)
+    return count
+
+
+def _nested_dates(outer, gaz: Gazetteer) -> int:
+    """A Western date interrupted by its reign-year equivalent, 1864年（同治三年）10月7日:
+    the inner date is tagged inside the outer one."""
+    text = flat(outer)
+    n = 0
+    for m in reversed(find_matches(text, gaz, composite_dates=False)):
+        if (local(m.element) == "date" and m.element.get("datingMethod") and (m.start, m.end) != (0, len(text))
+                and wrap(outer, m.start, m.end, m.element)):
+            n += 1
+    return n
+
+
+def blocks(root):
+    xp = ("//tei:notesStmt/tei:note[@type='editorial'] | //tei:text//tei:p | //tei:text//tei:head"
+          " | //tei:text//tei:item | //tei:text//tei:cell")
+    for el in root.xpath(xp, namespaces=NS):
+        # the innermost text containers only
+        if el.xpath("ancestor::tei:p | ancestor::tei:head | ancestor::tei:item | ancestor::tei:cell", namespaces=NS):
+            continue
+        yield el
+
+
+SEPARATOR = re.compile(r"^[\s,，、;；]*$")
+
+
+def _link_equivalent_dates(root, dates) -> None:
+    """Dates the source gives side by side for one day in different calendars
+    (一七六八年十月三十日,乾隆三十三年九月十九日,俄曆一七六八年十月十八日) point
+    at each other with @corresp, so the Schematron and `treatytei dates --check`
+    can compare them."""
+    groups: list[list] = []
+    ordered = [d for d in root.iter(f"{{{NS['tei']}}}date") if d in dates]
+    for d in ordered:
+        prev = d.getprevious()
+        if groups and prev is groups[-1][-1] and SEPARATOR.match(prev.tail or ""):
+            groups[-1].append(d)
+        else:
+            groups.append([d])
+    existing = {i for i in root.xpath("//@xml:id")}
+    prefix = root.get(XML_ID)
+    n = 0
+    for group in groups:
+        days = [g for g in group if len(g.get("when", "")) == 10]
+        methods = {g.get("datingMethod") for g in days}
+        if len(days) < 2 or len(methods) < 2:
+            continue
+        ids = []
+        for g in days:
+            if not g.get(XML_ID):
+                while True:
+                    n += 1
+                    candidate = f"{prefix}-date{n}"
+                    if candidate not in existing:
+                        break
+                g.set(XML_ID, candidate)
+                existing.add(candidate)
+            ids.append(g.get(XML_ID))
+        for g in days:
+            g.set("corresp", " ".join(f"#{i}" for i in ids if i != g.get(XML_ID)))
+
+
+def _link_parties(root, gaz: Gazetteer) -> int:
+    n = 0
+    for name in root.xpath("//tei:particDesc//tei:orgName[not(@ref)]", namespaces=NS):
+        entry = gaz.names.get(match_key((name.text or "").strip()))
+        if entry:
+            name.set("ref", f"#{entry.id}")
+            n += 1
+    return n
+
+
+def enrich_file(path: Path, gaz: Gazetteer, fp: Fingerprints | None = None) -> int:
+    tree = parse_file(path)
+    root = tree.getroot()
+    before = path.read_bytes()
+    count = enrich_blocks(root, gaz)
+    data = serialise(root)
+    if data != before:
+        pristine = fp is not None and fp.state(path.name) == "pristine"
+        write_atomic(path, data)
+        if pristine:
+            fp.record(path.name, data)
+    return count
+
+
+def enrich(project, files=()) -> list[tuple[Path, int]]:
+    register = project.register
+    if not register.exists():
+        raise TreatyError(register, "missing: the register of persons, places and organisations is needed to enrich")
+    gaz = Gazetteer(register)
+    if gaz.conflicts:
+        raise TreatyError(register, "the same name belongs to two entries: " + "; ".join(gaz.conflicts))
+    paths = [Path(f) for f in files] if files else [p for p in project.tei_files()
+                                                    if p.name != "register.xml" and ".apparatus." not in p.name]
+    fp = Fingerprints(project.tei)
+    out = []
+    for p in paths:
+        out.append((p, enrich_file(p, gaz, fp)))
+    fp.save()
+    return out
