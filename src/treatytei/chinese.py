@@ -55,6 +55,8 @@ def char_class(c: str) -> str:
 def normal_char(c: str) -> str:
     """The simplified (normal) form of one character, character-wise (no phrases),
     so that the result has exactly one character per input character."""
+    if c in DUAL_USE:
+        return c
     out = _T2S.convert(c)
     return out if len(out) == 1 else c
 
@@ -89,6 +91,19 @@ def variant_pairs() -> dict[frozenset, str]:
         a, b, note = (line.split("\t") + [""])[:3]
         pairs[frozenset((a, b))] = note
     return pairs
+
+
+@lru_cache(maxsize=1)
+def variant_forms() -> frozenset:
+    """The characters data/variants.tsv lists as variant forms (its first column)."""
+    text = resources.files("treatytei").joinpath("data/variants.tsv").read_text(encoding="utf-8")
+    return frozenset(line.split("\t")[0] for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def script_normal(c: str) -> str:
+    """The normal form for deciding 'script only': like normal_char, but a listed
+    variant form stays itself (劄 is not merely the traditional form of 札)."""
+    return c if c in variant_forms() else normal_char(c)
 
 
 def compare_chars(a: str, b: str) -> str:

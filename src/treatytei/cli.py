@@ -90,6 +90,20 @@ def enrich(ctx: click.Context, files: tuple[str, ...]) -> None:
 
 
 @cli.command()
+@click.argument("work", required=False)
+@click.option("--force", is_flag=True, help="Overwrite an apparatus an editor changed (a backup is kept).")
+@click.pass_context
+def collate(ctx: click.Context, work: str | None, force: bool) -> None:
+    """Collate the witnesses of WORK (default: every work with two or more witnesses)
+    into tei/<work>.apparatus.xml."""
+    from .collate import collate as run
+
+    project = _project(ctx)
+    for path, status in run(project, work, force=force):
+        _say(f"{status:>10}  {_rel(path, project)}")
+
+
+@cli.command()
 @click.option("--check", is_flag=True, required=True, help="Compare dates the sources give for one day in several calendars.")
 @click.option("--strict", is_flag=True, help="Exit 1 when dates disagree.")
 @click.pass_context
@@ -118,14 +132,27 @@ def dates(ctx: click.Context, check: bool, strict: bool) -> None:
               help="Folder of gold TSV files (default: tests/gold).")
 @click.pass_context
 def eval_(ctx: click.Context, gold: str | None) -> None:
-    """Precision and recall of the entity and date markup against the gold standard."""
+    """Precision and recall of the entity and date markup, and of the apparatus's
+    variant boundaries, against the hand-made gold standard (tests/gold/)."""
     from .evaluate import evaluate, table
 
+    from .collation_eval import evaluate_alignment
+
     project = _project(ctx)
-    scores, diffs = evaluate(project, Path(gold) if gold else project.root / "tests" / "gold")
+    gold_dir = Path(gold) if gold else project.root / "tests" / "gold"
+    scores, diffs = evaluate(project, gold_dir)
+    click.echo("Entities and dates:")
     click.echo(table(scores))
     for d in diffs:
         click.echo("  " + d)
+    for path in sorted(gold_dir.glob("*.alignment.txt")):
+        work = path.name[: -len(".alignment.txt")]
+        score, adiffs = evaluate_alignment(project, work, path)
+        click.echo(f"\nApparatus of {work} against {path.name}: {score.gold} gold variants, "
+                   f"{score.predicted} found, {score.correct} exact; precision {score.precision:.3f}, "
+                   f"recall {score.recall:.3f}")
+        for d in adiffs:
+            click.echo("  " + d)
 
 
 def _rel(path: Path, project: Project) -> str:
@@ -169,7 +196,15 @@ def steps(project: Project):
             if n:
                 _say(f"  {n} new tag(s) in {_rel(path, project)}")
 
-    return [("convert", do_convert), ("enrich", do_enrich), ("validate", lambda: run_validation(project))]
+    def do_collate():
+        from .collate import collate as run_collate
+
+        for path, status in run_collate(project):
+            if status != "unchanged":
+                _say(f"  {status} {_rel(path, project)}")
+
+    return [("convert", do_convert), ("enrich", do_enrich), ("collate", do_collate),
+            ("validate", lambda: run_validation(project))]
 
 
 @cli.command()

@@ -91,13 +91,44 @@ def xml_model_pis(rel_to_root: str = "..") -> list[etree._Element]:
     ]
 
 
+#: Elements whose content is element-only in this edition: indented on output.
+#: Everything else may hold text, where added whitespace would change the text.
+STRUCTURAL = {
+    "TEI", "teiHeader", "fileDesc", "titleStmt", "respStmt", "publicationStmt", "availability",
+    "notesStmt", "sourceDesc", "bibl", "relatedItem", "listWit", "witness", "encodingDesc",
+    "projectDesc", "editorialDecl", "normalization", "interpretation", "classDecl", "taxonomy",
+    "category", "profileDesc", "creation", "langUsage", "particDesc", "listOrg", "org",
+    "listPerson", "person", "listPlace", "place", "location", "listBibl", "calendarDesc",
+    "calendar", "textClass", "keywords", "revisionDesc", "text", "body", "div", "list", "table",
+    "row", "standOff", "quote",
+}
+
+
+def indent(el: etree._Element, level: int = 0) -> None:
+    """Indent element-only content (two spaces a level); never touch elements that
+    may hold text, nor any element holding non-whitespace text."""
+    children = list(el)
+    if not children or local(el) not in STRUCTURAL:
+        return
+    if (el.text and el.text.strip()) or any(c.tail and c.tail.strip() for c in children):
+        return
+    pad = "\n" + "  " * (level + 1)
+    el.text = pad
+    for c in children:
+        c.tail = pad
+        if isinstance(c.tag, str):
+            indent(c, level + 1)
+    children[-1].tail = "\n" + "  " * level
+
+
 def serialise(root: etree._Element, pis: Iterable[etree._Element] | None = None) -> bytes:
     """Deterministic UTF-8 serialisation: XML declaration, the xml-model PIs, then the
     document element (any processing instructions around it in a parsed tree are
-    replaced), indented where the content is not mixed, ending in a newline."""
+    replaced), element-only content indented (see STRUCTURAL), ending in a newline."""
     if pis is None:
         pis = xml_model_pis()
-    body = etree.tostring(root, encoding="UTF-8", xml_declaration=False, pretty_print=True, with_tail=False)
+    indent(root)
+    body = etree.tostring(root, encoding="UTF-8", xml_declaration=False, with_tail=False)
     head = b'<?xml version="1.0" encoding="UTF-8"?>\n'
     for pi in pis:
         head += etree.tostring(pi, encoding="UTF-8") + b"\n"

@@ -75,6 +75,7 @@ def read(source: Source, text: str, digest: str) -> etree._Element:
 
     prefix = source.id
     body = _body(source, body_lines, prefix)
+    _mark_revised_articles(body, note_lines)
 
     bibl = E(
         "bibl",
@@ -125,6 +126,32 @@ def read(source: Source, text: str, digest: str) -> etree._Element:
     for div in body:
         mark_scripts(div, source.script)
     return root
+
+
+# The witness's own editorial note saying that it is the variant text (别本) and that
+# its article N is in fact a later revision: 本界约为…别本…惟此别本之第十条内容实际上
+# 就是乾隆时的“修改…第十条”. Matched on simplified characters.
+SELF_VARIANT_RE = re.compile(r"^本界约为.{0,12}别本")
+REVISED_RE = re.compile(r"此别本之第([一二三四五六七八九十]+)条内容实际上就是(.{0,8}?)时的[“「]([^”」]*)[”」]")
+
+
+def _mark_revised_articles(divs: list[etree._Element], note_lines: list[str]) -> None:
+    """Where the witness says of itself that an article is a later revision, the
+    article's div gets @subtype="revised" and a note quoting the statement."""
+    from ..chinese import normalise
+    from ..dates import cn_number
+
+    for line in note_lines:
+        norm = normalise(line)
+        if not SELF_VARIANT_RE.search(norm):
+            continue
+        for m in REVISED_RE.finditer(norm):
+            n = str(cn_number(m.group(1)))
+            for div in divs:
+                if div.get("type") == "article" and div.get("n") == n:
+                    div.set("subtype", "revised")
+                    div.insert(0, E("note", f"This article is a later revision, as the witness's own editorial "
+                                    f"note says: {line[m.start():m.end()]}", type_="revision", xml_lang="en"))
 
 
 def _collection(line: str, source: Source) -> etree._Element:

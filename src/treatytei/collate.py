@@ -1,0 +1,817 @@
+"""Step: collate. All witnesses of a work -> a critical apparatus in parallel
+segmentation (tei/<work>.apparatus.xml).
+
+Method
+------
+* Sections are paired by their place in each witness: the preamble with the
+  preamble, article K with article K (@n, the ordinal in the witness).
+* Each section becomes a token stream: one token per character, and one token per
+  tagged name or date (persName, placeName, orgName, roleName, title, date), so a
+  name moves as a unit and a transliteration variant is one <app>. Article numerals
+  (<label>) are compared separately.
+* Witnesses are aligned to the section's base witness (the first present one, in
+  siglum order) by global alignment (Needleman-Wunsch, match +2, mismatch -1,
+  gap -1) on a *loose* key (script, listed variant characters and punctuation of one
+  function all equal), then merged column by column (a star alignment).
+* Columns where every present witness agrees on the *strict* key (the same
+  character up to script) are common text: given in the normal form (simplified,
+  OpenCC character by character), each witness's own characters kept in
+  <choice><reg/><orig source="#X"/></choice> where they differ from it.
+* Runs of disagreeing columns become one <app>; a common run of a single
+  character between two variants is absorbed into one <app> (no variant is cut by
+  a stray 之 or 所). One <rdg> per group of agreeing witnesses.
+* Classification: readings equal on the loose key -> orthographic (subtype
+  punctuation, variant-character, or transliteration for one name spelled two
+  ways); otherwise substantive: omission (a reading is empty where the base has
+  text), addition (the base's reading is empty), transposition (the same
+  characters in another order), substitution.
+* A witness whose transcription stops (<gap reason="untranscribed">) is aligned
+  with an open end: what follows in the others is its lacuna, marked by
+  <lacunaStart/> in an <app> of its own; <lacunaEnd/> closes it at the end of the
+  text. Sections it lacks entirely are not read as omissions.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from . import __version__
+from .chinese import PUNCT_CLASS, compare_chars, is_punct, normal_char, script_normal
+from .enrich import match_key
+from .errors import TreatyError
+from .fileio import Fingerprints, write_atomic
+from .header import EDITION_DATE, publication_stmt
+from .manifest import Source, load
+from .tei import EDITORIAL, NS, XML_ID, XML_LANG, E, local, parse_file, serialise
+
+UNIT_TAGS = {"persName", "placeName", "orgName", "roleName", "title", "date"}
+LANG = {"Hans": "zh-Hans", "Hant": "zh-Hant"}
+
+
+# ------------------------------------------------------------------ tokens
+
+@dataclass
+class Tok:
+    text: str                         # the witness's own characters
+    loose: str                        # alignment key
+    strict: str                       # agreement key
+    el: etree._Element | None = None  # a name or date unit
+    punct: bool = False
+
+
+def _char_tok(c: str) -> Tok:
+    if is_punct(c):
+        p = PUNCT_CLASS.get(c, c)
+        return Tok(c, "P" + p, "P" + c, punct=True)
+    return Tok(c, "C" + match_key(c), "C" + script_normal(c))
+
+
+def _unit_tok(el) -> Tok:
+    from .tei import original_text
+
+    text = original_text(el)
+    ref = el.get("ref") or el.get("when") or ""
+    norm = "".join(script_normal(c) for c in text)
+    loose = f"U{local(el)}:{ref}" if ref else f"U{local(el)}:{match_key(text)}"
+    clean = E(local(el), **{k: v for k, v in el.attrib.items() if k != XML_ID and not k.startswith("{")})
+    clean.text = text
+    return Tok(text, loose, f"U{local(el)}:{ref}:{norm}", clean)
+
+
+@dataclass
+class Section:
+    key: tuple                 # ('preamble', 0) | ('article', n)
+    div_id: str
+    label: str | None
+    tokens: list[Tok]
+    open_end: bool             # the transcription stops inside this section
+    revised_note: str | None = None
+
+
+def sections(root) -> list[Section]:
+    out = []
+    for div in root.xpath("//tei:body/tei:div[@type='preamble' or @type='article']", namespaces=NS):
+        toks: list[Tok] = []
+        label = None
+        open_end = False
+        for p in div.xpath("tei:p", namespaces=NS):
+            _tokens(p, toks)
+            lab = p.xpath("tei:label", namespaces=NS)
+            if lab and label is None:
+                label = lab[0].text
+            if p.xpath(".//tei:gap[@reason='untranscribed']", namespaces=NS):
+                open_end = True
+        note = div.xpath("string(tei:note[@type='revision'])", namespaces=NS) if div.get("subtype") == "revised" else None
+        key = ("preamble", 0) if div.get("type") == "preamble" else ("article", int(div.get("n")))
+        out.append(Section(key, div.get(XML_ID), label, toks, open_end, note or None))
+    return out
+
+
+def _tokens(el, toks: list[Tok]) -> None:
+    if el.text:
+        toks.extend(_char_tok(c) for c in el.text)
+    for child in el:
+        if isinstance(child.tag, str):
+            name = local(child)
+            if name in UNIT_TAGS:
+                toks.append(_unit_tok(child))
+            elif name not in EDITORIAL and name != "label":
+                _tokens(child, toks)
+        if child.tail:
+            toks.extend(_char_tok(c) for c in child.tail)
+
+
+# ------------------------------------------------------------------ alignment
+
+#: Scores of the alignment: affine gaps (Gotoh), so that a variant is one stretch
+#: rather than many small gaps around stray shared characters.
+MATCH, MISMATCH, GAP_OPEN, GAP_EXTEND = 4, -4, -8, -1
+LACUNA = "L"
+NEG = -(10 ** 9)
+
+
+def align(a: list[Tok], b: list[Tok], a_open: bool = False, b_open: bool = False) -> list[tuple]:
+    """Global alignment of two token lists on their loose keys (Gotoh: match,
+    mismatch, affine gap): [(i, j)] with None for a gap. An open end (the
+    transcription stops): the other sequence's tokens after the last aligned one
+    are that witness's lacuna, paired with LACUNA."""
+    if b_open and not a_open:
+        # by symmetry: align b to a with a's end open, then swap back
+        swapped = align(b, a, a_open=True)
+        return [(q, p) for p, q in swapped]
+    anchors = _anchors(a, b)
+    if anchors:
+        # cut at names both witnesses share exactly once, in the same order: the
+        # table shrinks from n*m cells to the sum over the pieces between anchors
+        pairs: list[tuple] = []
+        pi = pj = 0
+        for i, j in anchors:
+            pairs += [(p + pi if p is not None else None, q + pj if q is not None else None)
+                      for p, q in _gotoh(a[pi:i], b[pj:j], False)]
+            pairs.append((i, j))
+            pi, pj = i + 1, j + 1
+        for p, q in _gotoh(a[pi:], b[pj:], a_open):
+            pairs.append((p + pi if isinstance(p, int) else p, q + pj if isinstance(q, int) else q))
+        return pairs
+    return _gotoh(a, b, a_open)
+
+
+ANCHOR_NGRAM = 3
+
+
+def _anchors(a: list[Tok], b: list[Tok]) -> list[tuple[int, int]]:
+    """Sure points of the alignment: a name or date, or a run of ANCHOR_NGRAM
+    characters (no punctuation), that occurs exactly once in each list; kept in an
+    order both lists agree on (longest increasing subsequence), as token pairs."""
+    def unique(toks):
+        found: dict[tuple, int] = {}
+        count: dict[tuple, int] = {}
+        for k, t in enumerate(toks):
+            keys = []
+            if t.el is not None:
+                keys.append((t.loose,))
+            run = toks[k:k + ANCHOR_NGRAM]
+            if len(run) == ANCHOR_NGRAM and all(x.el is None and not x.punct for x in run):
+                keys.append(tuple(x.loose for x in run))
+            for key in keys:
+                count[key] = count.get(key, 0) + 1
+                found[key] = k
+        return {key: k for key, k in found.items() if count[key] == 1}
+    ua, ub = unique(a), unique(b)
+    cands = sorted((ua[key], ub[key], len(key)) for key in ua if key in ub)
+    # longest increasing subsequence on j (patience sorting), deterministic
+    import bisect
+    tails: list[int] = []
+    tail_idx: list[int] = []
+    prev: list[int] = [-1] * len(cands)
+    for idx, (_, j, _) in enumerate(cands):
+        pos = bisect.bisect_left(tails, j)
+        if pos == len(tails):
+            tails.append(j)
+            tail_idx.append(idx)
+        else:
+            tails[pos] = j
+            tail_idx[pos] = idx
+        prev[idx] = tail_idx[pos - 1] if pos else -1
+    chain = []
+    k = tail_idx[-1] if tail_idx else -1
+    while k >= 0:
+        chain.append(cands[k])
+        k = prev[k]
+    out: list[tuple[int, int]] = []
+    for i, j, n in reversed(chain):
+        for d in range(n):
+            if not out or (i + d > out[-1][0] and j + d > out[-1][1]):
+                out.append((i + d, j + d))
+    return out
+
+
+def _gotoh(a: list[Tok], b: list[Tok], a_open: bool) -> list[tuple]:
+    """The dynamic programme of :func:`align` (b's end is never open here)."""
+    b_open = False
+    n, m = len(a), len(b)
+    ka = [t.loose for t in a]
+    kb = [t.loose for t in b]
+    # a shared name or date scores as many matches as it has characters
+    wa = [MATCH * max(1, len(t.text)) if t.el is not None else MATCH for t in a]
+    # three score rows: M (ends in a pair), X (ends consuming a), Y (ends consuming b)
+    M = [NEG] * (m + 1)
+    X = [NEG] * (m + 1)
+    Y = [NEG] + [GAP_OPEN + (j - 1) * GAP_EXTEND for j in range(1, m + 1)]
+    M[0] = 0
+    # traceback: for each cell and state, the state it came from (0 M, 1 X, 2 Y)
+    tb_m: list[bytearray] = [bytearray(m + 1)]
+    tb_x: list[bytearray] = [bytearray(m + 1)]
+    tb_y: list[bytearray] = [bytearray([0] + [0] + [2] * (m - 1)) if m else bytearray(1)]
+    for i in range(1, n + 1):
+        cM = [NEG] * (m + 1)
+        cX = [NEG] * (m + 1)
+        cY = [NEG] * (m + 1)
+        bm = bytearray(m + 1)
+        bx = bytearray(m + 1)
+        by = bytearray(m + 1)
+        cX[0] = GAP_OPEN + (i - 1) * GAP_EXTEND
+        bx[0] = 0 if i == 1 else 1
+        ai = ka[i - 1]
+        for j in range(1, m + 1):
+            # M: diagonal from the best of the three
+            pm, px, py = M[j - 1], X[j - 1], Y[j - 1]
+            if pm >= px and pm >= py:
+                best, src = pm, 0
+            elif px >= py:
+                best, src = px, 1
+            else:
+                best, src = py, 2
+            cM[j] = best + (wa[i - 1] if ai == kb[j - 1] else MISMATCH)
+            bm[j] = src
+            # X: consume a[i-1] (a gap in b), from the row above
+            o, e = M[j] + GAP_OPEN, X[j] + GAP_EXTEND
+            oy = Y[j] + GAP_OPEN
+            if o >= e and o >= oy:
+                cX[j], bx[j] = o, 0
+            elif e >= oy:
+                cX[j], bx[j] = e, 1
+            else:
+                cX[j], bx[j] = oy, 2
+            # Y: consume b[j-1] (a gap in a), from the left
+            o, e = cM[j - 1] + GAP_OPEN, cY[j - 1] + GAP_EXTEND
+            ox = cX[j - 1] + GAP_OPEN
+            if o >= e and o >= ox:
+                cY[j], by[j] = o, 0
+            elif e >= ox:
+                cY[j], by[j] = e, 2
+            else:
+                cY[j], by[j] = ox, 1
+        M, X, Y = cM, cX, cY
+        tb_m.append(bm)
+        tb_x.append(bx)
+        tb_y.append(by)
+    i, j = n, m
+    tail: list[tuple] = []
+    if a_open and not b_open and n:
+        final = [max(M[c], X[c], Y[c]) for c in range(m + 1)]
+        j = max(range(m + 1), key=lambda c: (final[c], -c))
+        tail = [(LACUNA, k) for k in range(j, m)]
+    trio = (M[j], X[j], Y[j])
+    state = max(range(3), key=lambda st: (trio[st], -st))
+    pairs = []
+    while i > 0 or j > 0:
+        if i == 0:
+            state = 2
+        elif j == 0:
+            state = 1
+        if state == 0:
+            nxt = tb_m[i][j]
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif state == 1:
+            nxt = tb_x[i][j]
+            pairs.append((i - 1, None))
+            i -= 1
+        else:
+            nxt = tb_y[i][j]
+            pairs.append((None, j - 1))
+            j -= 1
+        state = nxt
+    pairs.reverse()
+    return pairs + tail
+
+
+# ------------------------------------------------------------------ merging
+
+@dataclass
+class Column:
+    """One aligned position: for each witness its tokens (a list; [] = a gap),
+    or None where the witness is in lacuna."""
+    cells: dict[str, list[Tok] | None] = field(default_factory=dict)
+
+
+def merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool]) -> list[Column]:
+    """Star alignment: every other witness aligned to the base witness's tokens;
+    insertions between two base tokens form one column."""
+    btoks = streams[base]
+    others = [w for w in streams if w != base]
+    per_base: list[dict] = [{} for _ in btoks]
+    per_slot: list[dict] = [{} for _ in range(len(btoks) + 1)]
+    lacuna_from: dict[str, int] = {}
+    tails: dict[str, list[Tok]] = {}
+    for w in others:
+        slot = 0
+        for p, q in align(btoks, streams[w], a_open=open_end[base], b_open=open_end[w]):
+            if p == LACUNA:                      # beyond the base's end
+                tails.setdefault(w, []).append(streams[w][q])
+            elif q == LACUNA:                    # beyond w's end
+                lacuna_from.setdefault(w, p)
+                per_base[p][w] = None
+            elif p is None:
+                per_slot[slot].setdefault(w, []).append(streams[w][q])
+            else:
+                per_base[p][w] = [streams[w][q]] if q is not None else []
+                slot = p + 1
+    columns: list[Column] = []
+    for k in range(len(btoks) + 1):
+        if any(per_slot[k].values()):
+            cells: dict = {base: []}
+            for w in others:
+                in_lacuna = w in lacuna_from and lacuna_from[w] < k
+                cells[w] = None if in_lacuna else per_slot[k].get(w, [])
+            columns.append(Column(cells))
+        if k < len(btoks):
+            cells = {base: [btoks[k]]}
+            for w in others:
+                cells[w] = per_base[k].get(w, [])
+            columns.append(Column(cells))
+    if tails:
+        cells = {base: None}
+        for w in others:
+            cells[w] = tails.get(w, [])
+        columns.append(Column(cells))
+    return columns
+
+
+# ------------------------------------------------------------------ apparatus
+
+def _key(toks, which) -> tuple:
+    return tuple(getattr(t, which) for t in toks)
+
+
+def _agrees(col: Column) -> bool:
+    present = [v for v in col.cells.values() if v is not None]
+    return len({_key(v, "strict") for v in present}) <= 1 and all(v for v in present)
+
+
+def _present(col: Column) -> list[str]:
+    return [w for w, v in col.cells.items() if v is not None]
+
+
+@dataclass
+class Segment:
+    common: bool
+    columns: list[Column]
+    unit: bool = False      # one name or date spelled differently: an app of its own
+    level: str = ""         # orthographic | substantive (of a variant's columns)
+    forced: str | None = None
+
+
+def _level(col: Column) -> str:
+    """punct (only punctuation here), orthographic (variant forms), substantive."""
+    present = [v for v in col.cells.values() if v is not None]
+    if all(t.punct for v in present for t in v):
+        return "punct"
+    return "orthographic" if len({_key(v, "loose") for v in present}) == 1 else "substantive"
+
+
+def _joins(a: str, b: str) -> bool:
+    return a == b or "punct" in (a, b)
+
+
+def _unit_column(col: Column) -> bool:
+    """Every present witness has one name/date token here, all of one entity."""
+    present = [v for v in col.cells.values() if v is not None]
+    return (all(len(v) == 1 and v[0].el is not None for v in present)
+            and len({v[0].loose for v in present}) == 1)
+
+
+def segments(columns: list[Column]) -> list[Segment]:
+    """Group columns into common text and variants: consecutive disagreeing
+    columns form one variant, except that a name spelled differently is always a
+    variant of its own; a single common character (not a name, not punctuation)
+    between two variants joins them."""
+    segs: list[Segment] = []
+    for col in columns:
+        if not any(col.cells.values()):          # every witness empty here
+            continue
+        common = _agrees(col)
+        unit = not common and _unit_column(col)
+        level = "" if common else _level(col)
+        last = segs[-1] if segs else None
+        if (last and last.common == common and not unit and not last.unit and _joins(last.level, level)
+                and _present(last.columns[-1]) == _present(col)):
+            last.columns.append(col)
+            if last.level == "punct":
+                last.level = level
+        else:
+            segs.append(Segment(common, [col], unit, level))
+    out: list[Segment] = []
+    i = 0
+    while i < len(segs):
+        s = segs[i]
+        if (s.common and len(s.columns) == 1 and out and not out[-1].common and not out[-1].unit
+                and i + 1 < len(segs) and not segs[i + 1].common and not segs[i + 1].unit
+                and _present(out[-1].columns[-1]) == _present(segs[i + 1].columns[0])):
+            tok = next(v for v in s.columns[0].cells.values() if v)[0]
+            nxt = segs[i + 1]
+            if _swapped(out[-1], nxt):
+                out[-1].columns.extend(s.columns + nxt.columns)
+                out[-1].forced = "transposition"
+                i += 2
+                continue
+            if tok.el is None and not tok.punct and out[-1].level == nxt.level == "substantive":
+                out[-1].columns.extend(s.columns + nxt.columns)
+                i += 2
+                continue
+        out.append(s)
+        i += 1
+    return out
+
+
+def _swapped(a: Segment, b: Segment) -> bool:
+    """Two variants around one common token where what one witness reads first the
+    other reads second (山、台幹、河 / 山、河、台噶): one transposition."""
+    wits = [w for w in a.columns[0].cells if a.columns[0].cells[w] is not None]
+    if len(wits) != 2:
+        return False
+    def reading(seg, w):
+        return tuple(t.loose for col in seg.columns for t in (col.cells.get(w) or []))
+    x, y = wits
+    ax, ay, bx, by = reading(a, x), reading(a, y), reading(b, x), reading(b, y)
+    return bool(ax and by and ay and bx) and (ax == by or ay == bx)
+
+
+def readings(seg: Segment, order: list[str]) -> list[tuple[list[str], list[Tok]]]:
+    """[(witnesses, tokens)] grouped by strict agreement, in siglum order."""
+    groups: dict[tuple, list] = {}
+    for w in order:
+        toks: list[Tok] = []
+        present = False
+        for col in seg.columns:
+            cell = col.cells.get(w)
+            if cell is not None:
+                present = True
+                toks.extend(cell)
+        if not present:
+            continue
+        key = _key(toks, "strict")
+        groups.setdefault(key, [[], toks])[0].append(w)
+    return [(ws, toks) for ws, toks in groups.values()]
+
+
+def classify(groups, base: str) -> tuple[str, str]:
+    """(type, subtype) of an <app> from its readings [(witnesses, tokens)]."""
+    lists = [t for _, t in groups]
+    if len({_key(t, "loose") for t in lists}) == 1:
+        diffs = [(x, y) for other in lists[1:] for x, y in zip(lists[0], other) if x.strict != y.strict]
+        names = [(x, y) for x, y in diffs if x.el is not None]
+        if names:
+            if all(_variant_spelling(x.text, y.text) for x, y in names):
+                return "orthographic", "variant-character"
+            if all(_transliteration(x.text, y.text) for x, y in names):
+                return "orthographic", "transliteration"
+            return "substantive", "substitution"     # one referent, another name (俄國 / 俄羅斯)
+        if diffs and all(x.punct and y.punct for x, y in diffs):
+            return "orthographic", "punctuation"
+        return "orthographic", "variant-character"
+    if len({tuple(t.loose for t in toks if not t.punct) for toks in lists}) == 1:
+        return "orthographic", "punctuation"
+    empties = [ws for ws, t in groups if not t]
+    if empties:
+        return "substantive", "addition" if any(base in ws for ws in empties) else "omission"
+    if len({tuple(sorted(_key(t, "loose"))) for t in lists}) == 1 and all(len(t) > 1 for t in lists):
+        return "substantive", "transposition"
+    if len(lists) == 2 and _phrases_swapped(*lists):
+        return "substantive", "transposition"
+    return "substantive", "substitution"
+
+
+def _phrases(toks: list[Tok]) -> list[tuple]:
+    out, cur = [], []
+    for t in toks:
+        if t.punct:
+            if cur:
+                out.append(tuple(cur))
+            cur = []
+        else:
+            cur.append(t.loose)
+    if cur:
+        out.append(tuple(cur))
+    return out
+
+
+def _phrases_swapped(a: list[Tok], b: list[Tok]) -> bool:
+    """The same phrases in another order, a phrase allowed to differ in spelling
+    (台幹、河 / 河、台噶): one transposition."""
+    pa, pb = _phrases(a), _phrases(b)
+    if len(pa) < 2 or len(pa) != len(pb) or pa == pb:
+        return False
+
+    def alike(x, y):
+        return x == y or (len(x) == len(y) and sum(p == q for p, q in zip(x, y)) * 2 >= len(x))
+    from itertools import permutations
+    if len(pa) > 6:
+        return False
+    return any(all(alike(pa[i], pb[k]) for i, k in enumerate(perm))
+               for perm in permutations(range(len(pb))) if list(perm) != list(range(len(pb))))
+
+
+def _transliteration(a: str, b: str) -> bool:
+    """Two spellings of one foreign name: same length, most characters shared."""
+    if len(a) != len(b):
+        return False
+    same = sum(normal_char(x) == normal_char(y) for x, y in zip(a, b))
+    return same * 2 > len(a)
+
+
+def _variant_spelling(a: str, b: str) -> bool:
+    return len(a) == len(b) and all(compare_chars(x, y) in ("same", "script", "variant") for x, y in zip(a, b))
+
+
+def render_common(cells: dict[str, list[Tok]], base: str, lang: dict[str, str]) -> list:
+    """Tokens that agree up to script: the normal form, each witness's own
+    characters kept where they differ (<choice><reg/><orig source/></choice>)."""
+    out: list = []
+    wits = list(cells)
+    n = len(cells[base])
+    k = 0
+    while k < n:
+        btok = cells[base][k]
+        if btok.el is not None:
+            el = copy.deepcopy(btok.el)
+            for child in list(el):
+                el.remove(child)
+            el.text = None
+            texts = {w: cells[w][k].text for w in wits}
+            _fill_choice(el, texts, lang)
+            out.append(el)
+            k += 1
+            continue
+        # a run of plain characters
+        run_end = k
+        while run_end < n and cells[base][run_end].el is None:
+            run_end += 1
+        texts = {w: "".join(t.text for t in cells[w][k:run_end]) for w in wits}
+        holder = E("seg")
+        _fill_choice(holder, texts, lang)
+        out.extend(_children(holder))
+        k = run_end
+    return out
+
+
+def _children(el) -> list:
+    out: list = []
+    if el.text:
+        out.append(el.text)
+    for c in el:
+        tail = c.tail
+        c.tail = None
+        out.append(c)
+        if tail:
+            out.append(tail)
+    return out
+
+
+def _fill_choice(el, texts: dict[str, str], lang: dict[str, str]) -> None:
+    """Write the normal form of equal-length texts into el; where a witness's own
+    characters differ, a <choice> with its <orig>."""
+    any_text = next(iter(texts.values()))
+    normal = "".join(normal_char(c) for c in any_text)
+    n = len(normal)
+    i = 0
+    parts: list = []
+    while i < n:
+        if all(t[i] == normal[i] for t in texts.values()):
+            j = i
+            while j < n and all(t[j] == normal[j] for t in texts.values()):
+                j += 1
+            parts.append(normal[i:j])
+        else:
+            j = i
+            while j < n and not all(t[j] == normal[j] for t in texts.values()):
+                j += 1
+            choice = E("choice", E("reg", normal[i:j]))
+            for w, t in texts.items():
+                if t[i:j] != normal[i:j]:
+                    choice.append(E("orig", t[i:j], source=f"#{w}", xml_lang=lang[w]))
+            parts.append(choice)
+        i = j
+    from .tei import append
+    append(el, *parts)
+
+
+def render_reading(toks: list[Tok]) -> list:
+    out: list = []
+    for t in toks:
+        if t.el is not None:
+            out.append(copy.deepcopy(t.el))
+        elif out and isinstance(out[-1], str):
+            out[-1] += t.text
+        else:
+            out.append(t.text)
+    return out
+
+
+# ------------------------------------------------------------------ the work
+
+def witnesses_of(sources: list[Source], work: str) -> list[Source]:
+    wits = sorted((s for s in sources if s.work == work and s.siglum), key=lambda s: s.siglum)
+    return wits
+
+
+def collate_work(project, work: str, sources: list[Source] | None = None) -> etree._Element:
+    sources = sources if sources is not None else load(project.manifest)
+    wits = witnesses_of(sources, work)
+    if len(wits) < 2:
+        raise TreatyError(project.manifest, f"work '{work}' has {len(wits)} witness(es) with a siglum; collation needs two or more")
+    sigla = [w.siglum for w in wits]
+    lang = {w.siglum: LANG[w.script] for w in wits}
+    secs: dict[str, dict[tuple, Section]] = {}
+    files: dict[str, str] = {}
+    open_after: dict[str, tuple] = {}
+    for w in wits:
+        path = project.tei / f"{w.id}.xml"
+        if not path.exists():
+            raise TreatyError(path, f"missing: witness {w.siglum} of '{work}' must be converted first")
+        files[w.siglum] = path.name
+        ss = sections(parse_file(path).getroot())
+        secs[w.siglum] = {s.key: s for s in ss}
+        ends = [s.key for s in ss if s.open_end]
+        if ends:
+            open_after[w.siglum] = ends[0]
+    keys = sorted({k for d in secs.values() for k in d}, key=lambda k: (k[0] != "preamble", k[1]))
+    body = E("body")
+    app_no = 0
+    lacunose: set[str] = set()
+    prefix = f"{work}-apparatus"
+    for key in keys:
+        present = {w: secs[w][key] for w in sigla if key in secs[w]}
+        # a witness whose transcription stopped earlier is in lacuna, not omitting
+        absent = [w for w in sigla if key not in secs[w] and w in open_after and open_after[w] < key]
+        streams = {w: present[w].tokens if w in present else [] for w in sigla if w not in absent}
+        opens = {w: bool(w in present and present[w].open_end) for w in streams}
+        base = next(w for w in sigla if w in streams)
+        columns = merge(base, streams, opens)
+        for w in absent:
+            for col in columns:
+                col.cells[w] = None
+        name = "preamble" if key[0] == "preamble" else f"art{key[1]}"
+        div = E("div", type_=key[0], n=str(key[1]), xml_id=f"{prefix}-{name}",
+                corresp=" ".join(f"{files[w]}#{present[w].div_id}" for w in sigla if w in present))
+        revised = [(w, present[w].revised_note) for w in sigla if w in present and present[w].revised_note]
+        for w, note in revised:
+            div.append(E("note", f"Witness {w}: {note}", type_="revision", target=f"#{w}", xml_lang="en"))
+        p = E("p")
+        # article numerals
+        labels = {w: present[w].label for w in present if present[w].label}
+        if labels:
+            if len(set(labels.values())) == 1 and len(labels) == len(present):
+                p.append(E("label", next(iter(labels.values())), type_="numbering"))
+            else:
+                app_no += 1
+                app = E("app", type_="numbering", xml_id=f"{prefix}-{app_no}")
+                groups: dict[str, list[str]] = {}
+                for w, lab in labels.items():
+                    groups.setdefault(lab, []).append(w)
+                for lab, ws in groups.items():
+                    app.append(E("rdg", E("label", lab, type_="numbering"), wit=" ".join(f"#{w}" for w in ws)))
+                p.append(app)
+        for seg in segments(columns):
+            pres = [w for w in sigla if seg.columns[0].cells.get(w) is not None]
+            for w in sigla:
+                # the witness breaks off here
+                if opens.get(w) and w not in lacunose and seg.columns[0].cells.get(w, 0) is None:
+                    lacunose.add(w)
+                    app_no += 1
+                    p.append(_lacuna_app(f"{prefix}-{app_no}", w, [x for x in sigla if x != w], "start"))
+            if seg.common:
+                cells = {w: [t for col in seg.columns for t in col.cells[w]] for w in pres}
+                for piece in render_common(cells, pres[0], lang):
+                    _append(p, piece)
+            else:
+                groups_ = readings(seg, sigla)
+                typ, sub = ("substantive", seg.forced) if seg.forced else classify(groups_, pres[0])
+                app_no += 1
+                app = E("app", type_=typ, subtype=sub, xml_id=f"{prefix}-{app_no}")
+                for ws, toks in groups_:
+                    rdg = E("rdg", *render_reading(toks), wit=" ".join(f"#{w}" for w in ws))
+                    if len(ws) == 1 and lang[ws[0]] != "zh-Hans":
+                        rdg.set(XML_LANG, lang[ws[0]])
+                    app.append(rdg)
+                p.append(app)
+        for w in sigla:
+            # the witness breaks off exactly where the section ends
+            if opens.get(w) and w not in lacunose:
+                lacunose.add(w)
+                app_no += 1
+                p.append(_lacuna_app(f"{prefix}-{app_no}", w, [x for x in sigla if x != w], "start"))
+        div.append(p)
+        body.append(div)
+    # close the lacunae at the end of the text
+    if lacunose:
+        last_p = body[-1].xpath("tei:p", namespaces=NS)[-1]
+        for w in sorted(lacunose):
+            app_no += 1
+            last_p.append(_lacuna_app(f"{prefix}-{app_no}", w, [x for x in sigla if x != w], "end"))
+    return _document(work, wits, files, body, prefix)
+
+
+def _append(p, piece) -> None:
+    from .tei import append
+    append(p, piece)
+
+
+def _lacuna_app(app_id: str, wit: str, others: list[str], which: str) -> etree._Element:
+    milestone = E("lacunaStart" if which == "start" else "lacunaEnd")
+    return E("app", E("rdg", milestone, wit=f"#{wit}"), E("rdg", wit=" ".join(f"#{o}" for o in others)),
+             type_="lacuna", subtype=f"lacuna-{which}", xml_id=app_id)
+
+
+def _document(work: str, wits: list[Source], files: dict[str, str], body, prefix: str) -> etree._Element:
+    listwit = E("listWit", *[
+        E("witness",
+          E("bibl", E("title", w.title, level="m"), E("ref", w.url, target=w.url.replace(" ", "%20")),
+            E("note", ("complete text" if w.complete else f"partial transcription: {w.extent or 'incomplete'}"), xml_lang="en")),
+          E("ptr", target=files[w.siglum]),
+          xml_id=w.siglum, corresp=files[w.siglum], xml_lang=LANG[w.script])
+        for w in wits])
+    pseudo = Source(id=prefix, file=Path(f"{work}.apparatus.xml"), format="apparatus", title=work, script="Hans",
+                    url=wits[0].url, licence=wits[0].licence)
+    header = E("teiHeader",
+        E("fileDesc",
+          E("titleStmt",
+            E("title", f"{' / '.join(w.title for w in wits)}: critical apparatus", type_="main"),
+            E("title", f"Collation of the {len(wits)} witnesses of {work}", type_="sub", xml_lang="en"),
+            E("respStmt", E("resp", "collation (automatic)", xml_lang="en"), E("name", f"treatytei toolkit {__version__}")),
+            E("respStmt", E("resp", "review of the apparatus", xml_lang="en"), E("name", "treatytei editors"))),
+          publication_stmt(pseudo),
+          E("sourceDesc", listwit)),
+        E("encodingDesc",
+          E("projectDesc", E("p", f"Made by treatytei {__version__} (treatytei collate) from the witnesses' TEI files.", xml_lang="en")),
+          E("editorialDecl",
+            E("normalization", E("p", "Common text is given in one normal form: simplified characters, converted character by character "
+                                  "with OpenCC (t2s). Where a witness's own characters differ from it only in script they are kept in "
+                                  "<choice><reg>normal form</reg><orig source=\"#witness\">own characters</orig></choice>, so every "
+                                  "witness's text can be read back from this file.", xml_lang="en")),
+            E("interpretation",
+              E("p", "Three levels of difference. (1) Script only (a traditional and a simplified form of one character): not a "
+                "variant; recorded in <choice> as above. (2) <app type=\"orthographic\">: variant characters (異體字, listed in "
+                "data/variants.tsv: 拏/拿, 徃/往, 劄/札 ...), subtype variant-character; punctuation of the same function "
+                "(ASCII ',' for '，'), subtype punctuation; one name (same register entry) spelled differently, subtype "
+                "transliteration. (3) <app type=\"substantive\">: subtype omission (a witness lacks what the base witness has), "
+                "addition (a witness has what the base lacks), transposition (the same characters in another order), "
+                "substitution. The base of a section is its first witness in siglum order.", xml_lang="en"),
+              E("p", "<app type=\"numbering\"> records the witnesses' article numerals (A counts 一、二、三、; B opens every "
+                "article with 一、). <app type=\"lacuna\"> holds a <lacunaStart/> or <lacunaEnd/> of a witness whose "
+                "transcription breaks off; between them the witness is not read as omitting anything. A section a witness "
+                "lacks for that reason has no pointer to it in the section's @corresp.", xml_lang="en"),
+              E("p", "Sections are paired by position (preamble with preamble, article K with article K); within a section the "
+                "alignment is character by character, a tagged name or date counting as one unit.", xml_lang="en"))),
+          E("variantEncoding", method="parallel-segmentation", location="internal")),
+        E("profileDesc", E("langUsage",
+            E("language", "Chinese, simplified (the normal form)", ident="zh-Hans"),
+            E("language", "Chinese, traditional", ident="zh-Hant"),
+            E("language", "English (editorial matter)", ident="en"))),
+        E("revisionDesc", E("change", f"Collated by treatytei {__version__}.", when=EDITION_DATE, xml_lang="en"), status="published"))
+    return E("TEI", header, E("text", body), xml_id=prefix, xml_lang="zh-Hans")
+
+
+def works(project) -> list[str]:
+    sources = load(project.manifest)
+    return sorted({s.work for s in sources if s.work and len(witnesses_of(sources, s.work)) >= 2})
+
+
+def collate(project, work: str | None = None, force: bool = False) -> list[tuple[Path, str]]:
+    names = [work] if work else works(project)
+    fp = Fingerprints(project.tei)
+    out = []
+    for w in names:
+        root = collate_work(project, w)
+        data = serialise(root)
+        path = project.tei / f"{w}.apparatus.xml"
+        state = fp.state(path.name)
+        if state in ("edited", "untracked") and not force:
+            raise TreatyError(path, "was changed after it was generated; refusing to overwrite it "
+                              "(treatytei collate --force regenerates it, keeping a backup)")
+        if state in ("edited", "untracked"):
+            fp.backup(path.name)
+        if path.exists() and path.read_bytes() == data:
+            status = "unchanged"
+        else:
+            write_atomic(path, data)
+            status = "written"
+        fp.record(path.name, data)
+        out.append((path, status))
+    fp.save()
+    return out
