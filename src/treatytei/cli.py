@@ -162,6 +162,43 @@ def _rel(path: Path, project: Project) -> str:
         return str(path)
 
 
+@cli.group()
+def publish() -> None:
+    """Publish the edition: html (the static site) or pdf (the print edition)."""
+
+
+@publish.command("html")
+@click.pass_context
+def publish_html(ctx: click.Context) -> None:
+    """Build the static HTML edition into site/ (XSLT 3.0 through Saxon)."""
+    from .publish_html import publish as run
+
+    project = _project(ctx)
+    out = run(project)
+    _say(f"site written to {_rel(out, project)}/ (open {_rel(out, project)}/index.html, or run treatytei serve)")
+
+
+@cli.command()
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (local only by default).")
+@click.pass_context
+def serve(ctx: click.Context, port: int, host: str) -> None:
+    """Preview the built site on http://localhost:PORT/ (Ctrl-C stops it)."""
+    import functools
+    import http.server
+
+    project = _project(ctx)
+    if not (project.site / "index.html").exists():
+        raise TreatyError(project.site, "no site built yet: run treatytei publish html (or treatytei build)")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(project.site))
+    with http.server.ThreadingHTTPServer((host, port), handler) as httpd:
+        _say(f"serving {_rel(project.site, project)}/ on http://{host}:{port}/ (Ctrl-C to stop)")
+        try:
+            httpd.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
 def run_validation(project: Project) -> None:
     """The build's validation step: fails the build on any error."""
     from .validate import report, validate as run
@@ -203,8 +240,14 @@ def steps(project: Project):
             if status != "unchanged":
                 _say(f"  {status} {_rel(path, project)}")
 
+    def do_html():
+        from .publish_html import publish as run_html
+
+        run_html(project)
+        _say(f"  site/ ({len(list(project.site.rglob('*.html')))} pages)")
+
     return [("convert", do_convert), ("enrich", do_enrich), ("collate", do_collate),
-            ("validate", lambda: run_validation(project))]
+            ("validate", lambda: run_validation(project)), ("html", do_html)]
 
 
 @cli.command()

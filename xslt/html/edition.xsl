@@ -1,0 +1,43 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  treatytei: the HTML edition. Entry stylesheet; one call renders one page.
+  Run by `treatytei publish html` (Saxon through saxonche), once per page and per
+  script mode (orig: the sources' own characters; hans / hant: converted with OpenCC
+  before the transformation).
+  Parameters:
+    page       index | text | collation | persons | places | organisations | dates | search
+    target     the TEI id of the text (page=text) or the work (page=collation)
+    mode       orig | hans | hant
+    tei-dir    URI of the folder holding the TEI files (ending in /)
+    texts      file names of the texts, in the manifest's order
+    apparatus  file names of the apparatus files
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tt="urn:treatytei"
+    exclude-result-prefixes="#all" expand-text="yes">
+
+  <!-- later imports take precedence: the entity layer overrides the text layer's
+       generic rules for names and dates -->
+  <xsl:import href="common.xsl"/>
+  <xsl:import href="header.xsl"/>
+  <xsl:import href="text.xsl"/>
+  <xsl:import href="apparatus.xsl"/>
+  <xsl:import href="entities.xsl"/>
+  <xsl:import href="registers.xsl"/>
+
+  <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no"/>
+
+  <xsl:template name="xsl:initial-template">
+    <xsl:choose>
+      <xsl:when test="$page = 'index'"><xsl:call-template name="tt:index-page"/></xsl:when>
+      <xsl:when test="$page = 'text'"><xsl:call-template name="tt:text-page"/></xsl:when>
+      <xsl:when test="$page = 'collation'"><xsl:call-template name="tt:collation-page"/></xsl:when>
+      <xsl:when test="$page = ('persons', 'places', 'organisations', 'dates')"><xsl:call-template name="tt:register-page"/></xsl:when>
+      <xsl:when test="$page = 'search'"><xsl:call-template name="tt:search-page"/></xsl:when>
+      <xsl:otherwise><xsl:message terminate="yes">unknown page '{$page}'</xsl:message></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,177 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- entities: names and dates in the text, highlighted, each opening a popover with
+     its register entry (names in both scripts, type, coordinates) or its normalised
+     date; the popovers themselves; the register's entry summaries. -->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tt="urn:treatytei"
+    exclude-result-prefixes="#all" expand-text="yes">
+
+  <xsl:key name="entry" match="tei:person | tei:place | tei:org | tei:category | tei:bibl[@type = 'treaty'] | tei:calendar" use="@xml:id"/>
+
+  <xsl:function name="tt:entry" as="element()?">
+    <xsl:param name="ref" as="xs:string?"/>
+    <xsl:sequence select="if ($register and $ref) then key('entry', substring-after($ref, '#'), $register)[1] else ()"/>
+  </xsl:function>
+
+  <!-- the number of a name or date among those of its document: the anchor that
+       register pages link back to -->
+  <xsl:function name="tt:occ-id" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:variable name="n">
+      <xsl:number select="$el" level="any" from="tei:TEI"
+          count="tei:persName[@ref] | tei:placeName[@ref] | tei:orgName[@ref] | tei:roleName[@ref] | tei:title[@ref] | tei:date[@when]"/>
+    </xsl:variable>
+    <xsl:sequence select="'o' || $n"/>
+  </xsl:function>
+
+  <xsl:function name="tt:register-page" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="
+      if ($entry/self::tei:person) then 'persons.html'
+      else if ($entry/self::tei:place) then 'places.html'
+      else 'organisations.html'"/>
+  </xsl:function>
+
+  <xsl:function name="tt:entry-type" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="
+      if ($entry/self::tei:person) then 'person' || (if ($entry/@role) then ' (' || $entry/@role || ')' else '')
+      else if ($entry/self::tei:place) then 'place: ' || replace($entry/@type, '-', ' ')
+      else if ($entry/self::tei:org) then 'organisation: ' || $entry/@type
+      else if ($entry/self::tei:category) then 'office or title'
+      else if ($entry/self::tei:bibl) then 'treaty'
+      else 'entry'"/>
+  </xsl:function>
+
+  <xsl:function name="tt:entry-name" as="element()?">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="($entry/(tei:persName | tei:placeName | tei:orgName | tei:title | tei:catDesc/tei:term)[starts-with(@xml:lang, 'zh')])[1]"/>
+  </xsl:function>
+
+  <!-- names in the text -->
+  <xsl:template match="tei:persName[@ref] | tei:placeName[@ref] | tei:orgName[@ref] | tei:roleName[@ref] | tei:title[@ref]" mode="text">
+    <xsl:param name="occ" as="xs:boolean" select="true()" tunnel="yes"/>
+    <xsl:variable name="id" select="substring-after(@ref, '#')"/>
+    <span class="ent ent-{local-name()}">
+      <xsl:if test="$occ"><xsl:attribute name="id" select="tt:occ-id(.)"/></xsl:if>
+      <xsl:call-template name="tt:lang-attr"/>
+      <button type="button" class="ent-btn" popovertarget="pop-{$id}" data-ref="{$id}"><xsl:apply-templates mode="inert"/></button>
+    </span>
+  </xsl:template>
+
+  <xsl:template match="tei:date[@when]" mode="text">
+    <xsl:param name="occ" as="xs:boolean" select="true()" tunnel="yes"/>
+    <xsl:variable name="oid" select="tt:occ-id(.)"/>
+    <span class="ent ent-date">
+      <xsl:if test="$occ"><xsl:attribute name="id" select="$oid"/></xsl:if>
+      <button type="button" class="ent-btn" popovertarget="pop-d{if ($occ) then '' else 'x'}-{$oid}" data-when="{@when}"><xsl:apply-templates mode="inert"/></button>
+    </span>
+  </xsl:template>
+
+  <!-- inside a button nothing interactive: names, dates, links as plain text -->
+  <xsl:template match="*" mode="inert">
+    <xsl:apply-templates mode="inert"/>
+  </xsl:template>
+  <xsl:template match="tei:seg[@xml:lang] | tei:*[@xml:lang][not(self::tei:TEI)]" mode="inert" priority="2">
+    <span lang="{@xml:lang}"><xsl:apply-templates mode="inert"/></span>
+  </xsl:template>
+  <xsl:template match="tei:date[@when]" mode="inert" priority="3">
+    <span class="ent-date-inner" title="{@when}"><xsl:apply-templates mode="inert"/></span>
+  </xsl:template>
+  <xsl:template match="tei:gap" mode="inert" priority="3">
+    <span class="gap">⋯</span>
+  </xsl:template>
+  <xsl:template match="tei:choice" mode="inert" priority="3">
+    <xsl:apply-templates select="tei:reg" mode="inert"/>
+  </xsl:template>
+
+  <xsl:template name="tt:lang-attr">
+    <xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
+  </xsl:template>
+
+  <!-- the popovers of one page: one per entity, one per date -->
+  <xsl:template name="tt:popovers">
+    <xsl:param name="scope" as="node()*"/>
+    <xsl:param name="date-prefix" as="xs:string" select="'pop-d-'"/>
+    <div class="popovers">
+      <xsl:for-each-group select="$scope//(tei:persName | tei:placeName | tei:orgName | tei:roleName | tei:title)[@ref]" group-by="substring-after(@ref, '#')">
+        <xsl:sort select="current-grouping-key()"/>
+        <xsl:variable name="entry" select="tt:entry(@ref)"/>
+        <div popover="" id="pop-{current-grouping-key()}" class="pop" role="dialog" aria-label="Register entry">
+          <xsl:choose>
+            <xsl:when test="$entry"><xsl:apply-templates select="$entry" mode="summary"/></xsl:when>
+            <xsl:otherwise><p>No register entry for <code>{@ref}</code>.</p></xsl:otherwise>
+          </xsl:choose>
+          <xsl:for-each select="distinct-values(current-group()//tei:ref/@target ! tt:safe-href(.))">
+            <p class="links"><a href="{.}">{.}</a></p>
+          </xsl:for-each>
+          <button type="button" class="pop-close" popovertarget="pop-{current-grouping-key()}" popovertargetaction="hide">Close</button>
+        </div>
+      </xsl:for-each-group>
+      <xsl:for-each select="$scope//tei:date[@when]">
+        <xsl:call-template name="tt:date-popover">
+          <xsl:with-param name="pid" select="$date-prefix || tt:occ-id(.)"/>
+        </xsl:call-template>
+      </xsl:for-each>
+    </div>
+  </xsl:template>
+
+  <xsl:template name="tt:date-popover">
+    <xsl:param name="pid" as="xs:string"/>
+    <div popover="" id="{$pid}" class="pop pop-date" role="dialog" aria-label="Date">
+      <p class="pop-head" lang="{tt:lang(.)}">{tt:plain(.)}</p>
+      <dl>
+        <dt>Gregorian (ISO 8601)</dt><dd><time datetime="{@when}">{@when}</time></dd>
+        <xsl:if test="@datingMethod">
+          <dt>Calendar of the source</dt>
+          <dd>{if (@datingMethod = '#julian') then 'Julian (Russian)' else if (@datingMethod = '#chinese-qing') then 'Qing official calendar' else @datingMethod}: <span lang="{tt:lang(.)}">{@when-custom}</span></dd>
+        </xsl:if>
+        <xsl:for-each select="tei:date[@when]">
+          <dt>Inside it</dt><dd><span lang="{tt:lang(.)}">{tt:plain(.)}</span> = {@when}</dd>
+        </xsl:for-each>
+        <xsl:if test="@corresp">
+          <xsl:variable name="me" select="."/>
+          <dt>The same day in the source</dt>
+          <dd><ul>
+            <xsl:for-each select="tokenize(@corresp)">
+              <xsl:variable name="d" select="root($me)//tei:date[@xml:id = substring-after(current(), '#')]"/>
+              <li><span lang="{tt:lang($d)}">{tt:plain($d)}</span> = {$d/@when}<xsl:if test="$d/@when != $me/@when"> <strong class="disagree">— disagrees</strong></xsl:if></li>
+            </xsl:for-each>
+          </ul></dd>
+        </xsl:if>
+      </dl>
+      <p><a href="dates.html#d-{@when}">In the index of dates</a></p>
+      <button type="button" class="pop-close" popovertarget="{$pid}" popovertargetaction="hide">Close</button>
+    </div>
+  </xsl:template>
+
+  <xsl:function name="tt:plain" as="xs:string">
+    <xsl:param name="el" as="element()?"/>
+    <!-- the source's characters: not a witness's <orig> beside the normal form, not
+         the edition's gap descriptions and notes (inside $el; $el may itself be a note) -->
+    <xsl:sequence select="string-join($el//text()[not((ancestor::tei:orig | ancestor::tei:desc | ancestor::tei:note) intersect $el/descendant::*)], '')"/>
+  </xsl:function>
+
+  <!-- a register entry in short: for popovers and register pages -->
+  <xsl:template match="*" mode="summary">
+    <xsl:param name="full" as="xs:boolean" select="false()"/>
+    <xsl:variable name="main" select="tt:entry-name(.)"/>
+    <p class="pop-head"><span lang="{$main/@xml:lang}">{$main}</span> <span class="etype">{tt:entry-type(.)}</span></p>
+    <ul class="names">
+      <xsl:for-each select="(tei:persName | tei:placeName | tei:orgName | tei:title | tei:catDesc/tei:term)[. != $main]">
+        <li><span lang="{@xml:lang}">{.}</span> <span class="lang-tag">{@xml:lang}</span></li>
+      </xsl:for-each>
+    </ul>
+    <xsl:for-each select="tei:location/tei:geo">
+      <p class="geo">Coordinates: {tokenize(.)[1]}° N, {tokenize(.)[2]}° E<xsl:if test="../@cert"> ({../@cert} certainty)</xsl:if></p>
+    </xsl:for-each>
+    <xsl:for-each select="tei:date[@when]"><p>Year: {@when}</p></xsl:for-each>
+    <xsl:for-each select="tei:note | tei:catDesc[@xml:lang = 'en']"><p class="note">{.}</p></xsl:for-each>
+    <xsl:if test="not($full)">
+      <p><a href="{tt:register-page(.)}#{@xml:id}">Register entry and every occurrence</a></p>
+    </xsl:if>
+  </xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,155 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- registers: persons, places (with a plotted overview), organisations, offices and
+     treaties, and the chronological index of dates; each entry links back to every
+     occurrence in the texts. -->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:math="http://www.w3.org/2005/xpath-functions/math"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tt="urn:treatytei"
+    exclude-result-prefixes="#all" expand-text="yes">
+
+  <xsl:key name="by-ref" match="tei:*[@ref]" use="tokenize(@ref) ! substring-after(., '#')"/>
+
+  <xsl:template name="tt:register-page">
+    <xsl:variable name="title" select="map{'persons': 'Persons', 'places': 'Places', 'organisations': 'Organisations, offices and treaties', 'dates': 'Dates'}($page)"/>
+    <xsl:call-template name="tt:shell">
+      <xsl:with-param name="title" select="$title"/>
+      <xsl:with-param name="body-class" select="'register-page'"/>
+      <xsl:with-param name="content">
+        <h1>{$title}</h1>
+        <xsl:choose>
+          <xsl:when test="$page = 'persons'">
+            <xsl:call-template name="tt:entries"><xsl:with-param name="entries" select="$register//tei:listPerson/tei:person"/></xsl:call-template>
+          </xsl:when>
+          <xsl:when test="$page = 'places'">
+            <xsl:call-template name="tt:map"/>
+            <xsl:call-template name="tt:entries"><xsl:with-param name="entries" select="$register//tei:listPlace/tei:place"/></xsl:call-template>
+          </xsl:when>
+          <xsl:when test="$page = 'organisations'">
+            <h2>States and organisations</h2>
+            <xsl:call-template name="tt:entries"><xsl:with-param name="entries" select="$register//tei:listOrg/tei:org"/></xsl:call-template>
+            <h2>Offices and titles</h2>
+            <xsl:call-template name="tt:entries"><xsl:with-param name="entries" select="$register//tei:taxonomy[@xml:id = 'offices']/tei:category"/></xsl:call-template>
+            <h2>Treaties cited by title</h2>
+            <xsl:call-template name="tt:entries"><xsl:with-param name="entries" select="$register//tei:listBibl/tei:bibl"/></xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise><xsl:call-template name="tt:date-index"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="tt:entries">
+    <xsl:param name="entries" as="element()*"/>
+    <div class="entries">
+      <xsl:for-each select="$entries">
+        <xsl:variable name="id" select="string(@xml:id)"/>
+        <xsl:variable name="occ" select="$text-docs ! key('by-ref', $id, .)[ancestor::tei:text or ancestor::tei:notesStmt]"/>
+        <article class="entry" id="{$id}">
+          <xsl:apply-templates select="." mode="summary"><xsl:with-param name="full" select="true()"/></xsl:apply-templates>
+          <xsl:choose>
+            <xsl:when test="$occ">
+              <p class="occ-head">{count($occ)} occurrence{if (count($occ) = 1) then '' else 's'}:</p>
+              <ul class="occurrences">
+                <xsl:for-each-group select="$occ" group-by="root(.)/tei:TEI/@xml:id">
+                  <li><span class="src" lang="{tt:lang(root(.)/tei:TEI)}">{tt:title(.)}</span>:
+                    <xsl:for-each select="current-group()">
+                      <xsl:if test="position() gt 1">, </xsl:if>
+                      <a href="{tt:doc-page(.)}#{tt:occ-id(.)}"><span lang="{tt:lang(.)}">{tt:plain(.)}</span> ({tt:place-label(.)})</a>
+                    </xsl:for-each>
+                  </li>
+                </xsl:for-each-group>
+              </ul>
+            </xsl:when>
+            <xsl:otherwise><p class="occ-head">Not named in the texts (named in a source's header).</p></xsl:otherwise>
+          </xsl:choose>
+        </article>
+      </xsl:for-each>
+    </div>
+  </xsl:template>
+
+  <!-- places with coordinates, plotted on an equirectangular grid (no base map: the
+       edition ships no geographic data beyond the register's points) -->
+  <xsl:template name="tt:map">
+    <xsl:variable name="pts" select="$register//tei:place[tei:location/tei:geo]"/>
+    <xsl:variable name="lats" select="$pts ! xs:double(tokenize(tei:location/tei:geo)[1])"/>
+    <xsl:variable name="lons" select="$pts ! xs:double(tokenize(tei:location/tei:geo)[2])"/>
+    <xsl:variable name="w0" select="floor((min($lons) - 3) div 5) * 5"/>
+    <xsl:variable name="e0" select="ceiling((max($lons) + 3) div 5) * 5"/>
+    <xsl:variable name="s0" select="floor((min($lats) - 2) div 5) * 5"/>
+    <xsl:variable name="n0" select="ceiling((max($lats) + 2) div 5) * 5"/>
+    <xsl:variable name="k" select="12"/>
+    <xsl:variable name="W" select="($e0 - $w0) * $k"/>
+    <xsl:variable name="H" select="($n0 - $s0) * $k"/>
+    <figure class="map">
+      <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {$W} {$H}" role="img" aria-labelledby="map-title">
+        <title id="map-title">Places of the register with known coordinates, {$s0}°–{$n0}° N, {$w0}°–{$e0}° E</title>
+        <rect width="{$W}" height="{$H}" class="map-bg"/>
+        <xsl:for-each select="xs:integer($w0 div 5) to xs:integer($e0 div 5)">
+          <xsl:variable name="x" select="(. * 5 - $w0) * $k"/>
+          <line x1="{$x}" y1="0" x2="{$x}" y2="{$H}" class="grid"/>
+          <text x="{$x + 2}" y="{$H - 4}" class="grid-label">{. * 5}°E</text>
+        </xsl:for-each>
+        <xsl:for-each select="xs:integer($s0 div 5) + 1 to xs:integer($n0 div 5)">
+          <xsl:variable name="y" select="($n0 - . * 5) * $k"/>
+          <line x1="0" y1="{$y}" x2="{$W}" y2="{$y}" class="grid"/>
+          <text x="2" y="{$y - 2}" class="grid-label">{. * 5}°N</text>
+        </xsl:for-each>
+        <!-- greedy label placement: each label takes the first of eight positions around
+             its point that overlaps no point and no label placed before it (west to east) -->
+        <xsl:iterate select="sort($pts, (), function($p) { xs:double(tokenize($p/tei:location/tei:geo)[2]) })">
+          <xsl:param name="boxes" as="map(*)*" select="$pts ! (
+              let $px := (xs:double(tokenize(tei:location/tei:geo)[2]) - $w0) * $k,
+                  $py := ($n0 - xs:double(tokenize(tei:location/tei:geo)[1])) * $k
+              return map{'x1': $px - 4, 'y1': $py - 4, 'x2': $px + 4, 'y2': $py + 4})"/>
+          <xsl:variable name="lat" select="xs:double(tokenize(tei:location/tei:geo)[1])"/>
+          <xsl:variable name="lon" select="xs:double(tokenize(tei:location/tei:geo)[2])"/>
+          <xsl:variable name="x" select="($lon - $w0) * $k"/>
+          <xsl:variable name="y" select="($n0 - $lat) * $k"/>
+          <xsl:variable name="label" select="string((tei:placeName[@xml:lang = 'en'], tt:entry-name(.))[1])"/>
+          <xsl:variable name="w" select="string-length($label) * 6.2"/>
+          <xsl:variable name="candidates" as="map(*)*" select="
+              for $c in ([6, 4], [-6 - $w, 4], [6, 17], [-6 - $w, 17], [6, -9], [-6 - $w, -9], [-$w div 2, 20], [-$w div 2, -12])
+              return map{'x1': $x + $c(1), 'y1': $y + $c(2) - 10, 'x2': $x + $c(1) + $w, 'y2': $y + $c(2) + 2}"/>
+          <xsl:variable name="free" select="$candidates[
+              let $c := . return
+                every $b in $boxes satisfies ($c?x2 le $b?x1 or $c?x1 ge $b?x2 or $c?y2 le $b?y1 or $c?y1 ge $b?y2)
+                and $c?x1 ge 0 and $c?x2 le $W and $c?y1 ge 0 and $c?y2 le $H][1]"/>
+          <xsl:variable name="box" select="($free, $candidates[1])[1]"/>
+          <a href="#{@xml:id}">
+            <circle cx="{format-number($x, '0.0')}" cy="{format-number($y, '0.0')}" r="4" class="pt pt-{@type}"/>
+            <text x="{format-number($box?x1, '0.0')}" y="{format-number($box?y2 - 2, '0.0')}" class="pt-label">{$label}</text>
+          </a>
+          <xsl:next-iteration>
+            <xsl:with-param name="boxes" select="$boxes, $box"/>
+          </xsl:next-iteration>
+        </xsl:iterate>
+      </svg>
+      <figcaption>{count($pts)} of {count($register//tei:place)} places have coordinates (WGS 84, plotted on a plain latitude/longitude grid). Select a point for its entry.</figcaption>
+    </figure>
+  </xsl:template>
+
+  <xsl:template name="tt:date-index">
+    <xsl:variable name="dates" select="$text-docs//tei:date[@when][ancestor::tei:text or ancestor::tei:notesStmt]"/>
+    <p>Every date in the texts, in time order, in the proleptic Gregorian calendar, with the form and calendar of the source.</p>
+    <table class="dates">
+      <thead><tr><th scope="col">Date (ISO 8601)</th><th scope="col">In the source</th><th scope="col">Calendar</th><th scope="col">Where</th></tr></thead>
+      <tbody>
+        <xsl:for-each-group select="$dates" group-by="string(@when)">
+          <xsl:sort select="current-grouping-key()"/>
+          <xsl:for-each select="current-group()">
+            <tr>
+              <xsl:if test="position() = 1"><xsl:attribute name="id" select="'d-' || @when"/></xsl:if>
+              <td><time datetime="{@when}">{@when}</time></td>
+              <td lang="{tt:lang(.)}">{tt:plain(.)}</td>
+              <td>{if (@datingMethod = '#julian') then 'Julian: ' || @when-custom else if (@datingMethod = '#chinese-qing') then 'Qing: ' || @when-custom else 'Gregorian'}</td>
+              <td><a href="{tt:doc-page(.)}#{tt:occ-id(.)}"><span lang="{tt:lang(root(.)/tei:TEI)}">{tt:title(.)}</span>, {tt:place-label(.)}</a></td>
+            </tr>
+          </xsl:for-each>
+        </xsl:for-each-group>
+      </tbody>
+    </table>
+  </xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,148 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- text: one page per source: the editorial note, then the preamble, articles or
+     sections with stable anchors (#preamble, #art-3, #sec-2), editorial interventions
+     visible, names and dates highlighted. -->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tt="urn:treatytei"
+    exclude-result-prefixes="#all" expand-text="yes">
+
+  <xsl:template name="tt:text-page">
+    <xsl:variable name="doc" select="$text-docs[tei:TEI/@xml:id = $target]"/>
+    <xsl:if test="empty($doc)"><xsl:message terminate="yes">no text '{$target}'</xsl:message></xsl:if>
+    <xsl:variable name="tei" select="$doc/tei:TEI"/>
+    <xsl:variable name="sig" select="tt:siglum($doc)"/>
+    <xsl:call-template name="tt:shell">
+      <xsl:with-param name="title" select="tt:title($doc)"/>
+      <xsl:with-param name="body-class" select="'text-page'"/>
+      <xsl:with-param name="content">
+        <article class="text" lang="{$tei/@xml:lang}">
+          <header class="text-head">
+            <h1>{tt:title($doc)}</h1>
+            <p class="meta" lang="en">
+              <xsl:if test="$sig">Witness {$sig} · </xsl:if>
+              <xsl:value-of select="$tei//tei:sourceDesc/tei:bibl[1]/tei:extent"/>
+              <xsl:for-each select="$tei//tei:sourceDesc/tei:bibl[1]/tei:date[@when]"> · dated <time datetime="{@when}">{@when}</time></xsl:for-each>
+              · <a href="{$up}tei/{$target}.xml">TEI</a>
+              <xsl:for-each select="$app-docs[.//tei:witness[@corresp = $target || '.xml']]">
+                · <a href="collation-{substring-before(tokenize(base-uri(.), '/')[last()], '.apparatus.xml')}.html">collated with the other witnesses</a>
+              </xsl:for-each>
+            </p>
+            <nav class="toc" aria-label="Contents" lang="en">
+              <ul>
+                <xsl:if test="$tei//tei:notesStmt/tei:note[@type = 'editorial']"><li><a href="#note">Editorial note</a></li></xsl:if>
+                <xsl:for-each select="$tei/tei:text/tei:body//tei:div[@type = ('preamble', 'article', 'section')]">
+                  <li><a href="#{tt:anchor(.)}">{tt:place-label((tei:head, tei:p, tei:list, tei:table)[1])}</a></li>
+                </xsl:for-each>
+              </ul>
+            </nav>
+          </header>
+          <xsl:if test="$tei//tei:notesStmt/tei:note[@type = 'editorial']">
+            <section id="note" class="source-note">
+              <h2 lang="en">Editorial note of the source</h2>
+              <xsl:for-each select="$tei//tei:notesStmt/tei:note[@type = 'editorial']">
+                <p><xsl:apply-templates mode="text"/></p>
+              </xsl:for-each>
+            </section>
+          </xsl:if>
+          <xsl:apply-templates select="$tei/tei:text/tei:body/node()" mode="text"/>
+        </article>
+        <xsl:call-template name="tt:popovers">
+          <xsl:with-param name="scope" select="$tei/tei:text | $tei//tei:notesStmt"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:div" mode="text">
+    <section id="{tt:anchor(.)}" class="div div-{@type}">
+      <xsl:call-template name="tt:lang-attr"/>
+      <xsl:if test="@type = ('article', 'preamble')">
+        <h2 lang="en">{if (@type = 'preamble') then 'Preamble' else 'Article ' || @n}
+          <a class="anchor" href="#{tt:anchor(.)}" aria-label="Link to this section">#</a></h2>
+      </xsl:if>
+      <xsl:apply-templates mode="text"/>
+    </section>
+  </xsl:template>
+
+  <xsl:template match="tei:head" mode="text">
+    <xsl:element name="h{count(ancestor::tei:div) + 1}">
+      <xsl:call-template name="tt:lang-attr"/>
+      <xsl:apply-templates mode="text"/>
+      <a class="anchor" href="#{tt:anchor(..)}" aria-label="Link to this section">#</a>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="tei:p" mode="text">
+    <p><xsl:call-template name="tt:lang-attr"/><xsl:apply-templates mode="text"/></p>
+  </xsl:template>
+
+  <xsl:template match="tei:label" mode="text">
+    <span class="label"><xsl:apply-templates mode="text"/></span>
+  </xsl:template>
+
+  <xsl:template match="tei:hi[@rend = 'bold']" mode="text"><b><xsl:apply-templates mode="text"/></b></xsl:template>
+  <xsl:template match="tei:hi[@rend = 'italic']" mode="text"><i><xsl:apply-templates mode="text"/></i></xsl:template>
+  <xsl:template match="tei:seg" mode="text">
+    <span><xsl:call-template name="tt:lang-attr"/><xsl:apply-templates mode="text"/></span>
+  </xsl:template>
+
+  <!-- a link of the source: its text stays text (names inside it keep their popovers);
+       a small arrow after it is the link, and only to http(s) -->
+  <xsl:template match="tei:ref" mode="text">
+    <xsl:variable name="href" select="tt:safe-href(@target)"/>
+    <span class="ref ref-{@type}"><xsl:call-template name="tt:lang-attr"/><xsl:apply-templates mode="text"/><xsl:choose>
+      <xsl:when test="@type = 'noteref' and $href"><a class="noteref" href="{$href}">↓</a></xsl:when>
+      <xsl:when test="$href"><a class="extlink" href="{$href}" title="{$href}" aria-label="Link: {tt:plain(.)}">↗</a></xsl:when>
+      <xsl:otherwise><span class="inert" title="Link target not shown: not an http(s) address">⊘</span></xsl:otherwise>
+    </xsl:choose></span>
+  </xsl:template>
+
+  <xsl:template match="tei:gap[@reason = 'untranscribed']" mode="text">
+    <span class="gap gap-untranscribed" role="note" lang="en">〔the transcription stops here; the text goes on〕<xsl:if test="tei:desc"><span class="gap-desc">{tei:desc}</span></xsl:if></span>
+  </xsl:template>
+  <xsl:template match="tei:gap" mode="text">
+    <span class="gap gap-{@reason}" role="note" lang="en" title="{if (@reason = 'lost-in-conversion') then 'Text lost in the third-party conversion to Markdown' else replace(@reason, '-', ' ')}">[{replace(@reason, '-', ' ')}]</span>
+  </xsl:template>
+
+  <xsl:template match="tei:note[@type = 'revision']" mode="text">
+    <p class="ed-note" lang="en" role="note">{.}</p>
+  </xsl:template>
+  <xsl:template match="tei:note" mode="text"/>
+
+  <xsl:template match="tei:div[@type = 'notes']" mode="text">
+    <section class="footnotes" id="notes"><h2 lang="en">Notes</h2>
+      <ol><xsl:for-each select="tei:note"><li id="{@xml:id}" value="{@n}"><xsl:apply-templates select="node()/node()" mode="text"/></li></xsl:for-each></ol>
+    </section>
+  </xsl:template>
+
+  <xsl:template match="tei:list" mode="text">
+    <xsl:element name="{if (@rend = 'numbered') then 'ol' else 'ul'}">
+      <xsl:for-each select="tei:item"><li><xsl:apply-templates mode="text"/></li></xsl:for-each>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="tei:table" mode="text">
+    <table>
+      <xsl:for-each select="tei:row">
+        <tr><xsl:for-each select="tei:cell">
+          <xsl:element name="{if (../@role = 'label') then 'th' else 'td'}"><xsl:apply-templates mode="text"/></xsl:element>
+        </xsl:for-each></tr>
+      </xsl:for-each>
+    </table>
+  </xsl:template>
+
+  <xsl:template match="tei:quote" mode="text">
+    <blockquote><xsl:apply-templates mode="text"/></blockquote>
+  </xsl:template>
+
+  <xsl:template match="tei:choice" mode="text">
+    <xsl:apply-templates select="tei:reg" mode="text"/>
+  </xsl:template>
+
+  <xsl:template match="*" mode="text">
+    <xsl:apply-templates mode="text"/>
+  </xsl:template>
+</xsl:stylesheet>
