@@ -178,6 +178,44 @@ def publish_html(ctx: click.Context) -> None:
     _say(f"site written to {_rel(out, project)}/ (open {_rel(out, project)}/index.html, or run treatytei serve)")
 
 
+@publish.command("pdf")
+@click.pass_context
+def publish_pdf(ctx: click.Context) -> None:
+    """Build the print edition, dist/treatytei-edition.pdf (XSLT 3.0 + WeasyPrint)."""
+    from .publish_pdf import publish as run
+
+    project = _project(ctx)
+    out = run(project)
+    _say(f"print edition written to {_rel(out, project)}")
+
+
+@cli.command()
+@click.option("--no-site", is_flag=True, help="Leave the built site out of the bag.")
+@click.option("--no-pdf", is_flag=True, help="Leave the print edition out of the bag.")
+@click.pass_context
+def package(ctx: click.Context, no_site: bool, no_pdf: bool) -> None:
+    """Write the BagIt deposit package: dist/treatytei-bag/ and dist/treatytei-bag.zip."""
+    from .package import package as run
+
+    project = _project(ctx)
+    bag, zipped = run(project, include_site=not no_site, include_pdf=not no_pdf)
+    _say(f"bag written to {_rel(bag, project)}/ and {_rel(zipped, project)}")
+
+
+@cli.command("verify-bag")
+@click.argument("bag", type=click.Path(exists=True, file_okay=False))
+def verify_bag(bag: str) -> None:
+    """Check a bag with bagit's validator: every file present and matching its checksums."""
+    from .package import verify
+
+    problems = verify(Path(bag))
+    for p in problems:
+        click.echo(f"{bag}: {p}")
+    click.echo(f"{bag}: {'valid' if not problems else 'INVALID'}")
+    if problems:
+        sys.exit(1)
+
+
 @cli.command()
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (local only by default).")
@@ -211,7 +249,7 @@ def run_validation(project: Project) -> None:
     if errors:
         raise TreatyError(errors[0].file, f"invalid TEI: {len(errors)} error(s) in "
                           f"{len({p.file for p in errors})} file(s); see above (treatytei validate)")
-    _say("  " + report([p for p in problems if p.severity == "error"], len(paths)).split("\n")[-1])
+    _say("  " + report(problems, len(paths)).split("\n")[-1])
 
 
 def steps(project: Project):
@@ -246,8 +284,20 @@ def steps(project: Project):
         run_html(project)
         _say(f"  site/ ({len(list(project.site.rglob('*.html')))} pages)")
 
+    def do_pdf():
+        from .publish_pdf import publish as run_pdf
+
+        _say(f"  {_rel(run_pdf(project), project)}")
+
+    def do_package():
+        from .package import package as run_package
+
+        bag, zipped = run_package(project)
+        _say(f"  {_rel(bag, project)}/, {_rel(zipped, project)}")
+
     return [("convert", do_convert), ("enrich", do_enrich), ("collate", do_collate),
-            ("validate", lambda: run_validation(project)), ("html", do_html)]
+            ("validate", lambda: run_validation(project)), ("pdf", do_pdf), ("html", do_html),
+            ("package", do_package)]
 
 
 @cli.command()

@@ -118,6 +118,9 @@ def publish(project, out_dir: Path | None = None) -> Path:
         readme = out_dir / "README.md"
         if readme.exists():
             shutil.copy2(readme, staging / "README.md")
+        pdf = project.dist / "treatytei-edition.pdf"
+        if pdf.exists():
+            shutil.copy2(pdf, staging / pdf.name)
         _swap(staging, out_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)

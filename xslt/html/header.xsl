@@ -41,6 +41,9 @@
             TEI edition by the treatytei project, {(//tei:publicationStmt/tei:date/@when)[1]}.
             <code>{tt:doc-page(.)}</code>; sections by anchor (<code>#art-3</code>).</p>
         </xsl:for-each>
+        <h2 id="print">Print edition</h2>
+        <p><a href="{$up}treatytei-edition.pdf">treatytei-edition.pdf</a>: every text, the collated treaty with its
+          collation notes (校勘記) after each article, and the registers, with page numbers (A4).</p>
         <h2 id="downloads">TEI files</h2>
         <p>The master files of the edition, TEI P5 XML, valid against the project's schema and TEI All:</p>
         <ul class="downloads">

@@ -1,0 +1,184 @@
+"""Print edition (real WeasyPrint PDF, checked with poppler) and the deposit bag
+(bagit's own validator)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from lxml import etree
+
+from conftest import REPO, run_cli
+from test_site import copy_edition
+from treatytei.errors import TreatyError
+from treatytei.package import package, verify
+from treatytei.publish_pdf import publish as publish_pdf
+
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    return copy_edition(tmp_path_factory.mktemp("print"))
+
+
+@pytest.fixture(scope="module")
+def pdf(edition):
+    return publish_pdf(edition)
+
+
+def squeeze(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def pdf_objects(path) -> bytes:
+    """The PDF's objects, object streams decompressed (the catalog may sit in one)."""
+    import zlib
+    data = path.read_bytes()
+    out = [data]
+    for m in re.finditer(rb"stream\r?\n", data):
+        end = data.find(b"endstream", m.end())
+        try:
+            out.append(zlib.decompress(data[m.end():end]))
+        except zlib.error:
+            pass
+    return b"\n".join(out)
+
+
+def pdftext(path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_pdf_holds_every_source_and_the_notes(pdf):
+    text = squeeze(pdftext(pdf))
+    for passage in ["自議定之日起,兩國各自嚴管所屬之人",          # witness A
+                    "彼此各严饬所属,敦尚和睦,遵依定界",          # witness B
+                    "中俄勘分西北界约记", "巴布科夫",                # the Wikipedia article
+                    "校勘記",
+                    "「鄂爾懷圖山」，別本作「鄂尔辉图山」。",           # a collation note in the standard formula
+                    "「議定」二字，別本互乙。",
+                    "別本無「中國大臣會同俄國所遣使臣所定兩國邊界在」。",
+                    "自此以下，底本（A）錄文闕，據別本錄文。",
+                    "Registerofplaces", "50.35°N106.45°E", "Indexofdates"]:
+        assert squeeze(passage) in text, passage
+    assert "〔一〕" in text and "〔六十二〕" in text                   # numbered notes, past ten
+
+
+def test_pdf_metadata_and_embedded_cjk_font(pdf):
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Title:\s+Qing–Russian Treaty Texts", info, re.M)
+    assert re.search(r"^Author:\s+The treatytei project", info, re.M)
+    assert re.search(r"^Pages:\s+(\d+)", info, re.M) and int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)) >= 10
+    assert b"/Lang (zh)" in pdf_objects(pdf)          # the document language, in the catalog
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    cjk = [l for l in fonts.splitlines() if "Noto-Serif-CJK" in l]
+    assert cjk and all(l.split()[-5] == "yes" for l in cjk), fonts          # emb = yes
+
+
+def test_pdf_pages_render(pdf):
+    from PIL import Image, ImageStat
+    ARTIFACTS.mkdir(exist_ok=True)
+    for page in (1, 2, 9):
+        out = ARTIFACTS / f"pdf-page-{page}"
+        subprocess.run(["pdftoppm", "-r", "70", "-png", "-singlefile", "-f", str(page), "-l", str(page), str(pdf), str(out)], check=True)
+        img = Image.open(f"{out}.png").convert("L")
+        assert ImageStat.Stat(img).stddev[0] > 5        # not a blank page
+
+
+def test_pdf_is_reproducible(edition, pdf, tmp_path):
+    again = publish_pdf(edition, tmp_path / "again.pdf")
+    assert again.read_bytes() == pdf.read_bytes()
+
+
+def test_chinese_note_numbers_beyond_ninety_nine(edition):
+    from treatytei import saxon
+    proc = saxon.processor()
+    # call the stylesheet's own function through a tiny wrapper stylesheet
+    wrapper = (f'<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:tt="urn:treatytei">'
+               f'<xsl:import href="{(edition.xslt / "print" / "print.xsl").as_uri()}"/>'
+               f'<xsl:template name="t"><x><xsl:value-of select="string-join((1, 10, 11, 20, 99, 100, 105, 110, 999, 1000, 1005) ! tt:cn(.), \' \')"/></x></xsl:template>'
+               f'</xsl:stylesheet>')
+    t = proc.new_xslt30_processor().compile_stylesheet(stylesheet_text=wrapper)
+    t.set_parameter("tei-dir", proc.make_string_value(edition.tei.as_uri() + "/"))
+    out = t.call_template_returning_string("t")
+    assert "一 十 十一 二十 九十九 一百 一百零五 一百一十 九百九十九 一千 一千零五" in out
+
+
+# ------------------------------------------------------------------ the bag
+
+@pytest.fixture(scope="module")
+def bag(edition, pdf):
+    return package(edition)
+
+
+def test_bag_is_valid_and_complete(edition, bag):
+    bag_dir, zipped = bag
+    assert verify(bag_dir) == []
+    names = {p.relative_to(bag_dir).as_posix() for p in bag_dir.rglob("*") if p.is_file()}
+    assert {"bagit.txt", "bag-info.txt", "manifest-sha256.txt", "manifest-sha512.txt",
+            "tagmanifest-sha256.txt", "tagmanifest-sha512.txt"} <= names
+    for f in ("kyakhta-treaty-1727.xml", "khalkha-trade-treaty-1727.xml", "tacheng-protocol-1864.xml",
+              "register.xml", "kyakhta-treaty-1727.apparatus.xml"):
+        assert f"data/tei/{f}" in names
+        assert f"data/metadata/{f[:-4]}.dc.xml" in names
+    assert {"data/schema/treatytei.rng", "data/schema/treatytei.sch", "data/schema/tei-p5/tei_all.rng",
+            "data/print/treatytei-edition.pdf"} <= names
+    info = (bag_dir / "bag-info.txt").read_text(encoding="utf-8")
+    for key in ("Source-Organization: The treatytei project", "Contact-Name:", "Bagging-Date: 2026-11-21",
+                "External-Description:", "Licence:", "Title:"):
+        assert key in info
+    dc = etree.parse(str(bag_dir / "data" / "metadata" / "kyakhta-treaty-1727.dc.xml")).getroot()
+    ns = {"dc": "http://purl.org/dc/elements/1.1/"}
+    assert dc.xpath("dc:title/text()", namespaces=ns)[0] == "恰克圖界約"
+    assert "1727-10-21" in dc.xpath("dc:coverage/text()", namespaces=ns)
+    assert dc.xpath("dc:language/text()", namespaces=ns) == ["zh-Hant"]
+    assert any("public domain" in r for r in dc.xpath("dc:rights/text()", namespaces=ns))
+
+
+def test_zip_is_reproducible(edition, bag):
+    _, zipped = bag
+    first = zipped.read_bytes()
+    _, again = package(edition)
+    assert again.read_bytes() == first
+    with zipfile.ZipFile(zipped) as zf:
+        infos = zf.infolist()
+        assert [i.filename for i in infos] == sorted(i.filename for i in infos)
+        assert {i.date_time for i in infos} == {(2026, 11, 21, 0, 0, 0)}
+
+
+def test_corrupted_file_is_detected(edition, bag, tmp_path):
+    bag_dir, _ = bag
+    copy = tmp_path / "bag"
+    shutil.copytree(bag_dir, copy)
+    victim = copy / "data" / "tei" / "kyakhta-treaty-1727.xml"
+    victim.write_bytes(victim.read_bytes().replace("恰克圖".encode(), "恰克图".encode(), 1))
+    problems = verify(copy)
+    assert problems and any("kyakhta-treaty-1727.xml" in p for p in problems)
+    r = run_cli("verify-bag", str(copy), cwd=edition.root)
+    assert r.returncode == 1 and "INVALID" in r.stdout
+    (copy / "data" / "tei" / "register.xml").unlink()
+    assert any("register.xml" in p for p in verify(copy))
+
+
+def test_refuses_invalid_tei(tmp_path):
+    ed = copy_edition(tmp_path / "ed")
+    path = ed.tei / "tacheng-protocol-1864.xml"
+    path.write_text(path.read_text(encoding="utf-8").replace('type="section"', 'type="chapter"', 1), encoding="utf-8")
+    with pytest.raises(TreatyError, match="refusing to package TEI that does not validate"):
+        package(ed, include_site=False, include_pdf=False)
+    assert not (ed.dist / "treatytei-bag").exists()
+
+
+def test_names_what_the_header_lacks(tmp_path):
+    ed = copy_edition(tmp_path / "ed")
+    path = ed.tei / "kyakhta-treaty-1727.xml"
+    text = re.sub(r"<availability.*?</availability>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    text = re.sub(r"<revisionDesc.*?</revisionDesc>", "", text, flags=re.S)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TreatyError) as err:
+        package(ed, include_site=False, include_pdf=False)
+    msg = err.value.line()
+    assert "tei/kyakhta-treaty-1727.xml" in msg and "a licence" in msg and "a revision history" in msg

@@ -1,0 +1,77 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- print-registers: the registers and the index of dates, each entry with the pages
+     where it is named (CSS target-counter), grouped by text and section. -->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tt="urn:treatytei"
+    exclude-result-prefixes="#all" expand-text="yes">
+
+  <xsl:key name="print-by-ref" match="tei:*[@ref]" use="tokenize(@ref) ! substring-after(., '#')"/>
+
+  <xsl:template name="tt:print-registers">
+    <section class="part register" id="reg-persons" lang="en">
+      <h1 class="chapter">Register of persons</h1>
+      <xsl:call-template name="tt:print-entries"><xsl:with-param name="entries" select="$register//tei:person"/></xsl:call-template>
+    </section>
+    <section class="part register" id="reg-places" lang="en">
+      <h1 class="chapter">Register of places</h1>
+      <xsl:call-template name="tt:print-entries"><xsl:with-param name="entries" select="$register//tei:place"/></xsl:call-template>
+    </section>
+    <section class="part register" id="reg-orgs" lang="en">
+      <h1 class="chapter">Register of organisations, offices and treaties</h1>
+      <xsl:call-template name="tt:print-entries"><xsl:with-param name="entries" select="$register//tei:org, $register//tei:taxonomy[@xml:id = 'offices']/tei:category, $register//tei:listBibl/tei:bibl"/></xsl:call-template>
+    </section>
+    <section class="part register" id="reg-dates" lang="en">
+      <h1 class="chapter">Index of dates</h1>
+      <table class="dates">
+        <thead><tr><th>ISO 8601</th><th>In the source</th><th>Calendar</th><th>Where</th></tr></thead>
+        <tbody>
+          <xsl:for-each select="$text-docs//tei:date[@when][ancestor::tei:text or ancestor::tei:notesStmt]">
+            <xsl:sort select="@when"/>
+            <tr>
+              <td>{@when}</td>
+              <td lang="{tt:lang(.)}">{tt:plain(.)}</td>
+              <td>{if (@datingMethod = '#julian') then 'Julian ' || @when-custom else if (@datingMethod = '#chinese-qing') then 'Qing ' || @when-custom else 'Gregorian'}</td>
+              <td><span lang="{tt:lang(root(.)/tei:TEI)}">{tt:title(.)}</span>, {tt:place-label(.)}, p. <a class="pref" href="#{root(.)/tei:TEI/@xml:id}-{tt:occ-id(.)}"></a></td>
+            </tr>
+          </xsl:for-each>
+        </tbody>
+      </table>
+    </section>
+  </xsl:template>
+
+  <xsl:template name="tt:print-entries">
+    <xsl:param name="entries" as="element()*"/>
+    <div class="entries">
+      <xsl:for-each select="$entries">
+        <xsl:variable name="id" select="string(@xml:id)"/>
+        <xsl:variable name="main" select="tt:entry-name(.)"/>
+        <xsl:variable name="occ" select="$text-docs ! key('print-by-ref', $id, .)[ancestor::tei:text or ancestor::tei:notesStmt]"/>
+        <div class="entry">
+          <span class="e-main" lang="{$main/@xml:lang}">{$main}</span>
+          <xsl:text> </xsl:text>
+          <span class="e-names">
+            <xsl:for-each select="(tei:persName | tei:placeName | tei:orgName | tei:title | tei:catDesc/tei:term)[. != $main]">
+              <xsl:if test="position() gt 1">, </xsl:if><span lang="{@xml:lang}">{.}</span>
+            </xsl:for-each>
+          </span>
+          <span class="e-type" lang="en"> — {tt:entry-type(.)}<xsl:for-each select="tei:location/tei:geo">, {tokenize(.)[1]}° N {tokenize(.)[2]}° E</xsl:for-each>.</span>
+          <xsl:for-each select="tei:note | tei:catDesc[@xml:lang = 'en']"><span class="e-note" lang="en"> {.}</span></xsl:for-each>
+          <xsl:if test="$occ">
+            <span class="e-occ" lang="en"> Named:
+              <xsl:for-each-group select="$occ" group-by="root(.)/tei:TEI/@xml:id">
+                <xsl:if test="position() gt 1">; </xsl:if>
+                <span lang="{tt:lang(root(.)/tei:TEI)}">{tt:title(.)}</span>
+                <xsl:for-each-group select="current-group()" group-by="tt:place-label(.)">
+                  <xsl:text> </xsl:text>{current-grouping-key()} (p. <a class="pref" href="#{root(.)/tei:TEI/@xml:id}-{tt:occ-id(.)}"></a>)<xsl:if test="position() != last()">,</xsl:if>
+                </xsl:for-each-group>
+              </xsl:for-each-group>.
+            </span>
+          </xsl:if>
+        </div>
+      </xsl:for-each>
+    </div>
+  </xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,73 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- print-text: each source in full, quietly: names set in a distinct tone, dates with
+     their ISO value in the margin notes, editorial interventions in brackets. -->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tt="urn:treatytei"
+    exclude-result-prefixes="#all" expand-text="yes">
+
+  <xsl:template name="tt:print-text">
+    <xsl:variable name="tei" select="tei:TEI"/>
+    <section class="part text" id="text-{$tei/@xml:id}" lang="{$tei/@xml:lang}">
+      <h1 class="chapter">{tt:title(.)}</h1>
+      <p class="source-meta" lang="en">
+        <xsl:if test="tt:siglum(.)">Witness {tt:siglum(.)}. </xsl:if>
+        {$tei//tei:sourceDesc/tei:bibl[1]/tei:extent}.
+        Source: {$tei//tei:sourceDesc/tei:bibl[1]/tei:ref[1]}. {$tei//tei:publicationStmt/tei:availability/tei:licence[1]}
+      </p>
+      <xsl:for-each select="$tei//tei:notesStmt/tei:note[@type = 'editorial']">
+        <div class="source-note"><p class="note-label" lang="en">Editorial note of the source</p>
+          <p><xsl:apply-templates mode="print"/></p></div>
+      </xsl:for-each>
+      <xsl:apply-templates select="$tei/tei:text/tei:body/node()" mode="print"/>
+    </section>
+  </xsl:template>
+
+  <xsl:template match="tei:div" mode="print">
+    <section class="div div-{@type}">
+      <xsl:if test="@type = ('article', 'preamble')">
+        <h2>{if (@type = 'preamble') then 'Preamble' else 'Article ' || @n}</h2>
+      </xsl:if>
+      <xsl:apply-templates mode="print"/>
+    </section>
+  </xsl:template>
+  <xsl:template match="tei:head" mode="print">
+    <xsl:element name="h{count(ancestor::tei:div) + 1}"><xsl:apply-templates mode="print"/></xsl:element>
+  </xsl:template>
+  <xsl:template match="tei:p" mode="print"><p><xsl:apply-templates mode="print"/></p></xsl:template>
+  <xsl:template match="tei:label" mode="print"><span class="label"><xsl:apply-templates mode="print"/></span></xsl:template>
+  <xsl:template match="tei:hi[@rend = 'bold']" mode="print"><b><xsl:apply-templates mode="print"/></b></xsl:template>
+  <xsl:template match="tei:hi[@rend = 'italic']" mode="print"><i><xsl:apply-templates mode="print"/></i></xsl:template>
+  <xsl:template match="tei:seg[@xml:lang] | tei:ref[@xml:lang]" mode="print">
+    <span lang="{@xml:lang}"><xsl:apply-templates mode="print"/></span>
+  </xsl:template>
+  <xsl:template match="tei:persName[@ref] | tei:placeName[@ref] | tei:orgName[@ref] | tei:roleName[@ref] | tei:title[@ref]" mode="print">
+    <span class="ent ent-{local-name()}" id="{root(.)/tei:TEI/@xml:id}-{tt:occ-id(.)}"><xsl:apply-templates mode="print"/></span>
+  </xsl:template>
+  <xsl:template match="tei:date[@when]" mode="print">
+    <span class="ent ent-date" id="{root(.)/tei:TEI/@xml:id}-{tt:occ-id(.)}"><xsl:apply-templates mode="print"/></span>
+  </xsl:template>
+  <xsl:template match="tei:gap[@reason = 'untranscribed']" mode="print">
+    <span class="gap" lang="en">〔the transcription of this witness stops here; the text goes on〕</span>
+  </xsl:template>
+  <xsl:template match="tei:gap" mode="print">
+    <span class="gap" lang="en">〔{replace(@reason, '-', ' ')}〕</span>
+  </xsl:template>
+  <xsl:template match="tei:note[@type = 'revision']" mode="print">
+    <p class="ed-note" lang="en">{.}</p>
+  </xsl:template>
+  <xsl:template match="tei:note" mode="print"/>
+  <xsl:template match="tei:list" mode="print">
+    <ul><xsl:for-each select="tei:item"><li><xsl:apply-templates mode="print"/></li></xsl:for-each></ul>
+  </xsl:template>
+  <xsl:template match="tei:table" mode="print">
+    <table><xsl:for-each select="tei:row"><tr><xsl:for-each select="tei:cell"><td><xsl:apply-templates mode="print"/></td></xsl:for-each></tr></xsl:for-each></table>
+  </xsl:template>
+  <xsl:template match="tei:div[@type = 'notes']" mode="print">
+    <ol class="footnotes"><xsl:for-each select="tei:note"><li><xsl:apply-templates select="node()/node()" mode="print"/></li></xsl:for-each></ol>
+  </xsl:template>
+  <xsl:template match="tei:choice" mode="print"><xsl:apply-templates select="tei:reg" mode="print"/></xsl:template>
+  <xsl:template match="*" mode="print"><xsl:apply-templates mode="print"/></xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,95 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  treatytei: the print edition. TEI -> one HTML document for CSS Paged Media, made into
+  a PDF by WeasyPrint (`treatytei publish pdf`). Contents: title page, table of contents,
+  each source, the collated treaty with its collation notes (校勘記) after each article,
+  the registers and the index of dates. Page numbers in the contents and the registers
+  come from CSS target-counter(). Uses the functions of ../html/common.xsl and the
+  register lookups of ../html/entities.xsl.
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tt="urn:treatytei"
+    exclude-result-prefixes="#all" expand-text="yes">
+
+  <xsl:import href="../html/common.xsl"/>
+  <xsl:import href="../html/entities.xsl"/>
+  <xsl:import href="print-text.xsl"/>
+  <xsl:import href="print-apparatus.xsl"/>
+  <xsl:import href="print-registers.xsl"/>
+
+  <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no"/>
+
+  <xsl:param name="edition-date" as="xs:string" select="'2026-11-21'"/>
+  <xsl:param name="version" as="xs:string" select="''"/>
+
+  <xsl:template name="xsl:initial-template">
+    <html lang="zh">
+      <head>
+        <meta charset="utf-8"/>
+        <title>Qing–Russian Treaty Texts: a TEI Edition</title>
+        <meta name="author" content="The treatytei project (editors); TEI encoding by the treatytei toolkit {$version}"/>
+        <meta name="description" content="Print edition of the 1727 Treaty of Kyakhta in two Chinese texts (恰克圖界約, 喀尔喀会议通商定约) with their collation, and of the Chinese Wikipedia article on the 1864 Protocol of Chuguchak (中俄勘分西北界约记)."/>
+        <meta name="keywords" content="Treaty of Kyakhta, 1727, Qing, Russia, TEI, critical apparatus, 恰克圖界約"/>
+        <meta name="generator" content="treatytei {$version}"/>
+        <meta name="dcterms.created" content="{$edition-date}T00:00:00Z"/>
+        <meta name="dcterms.modified" content="{$edition-date}T00:00:00Z"/>
+        <link rel="stylesheet" href="print.css"/>
+      </head>
+      <body>
+        <section class="titlepage" lang="en">
+          <p class="series">treatytei</p>
+          <h1 class="booktitle">Qing–Russian Treaty Texts</h1>
+          <p class="subtitle">
+            <span lang="zh-Hant">恰克圖界約</span> · <span lang="zh-Hans">喀尔喀会议通商定约</span> · <span lang="zh-Hans">中俄勘分西北界约记</span>
+          </p>
+          <p class="subtitle2">A TEI edition, with the collation of the two texts of 1727</p>
+          <p class="imprint">The treatytei project · edition of {$edition-date}<br/>
+            Texts: public domain (treaties), CC BY-SA 4.0 (Wikipedia) · Encoding: CC BY-SA 4.0</p>
+        </section>
+        <nav class="toc" lang="en">
+          <h1 class="unnumbered">Contents</h1>
+          <ol>
+            <xsl:for-each select="$text-docs">
+              <li><a href="#text-{tei:TEI/@xml:id}"><span lang="{tt:lang(tei:TEI)}">{tt:title(.)}</span><xsl:if test="tt:siglum(.)"> (witness {tt:siglum(.)})</xsl:if></a></li>
+            </xsl:for-each>
+            <xsl:for-each select="$app-docs">
+              <li><a href="#collation-{position()}">The collated treaty <span lang="zh-Hant">（校勘記）</span></a></li>
+            </xsl:for-each>
+            <li><a href="#reg-persons">Register of persons</a></li>
+            <li><a href="#reg-places">Register of places</a></li>
+            <li><a href="#reg-orgs">Register of organisations, offices and treaties</a></li>
+            <li><a href="#reg-dates">Index of dates</a></li>
+          </ol>
+        </nav>
+        <xsl:for-each select="$text-docs">
+          <xsl:call-template name="tt:print-text"/>
+        </xsl:for-each>
+        <xsl:for-each select="$app-docs">
+          <xsl:call-template name="tt:print-collation">
+            <xsl:with-param name="n" select="position()"/>
+          </xsl:call-template>
+        </xsl:for-each>
+        <xsl:call-template name="tt:print-registers"/>
+      </body>
+    </html>
+  </xsl:template>
+
+  <!-- Chinese numerals for note numbers, correct beyond 99 (format-integer gives 百五
+       for 105): 一 … 十 … 九十九, 一百, 一百零五, 一百一十 … -->
+  <xsl:function name="tt:cn" as="xs:string">
+    <xsl:param name="n" as="xs:integer"/>
+    <xsl:variable name="d" select="('零', '一', '二', '三', '四', '五', '六', '七', '八', '九')"/>
+    <xsl:sequence select="
+      if ($n lt 10) then $d[$n + 1]
+      else if ($n lt 20) then '十' || (if ($n mod 10 = 0) then '' else $d[$n mod 10 + 1])
+      else if ($n lt 100) then $d[$n idiv 10 + 1] || '十' || (if ($n mod 10 = 0) then '' else $d[$n mod 10 + 1])
+      else if ($n lt 1000) then $d[$n idiv 100 + 1] || '百' ||
+        (if ($n mod 100 = 0) then ''
+         else if ($n mod 100 lt 10) then '零' || $d[$n mod 10 + 1]
+         else $d[($n mod 100) idiv 10 + 1] || '十' || (if ($n mod 10 = 0) then '' else $d[$n mod 10 + 1]))
+      else $d[$n idiv 1000 + 1] || '千' || (if ($n mod 1000 = 0) then '' else (if ($n mod 1000 lt 100) then '零' else '') || tt:cn($n mod 1000))"/>
+  </xsl:function>
+</xsl:stylesheet>
