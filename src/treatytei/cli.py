@@ -237,12 +237,12 @@ def serve(ctx: click.Context, port: int, host: str) -> None:
             pass
 
 
-def run_validation(project: Project) -> None:
+def run_validation(project: Project, state=None) -> None:
     """The build's validation step: fails the build on any error."""
     from .validate import report, validate as run
 
     paths = project.tei_files()
-    problems = run(paths, project.schema / "treatytei.rng", project.schema / "treatytei.sch", project.root)
+    problems = run(paths, project.schema / "treatytei.rng", project.schema / "treatytei.sch", project.root, state=state)
     for p in problems:
         _say("  " + p.line_text())
     errors = [p for p in problems if p.severity == "error"]
@@ -252,8 +252,9 @@ def run_validation(project: Project) -> None:
     _say("  " + report(problems, len(paths)).split("\n")[-1])
 
 
-def steps(project: Project):
-    """The build, in order: (name, function). Later stages append themselves here."""
+def steps(project: Project, state=None):
+    """The build, in order: (name, function). Each step skips work whose inputs did not
+    change since the last build (content hashes in build/state.json)."""
     from .convert import convert as run_convert
 
     def do_convert():
@@ -267,48 +268,67 @@ def steps(project: Project):
     def do_enrich():
         from .enrich import enrich as run_enrich
 
-        for path, n in run_enrich(project):
-            if n:
-                _say(f"  {n} new tag(s) in {_rel(path, project)}")
+        done = run_enrich(project, state=state)
+        tagged = sum(n for _, n in done)
+        _say(f"  {len(done)} file(s) enriched, {tagged} new tag(s)" if done else "  up to date")
 
     def do_collate():
         from .collate import collate as run_collate
 
-        for path, status in run_collate(project):
-            if status != "unchanged":
+        for path, status in run_collate(project, state=state):
+            if status != "up-to-date":
                 _say(f"  {status} {_rel(path, project)}")
-
-    def do_html():
-        from .publish_html import publish as run_html
-
-        run_html(project)
-        _say(f"  site/ ({len(list(project.site.rglob('*.html')))} pages)")
 
     def do_pdf():
         from .publish_pdf import publish as run_pdf
 
-        _say(f"  {_rel(run_pdf(project), project)}")
+        _say(f"  {_rel(run_pdf(project, state=state), project)}")
+
+    def do_html():
+        from .publish_html import publish as run_html
+
+        run_html(project, state=state)
+        _say(f"  site/ ({len(list(project.site.rglob('*.html')))} pages)")
 
     def do_package():
         from .package import package as run_package
 
-        bag, zipped = run_package(project)
+        bag, zipped = run_package(project, state=state)
         _say(f"  {_rel(bag, project)}/, {_rel(zipped, project)}")
 
     return [("convert", do_convert), ("enrich", do_enrich), ("collate", do_collate),
-            ("validate", lambda: run_validation(project)), ("pdf", do_pdf), ("html", do_html),
+            ("validate", lambda: run_validation(project, state)), ("pdf", do_pdf), ("html", do_html),
             ("package", do_package)]
 
 
 @cli.command()
+@click.option("--clean", is_flag=True, help="Ignore what earlier builds made and do every step in full.")
+@click.option("--timings", is_flag=True, help="Print how long each step took.")
 @click.pass_context
-def build(ctx: click.Context) -> None:
-    """Build everything: TEI, enrichment, apparatus, validation, site, PDF, deposit package."""
+def build(ctx: click.Context, clean: bool, timings: bool) -> None:
+    """Build everything: TEI, enrichment, apparatus, validation, PDF, site, deposit package.
+
+    Work whose inputs did not change since the last build is skipped; all cores are used
+    for work over many documents (TREATYTEI_JOBS=N sets how many)."""
+    import time
+
+    from .buildstate import BuildState
+
     project = _project(ctx)
-    for name, fn in steps(project):
-        _say(f"[{name}]")
-        fn()
-    _say("build complete")
+    state = BuildState(project.root)
+    if clean:
+        state.data = {}
+    started = time.perf_counter()
+    try:
+        for name, fn in steps(project, state):
+            _say(f"[{name}]")
+            t0 = time.perf_counter()
+            fn()
+            if timings:
+                _say(f"  ({time.perf_counter() - t0:.2f} s)")
+    finally:
+        state.save()
+    _say(f"build complete ({time.perf_counter() - started:.1f} s)")
 
 
 def main() -> None:

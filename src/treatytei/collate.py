@@ -630,13 +630,21 @@ def witnesses_of(sources: list[Source], work: str) -> list[Source]:
     return wits
 
 
+def witness_id(sources: list[Source], work: str, siglum: str) -> str:
+    """The witness's xml:id: its siglum (#A), unless another work of the edition uses the
+    same siglum -- xml:ids are unique across the edition -- then work-siglum."""
+    shared = any(s.siglum == siglum and s.work != work for s in sources)
+    return f"{work}-{siglum}" if shared else siglum
+
+
 def collate_work(project, work: str, sources: list[Source] | None = None) -> etree._Element:
     sources = sources if sources is not None else load(project.manifest)
     wits = witnesses_of(sources, work)
     if len(wits) < 2:
         raise TreatyError(project.manifest, f"work '{work}' has {len(wits)} witness(es) with a siglum; collation needs two or more")
-    sigla = [w.siglum for w in wits]
-    lang = {w.siglum: LANG[w.script] for w in wits}
+    ids = {w.siglum: witness_id(sources, work, w.siglum) for w in wits}
+    sigla = [ids[w.siglum] for w in wits]
+    lang = {ids[w.siglum]: LANG[w.script] for w in wits}
     secs: dict[str, dict[tuple, Section]] = {}
     files: dict[str, str] = {}
     open_after: dict[str, tuple] = {}
@@ -644,12 +652,13 @@ def collate_work(project, work: str, sources: list[Source] | None = None) -> etr
         path = project.tei / f"{w.id}.xml"
         if not path.exists():
             raise TreatyError(path, f"missing: witness {w.siglum} of '{work}' must be converted first")
-        files[w.siglum] = path.name
+        wid = ids[w.siglum]
+        files[wid] = path.name
         ss = sections(parse_file(path).getroot())
-        secs[w.siglum] = {s.key: s for s in ss}
+        secs[wid] = {s.key: s for s in ss}
         ends = [s.key for s in ss if s.open_end]
         if ends:
-            open_after[w.siglum] = ends[0]
+            open_after[wid] = ends[0]
     keys = sorted({k for d in secs.values() for k in d}, key=lambda k: (k[0] != "preamble", k[1]))
     body = E("body")
     app_no = 0
@@ -671,7 +680,7 @@ def collate_work(project, work: str, sources: list[Source] | None = None) -> etr
                 corresp=" ".join(f"{files[w]}#{present[w].div_id}" for w in sigla if w in present))
         revised = [(w, present[w].revised_note) for w in sigla if w in present and present[w].revised_note]
         for w, note in revised:
-            div.append(E("note", f"Witness {w}: {note}", type_="revision", target=f"#{w}", xml_lang="en"))
+            div.append(E("note", f"Witness {w.rsplit('-', 1)[-1]}: {note}", type_="revision", target=f"#{w}", xml_lang="en"))
         p = E("p")
         # article numerals
         labels = {w: present[w].label for w in present if present[w].label}
@@ -724,7 +733,7 @@ def collate_work(project, work: str, sources: list[Source] | None = None) -> etr
         for w in sorted(lacunose):
             app_no += 1
             last_p.append(_lacuna_app(f"{prefix}-{app_no}", w, [x for x in sigla if x != w], "end"))
-    return _document(work, wits, files, body, prefix)
+    return _document(work, wits, files, body, prefix, ids)
 
 
 def _append(p, piece) -> None:
@@ -738,13 +747,14 @@ def _lacuna_app(app_id: str, wit: str, others: list[str], which: str) -> etree._
              type_="lacuna", subtype=f"lacuna-{which}", xml_id=app_id)
 
 
-def _document(work: str, wits: list[Source], files: dict[str, str], body, prefix: str) -> etree._Element:
+def _document(work: str, wits: list[Source], files: dict[str, str], body, prefix: str,
+              ids: dict[str, str]) -> etree._Element:
     listwit = E("listWit", *[
         E("witness",
           E("bibl", E("title", w.title, level="m"), E("ref", w.url, target=w.url.replace(" ", "%20")),
             E("note", ("complete text" if w.complete else f"partial transcription: {w.extent or 'incomplete'}"), xml_lang="en")),
-          E("ptr", target=files[w.siglum]),
-          xml_id=w.siglum, corresp=files[w.siglum], xml_lang=LANG[w.script])
+          E("ptr", target=files[ids[w.siglum]]),
+          xml_id=ids[w.siglum], n=w.siglum, corresp=files[ids[w.siglum]], xml_lang=LANG[w.script])
         for w in wits])
     pseudo = Source(id=prefix, file=Path(f"{work}.apparatus.xml"), format="apparatus", title=work, script="Hans",
                     url=wits[0].url, licence=wits[0].licence)
@@ -792,19 +802,39 @@ def works(project) -> list[str]:
     return sorted({s.work for s in sources if s.work and len(witnesses_of(sources, s.work)) >= 2})
 
 
-def collate(project, work: str | None = None, force: bool = False) -> list[tuple[Path, str]]:
+def _collate_job(job: tuple[str, str]) -> bytes:
+    from .project import Project
+
+    root, work = job
+    return serialise(collate_work(Project(Path(root)), work))
+
+
+def collate(project, work: str | None = None, force: bool = False, state=None) -> list[tuple[Path, str]]:
+    """Collate each work (in parallel when there are many). With a BuildState, a work
+    whose witness files and manifest entries did not change is skipped."""
+    from .buildstate import digest
+    from .parallel import pmap
+
+    sources = load(project.manifest)
     names = [work] if work else works(project)
     fp = Fingerprints(project.tei)
-    out = []
+    keys, todo, out = {}, [], []
     for w in names:
-        root = collate_work(project, w)
-        data = serialise(root)
         path = project.tei / f"{w}.apparatus.xml"
-        state = fp.state(path.name)
-        if state in ("edited", "untracked") and not force:
+        wits = witnesses_of(sources, w)
+        keys[w] = digest(*[project.tei / f"{s.id}.xml" for s in wits], repr([sorted(vars(s).items()) for s in wits]))
+        if state is not None and state.get("collate", w) == keys[w] and fp.state(path.name) == "pristine":
+            out.append((path, "up-to-date"))
+            continue
+        state_ = fp.state(path.name)
+        if state_ in ("edited", "untracked") and not force:
             raise TreatyError(path, "was changed after it was generated; refusing to overwrite it "
                               "(treatytei collate --force regenerates it, keeping a backup)")
-        if state in ("edited", "untracked"):
+        todo.append(w)
+    results = pmap(_collate_job, [(str(project.root), w) for w in todo], "collate")
+    for w, data in zip(todo, results):
+        path = project.tei / f"{w}.apparatus.xml"
+        if fp.state(path.name) in ("edited", "untracked"):
             fp.backup(path.name)
         if path.exists() and path.read_bytes() == data:
             status = "unchanged"
@@ -812,6 +842,8 @@ def collate(project, work: str | None = None, force: bool = False) -> list[tuple
             write_atomic(path, data)
             status = "written"
         fp.record(path.name, data)
+        if state is not None:
+            state.put("collate", w, keys[w])
         out.append((path, status))
     fp.save()
     return out

@@ -37,6 +37,10 @@ def render(src: manifest_mod.Source) -> bytes:
     return serialise(root)
 
 
+def _render(src: manifest_mod.Source) -> bytes:
+    return render(src)
+
+
 def convert(project: Project, ids=(), force: bool = False, build_mode: bool = False) -> list[Outcome]:
     """Convert the named sources (all when ``ids`` is empty).
 
@@ -47,6 +51,7 @@ def convert(project: Project, ids=(), force: bool = False, build_mode: bool = Fa
     sources = manifest_mod.select(manifest_mod.load(project.manifest), ids, project.manifest)
     fp = Fingerprints(project.tei)
     plans = []
+    todo = []
     for src in sources:
         name = f"{src.id}.xml"
         key = source_key(src)
@@ -57,11 +62,17 @@ def convert(project: Project, ids=(), force: bool = False, build_mode: bool = Fa
         if build_mode and state in ("edited", "untracked"):
             plans.append((src, name, None, key, "kept-edited"))
             continue
-        data = render(src)
         if state in ("edited", "untracked") and not force:
+            src.read_text()  # a bad source is reported before a refusal to overwrite
             raise TreatyError(project.tei / name, "was changed after it was generated (an editor's copy); "
                               "refusing to overwrite it. Use --force to regenerate it (a backup is kept)")
-        plans.append((src, name, data, key, state))
+        plans.append((src, name, None, key, state))
+        todo.append(len(plans) - 1)
+    from .parallel import pmap
+    rendered = pmap(_render, [plans[i][0] for i in todo], "convert")
+    for i, data in zip(todo, rendered):
+        src, name, _, key, state = plans[i]
+        plans[i] = (src, name, data, key, state)
     outcomes = []
     for src, name, data, key, state in plans:
         path = project.tei / name

@@ -171,31 +171,39 @@ def interpret(kind: str, m: re.Match) -> DateValue:
     return DateValue(f"{y:04d}")
 
 
+def _combined(composite: bool) -> re.Pattern:
+    """All patterns as one alternation in priority order, each in a named group, so
+    that a single left-to-right scan finds, at each position, the first pattern that
+    matches there (as trying them one by one would)."""
+    parts = []
+    for kind, rx in PATTERNS:
+        if kind == "western-interrupted" and not composite:
+            continue
+        body = re.sub(r"\(\?P<(\w+)>", lambda m: f"(?P<{kind.replace('-', '_')}__{m.group(1)}>", rx.pattern)
+        parts.append(f"(?P<{kind.replace('-', '_')}>{body})")
+    return re.compile("|".join(parts))
+
+
+_COMBINED = {True: _combined(True), False: _combined(False)}
+_BY_GROUP = {kind.replace("-", "_"): kind for kind, _ in PATTERNS}
+
+
 def find_dates(text: str, composite: bool = True):
     """Yield (start, end, DateValue or DateError) for every date expression in
     ``text`` (original characters; matched on the normalised form). ``composite``:
     also a Western date interrupted by its reign year, 1864年（同治三年）10月7日."""
     norm = normalise(text)
-    pos = 0
-    while pos < len(norm):
-        best = None
-        for kind, rx in PATTERNS:
-            if kind == "western-interrupted" and not composite:
-                continue
-            m = rx.match(norm, pos)
-            if m and m.end() > m.start():
-                best = (kind, m)
-                break
-        if best is None:
-            pos += 1
+    patterns = dict(PATTERNS)
+    for m in _COMBINED[composite].finditer(norm):
+        if m.end() == m.start():
             continue
-        kind, m = best
+        kind = _BY_GROUP[m.lastgroup]
+        inner = patterns[kind].match(norm, m.start())
         try:
-            value: DateValue | DateError = interpret(kind, m)
+            value: DateValue | DateError = interpret(kind, inner)
         except DateError as exc:
             value = exc
         yield m.start(), m.end(), value
-        pos = m.end()
 
 
 # ------------------------------------------------------------------ consistency

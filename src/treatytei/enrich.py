@@ -375,12 +375,8 @@ def _link_parties(root, gaz: Gazetteer) -> int:
 
 
 def enrich_file(path: Path, gaz: Gazetteer, fp: Fingerprints | None = None) -> int:
-    tree = parse_file(path)
-    root = tree.getroot()
-    before = path.read_bytes()
-    count = enrich_blocks(root, gaz)
-    data = serialise(root)
-    if data != before:
+    count, data = enrich_bytes(path, gaz)
+    if data is not None:
         pristine = fp is not None and fp.state(path.name) == "pristine"
         write_atomic(path, data)
         if pristine:
@@ -388,18 +384,59 @@ def enrich_file(path: Path, gaz: Gazetteer, fp: Fingerprints | None = None) -> i
     return count
 
 
-def enrich(project, files=()) -> list[tuple[Path, int]]:
+def enrich_bytes(path: Path, gaz: Gazetteer) -> tuple[int, bytes | None]:
+    """(new tags, the enriched file's bytes, or None when nothing changed)."""
+    root = parse_file(path).getroot()
+    count = enrich_blocks(root, gaz)
+    data = serialise(root)
+    return count, (None if data == Path(path).read_bytes() else data)
+
+
+_GAZ: dict[tuple, Gazetteer] = {}
+
+
+def _gazetteer(register: Path) -> Gazetteer:
+    key = (str(register), register.stat().st_mtime_ns)
+    if key not in _GAZ:
+        _GAZ.clear()
+        _GAZ[key] = Gazetteer(register)
+    return _GAZ[key]
+
+
+def _enrich_job(job: tuple[str, str]) -> tuple[int, bytes | None]:
+    path, register = job
+    return enrich_bytes(Path(path), _gazetteer(Path(register)))
+
+
+def enrich(project, files=(), state=None) -> list[tuple[Path, int]]:
+    """Enrich the named files (default: every text in tei/), in parallel. With a
+    BuildState, files unchanged since the last enrichment with the same register are
+    skipped."""
+    from .buildstate import digest
+    from .fileio import sha256
+    from .parallel import pmap
+
     register = project.register
     if not register.exists():
         raise TreatyError(register, "missing: the register of persons, places and organisations is needed to enrich")
-    gaz = Gazetteer(register)
+    gaz = _gazetteer(register)
     if gaz.conflicts:
         raise TreatyError(register, "the same name belongs to two entries: " + "; ".join(gaz.conflicts))
     paths = [Path(f) for f in files] if files else [p for p in project.tei_files()
                                                     if p.name != "register.xml" and ".apparatus." not in p.name]
+    reg = digest(register)
+    todo = [p for p in paths if state is None or state.get("enrich", p.name) != [sha256(p.read_bytes()), reg]]
+    results = pmap(_enrich_job, [(str(p), str(register)) for p in todo], "enrich")
     fp = Fingerprints(project.tei)
     out = []
-    for p in paths:
-        out.append((p, enrich_file(p, gaz, fp)))
+    for p, (count, data) in zip(todo, results):
+        if data is not None:
+            pristine = fp.state(p.name) == "pristine"
+            write_atomic(p, data)
+            if pristine:
+                fp.record(p.name, data)
+        if state is not None:
+            state.put("enrich", p.name, [sha256(p.read_bytes()), reg])
+        out.append((p, count))
     fp.save()
     return out

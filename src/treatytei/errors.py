@@ -13,5 +13,9 @@ class TreatyError(Exception):
         self.message = message
         super().__init__(self.line())
 
+    def __reduce__(self):
+        # so that an error raised in a worker process arrives intact
+        return (TreatyError, (self.path, self.message))
+
     def line(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message

@@ -78,6 +78,12 @@ def lang_usage() -> etree._Element:
     )
 
 
+#: Elements that hold text only in this edition's schema: a run in the other script
+#: inside them can set their @xml:lang (when it fills them) but gets no <seg>.
+TEXT_ONLY = {"term", "resp", "name", "publisher", "licence", "idno", "language", "orgName", "persName",
+             "placeName", "desc", "extent"}
+
+
 def mark_scripts(el: etree._Element, outer: str) -> None:
     """Mark runs in the other script inside ``el`` (an element with ``outer``
     script 'Hans'/'Hant'): a run filling a text-only element sets its
@@ -98,9 +104,11 @@ def mark_scripts(el: etree._Element, outer: str) -> None:
     for child in list(el):
         if isinstance(child.tag, str):
             mark_scripts(child, outer)
+    if local(el) in TEXT_ONLY:
+        return
     _wrap_text(el, "text", outer, lang)
     for child in list(el):
-        if child.tail:
+        if child.tail and isinstance(child.tag, str):
             _wrap_text(child, "tail", outer, lang)
 
 
@@ -118,17 +126,16 @@ def _wrap_text(node, which, outer, lang) -> None:
         pieces.append(E("seg", text[a:b], xml_lang=lang[script]))
         pos = b
     rest = text[pos:]
+    segs = pieces[1::2]
+    for k, seg in enumerate(segs):
+        seg.tail = pieces[2 + 2 * k] if 2 + 2 * k < len(pieces) else ""
+    segs[-1].tail = (segs[-1].tail or "") + rest
+    # one slice assignment: inserting the runs one at a time is quadratic in their number
     if which == "text":
         node.text = pieces[0]
-        for i, seg in enumerate(pieces[1::2]):
-            node.insert(i, seg)
-            seg.tail = pieces[2 + 2 * i] if 2 + 2 * i < len(pieces) else ""
-        node[len(runs) - 1].tail = (node[len(runs) - 1].tail or "") + rest
+        node[0:0] = segs
     else:
         parent = node.getparent()
         idx = parent.index(node)
         node.tail = pieces[0]
-        for i, seg in enumerate(pieces[1::2]):
-            parent.insert(idx + 1 + i, seg)
-            seg.tail = pieces[2 + 2 * i] if 2 + 2 * i < len(pieces) else ""
-        parent[idx + len(runs)].tail = (parent[idx + len(runs)].tail or "") + rest
+        parent[idx + 1:idx + 1] = segs

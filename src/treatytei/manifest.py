@@ -48,6 +48,10 @@ class Source:
         return sha256(read_bytes(self.file))
 
 
+# Characters XML 1.0 cannot hold (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF)
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def decode_source(data: bytes, path) -> str:
     if not data.strip():
         raise TreatyError(path, "empty file: a source must hold text")
@@ -60,6 +64,11 @@ def decode_source(data: bytes, path) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise TreatyError(path, "empty file: a source must hold text")
+    bad = _XML_ILLEGAL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise TreatyError(path, f"line {line}: character U+{ord(bad.group()):04X} cannot be stored in XML "
+                          "(a control character): remove it from the source")
     return text
 
 

@@ -109,12 +109,19 @@ def bag_info(project, tei_files: list[Path]) -> dict[str, str]:
     }
 
 
-def package(project, include_site: bool = True, include_pdf: bool = True) -> tuple[Path, Path]:
+def package(project, include_site: bool = True, include_pdf: bool = True, state=None) -> tuple[Path, Path]:
     import bagit
 
+    from .buildstate import digest, tree_digest
     from .validate import validate
 
     tei_files = project.tei_files()
+    final, zip_path = project.dist / BAG_NAME, project.dist / f"{BAG_NAME}.zip"
+    key = digest(tree_digest(project.tei, pattern="*.xml"), tree_digest(project.schema), include_site, include_pdf,
+                 project.dist / "treatytei-edition.pdf" if include_pdf else "",
+                 tree_digest(project.site) if include_site else "")
+    if state is not None and state.get("package", str(zip_path)) == key and zip_path.exists() and final.exists():
+        return final, zip_path
     if not tei_files:
         raise TreatyError(project.tei, "no TEI files to package")
     for p in tei_files:
@@ -123,7 +130,7 @@ def package(project, include_site: bool = True, include_pdf: bool = True) -> tup
             raise TreatyError(p.relative_to(project.root), "refusing to package: the header lacks " + ", ".join(missing))
 
     problems = [p for p in validate(tei_files, project.schema / "treatytei.rng", project.schema / "treatytei.sch",
-                                    project.root) if p.severity == "error"]
+                                    project.root, state=state) if p.severity == "error"]
     if problems:
         first = problems[0]
         raise TreatyError(first.file, f"refusing to package TEI that does not validate ({len(problems)} error(s); "
@@ -146,9 +153,10 @@ def package(project, include_site: bool = True, include_pdf: bool = True) -> tup
             for f in sorted(project.site.rglob("*")):
                 if f.is_file():
                     _copy(f, staging / "site" / f.relative_to(project.site))
-        bag = bagit.make_bag(str(staging), bag_info(project, tei_files), processes=1, checksums=["sha256", "sha512"])
+        from .parallel import workers
+        bag = bagit.make_bag(str(staging), bag_info(project, tei_files), processes=workers(),
+                             checksums=["sha256", "sha512"])
         bag.validate()
-        final = dist / BAG_NAME
         old = dist / f".{BAG_NAME}-old"
         shutil.rmtree(old, ignore_errors=True)
         if final.exists():
@@ -159,8 +167,9 @@ def package(project, include_site: bool = True, include_pdf: bool = True) -> tup
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    zip_path = dist / f"{BAG_NAME}.zip"
     write_atomic(zip_path, reproducible_zip(final, BAG_NAME))
+    if state is not None:
+        state.put("package", str(zip_path), key)
     return final, zip_path
 
 
@@ -182,7 +191,7 @@ def reproducible_zip(folder: Path, top: str) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            zf.writestr(info, f.read_bytes(), compresslevel=9)
+            zf.writestr(info, f.read_bytes(), compresslevel=6)
     return buf.getvalue()
 
 

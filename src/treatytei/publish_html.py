@@ -1,5 +1,6 @@
 """Step: publish html. TEI -> a static site in site/, by the XSLT 3.0 stylesheets in
-xslt/html/ (Saxon through saxonche), one call per page.
+xslt/html/ (Saxon through saxonche), one transformation per script mode writing every
+page (xsl:result-document).
 
 Three trees of the same pages: the sources' own characters at the site's root, and
 all Chinese text converted to simplified (zh-Hans/) and to traditional (zh-Hant/)
@@ -34,27 +35,27 @@ def _convert_tree(root, mode: str) -> None:
     """All Chinese text of a TEI tree in one script (display copy only)."""
     convert = to_simplified if mode == "hans" else to_traditional
     target = "zh-Hans" if mode == "hans" else "zh-Hant"
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        lang = el.get(XML_LANG)
-        if lang and lang.startswith("zh"):
-            el.set(XML_LANG, target)
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        for attr in ("text", "tail"):
-            text = getattr(el, attr)
-            owner = el if attr == "text" else el.getparent()
-            if not text or owner is None or not text.strip():
-                continue
-            lang = owner.xpath("ancestor-or-self::*[@xml:lang][1]/@xml:lang")
-            if lang and lang[0].startswith("zh"):
-                setattr(el, attr, convert(text))
+
+    def walk(el, lang: str) -> None:
+        own = el.get(XML_LANG)
+        if own:
+            lang = own
+            if own.startswith("zh"):
+                el.set(XML_LANG, target)
+        zh = lang.startswith("zh")
+        if zh and el.text and el.text.strip():
+            el.text = convert(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                walk(child, lang)
+            if zh and child.tail and child.tail.strip():
+                child.tail = convert(child.tail)
+
+    walk(root, root.get(XML_LANG) or "")
 
 
 def pages(texts: list[str], works: list[str]) -> list[tuple[str, str, str]]:
-    """(page, target, file name) of every page."""
+    """(page, target, file name) of every page the stylesheet must write."""
     out = [("index", "", "index.html")]
     out += [("text", t, f"{t}.html") for t in texts]
     out += [("collation", w, f"collation-{w}.html") for w in works]
@@ -63,8 +64,22 @@ def pages(texts: list[str], works: list[str]) -> list[tuple[str, str, str]]:
     return out
 
 
-def publish(project, out_dir: Path | None = None) -> Path:
+def inputs_digest(project) -> str:
+    from .buildstate import digest, tree_digest
+
+    return digest(tree_digest(project.tei, pattern="*.xml"), tree_digest(project.xslt / "html"),
+                  project.dist / "treatytei-edition.pdf", project.manifest)
+
+
+def publish(project, out_dir: Path | None = None, state=None) -> Path:
+    """Build the site into out_dir (default site/). With a BuildState, nothing is done
+    when the TEI, the stylesheets and the PDF are as at the last build."""
+    from .parallel import MIN_PARALLEL, pmap
+
     out_dir = Path(out_dir or project.site)
+    key = inputs_digest(project) if state is not None else None
+    if state is not None and state.get("html", str(out_dir)) == key and (out_dir / "index.html").exists():
+        return out_dir
     sources = load(project.manifest)
     texts = [s.id for s in sources if (project.tei / f"{s.id}.xml").exists()]
     if not texts:
@@ -74,40 +89,16 @@ def publish(project, out_dir: Path | None = None) -> Path:
     entry = project.xslt / "html" / "edition.xsl"
     if not entry.exists():
         raise TreatyError(entry, "missing: the HTML stylesheets")
-    exe = saxon.compile_file(entry)
-    proc = saxon.processor()
     files = [f"{t}.xml" for t in texts] + app_files + ["register.xml"]
 
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out_dir.parent))
     work = Path(tempfile.mkdtemp(prefix=".tei-modes-", dir=out_dir.parent))
     try:
-        for mode, sub in MODES.items():
-            if mode == "orig":
-                tei_dir = project.tei
-            else:
-                tei_dir = work / mode
-                tei_dir.mkdir()
-                for f in files:
-                    src = project.tei / f
-                    if src.exists():
-                        root = parse_file(src).getroot()
-                        _convert_tree(root, mode)
-                        (tei_dir / f).write_bytes(etree.tostring(root, encoding="UTF-8", xml_declaration=True))
-            for page, target, name in pages(texts, works):
-                exe.clear_parameters()
-                params = {"page": page, "target": target, "mode": mode, "tei-dir": tei_dir.resolve().as_uri() + "/",
-                          "texts": " ".join(f"{t}.xml" for t in texts), "apparatus": " ".join(app_files)}
-                for k, v in params.items():
-                    exe.set_parameter(k, proc.make_string_value(v))
-                try:
-                    html = exe.call_template_returning_string(None)
-                except Exception as exc:
-                    raise TreatyError(entry, f"page {name} ({mode}): {str(exc).splitlines()[0]}") from None
-                if html is None:
-                    raise TreatyError(entry, f"page {name} ({mode}): the stylesheet produced nothing")
-                dest = staging / sub / name
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_text(html if html.endswith("\n") else html + "\n", encoding="utf-8")
+        jobs = [(str(project.root), mode, str(staging), str(work), texts, app_files, files,
+                 [name for _, _, name in pages(texts, works)]) for mode in MODES]
+        # three script modes: in parallel when the edition is large enough to repay it
+        pmap(_render_mode, jobs, "html", min_items=1 if len(texts) >= MIN_PARALLEL else len(jobs) + 1)
         assets = staging / "assets"
         shutil.copytree(project.xslt / "html" / "assets", assets)
         (assets / "search-index.js").write_text(search_index(project, texts), encoding="utf-8")
@@ -126,7 +117,46 @@ def publish(project, out_dir: Path | None = None) -> Path:
         shutil.rmtree(work, ignore_errors=True)
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+    if state is not None:
+        state.put("html", str(out_dir), key)
     return out_dir
+
+
+def _render_mode(job: tuple) -> None:
+    """Write every page of one script mode into staging (a worker's job)."""
+    from .project import Project
+
+    root, mode, staging, work, texts, app_files, files, expected = job
+    project = Project(Path(root))
+    entry = project.xslt / "html" / "edition.xsl"
+    if mode == "orig":
+        tei_dir = project.tei
+    else:
+        tei_dir = Path(work) / mode
+        tei_dir.mkdir(parents=True, exist_ok=True)
+        for f in files:
+            src = project.tei / f
+            if src.exists():
+                root_el = parse_file(src).getroot()
+                _convert_tree(root_el, mode)
+                (tei_dir / f).write_bytes(etree.tostring(root_el, encoding="UTF-8", xml_declaration=True))
+    exe = saxon.compile_file(entry)
+    proc = saxon.processor()
+    out = Path(staging) / MODES[mode]
+    out.mkdir(parents=True, exist_ok=True)
+    exe.clear_parameters()
+    params = {"page": "all", "mode": mode, "tei-dir": tei_dir.resolve().as_uri() + "/",
+              "texts": " ".join(f"{t}.xml" for t in texts), "apparatus": " ".join(app_files)}
+    for k, v in params.items():
+        exe.set_parameter(k, proc.make_string_value(v))
+    exe.set_base_output_uri(out.resolve().as_uri() + "/index.html")
+    try:
+        exe.call_template_returning_string(None)
+    except Exception as exc:
+        raise TreatyError(entry, f"site ({mode}): {str(exc).splitlines()[0]}") from None
+    missing = [name for name in expected if not (out / name).exists()]
+    if missing:
+        raise TreatyError(entry, f"site ({mode}): the stylesheet did not write {', '.join(missing[:5])}")
 
 
 def _swap(staging: Path, out_dir: Path) -> None:

@@ -39,14 +39,28 @@ def print_html(project) -> str:
     return html
 
 
-def publish(project, out: Path | None = None) -> Path:
+def inputs_digest(project) -> str:
+    from .buildstate import digest, tree_digest
+
+    return digest(tree_digest(project.tei, pattern="*.xml"), tree_digest(project.xslt / "print"),
+                  tree_digest(project.xslt / "html", pattern="*.xsl"), project.manifest)
+
+
+def publish(project, out: Path | None = None, state=None) -> Path:
+    """Write the PDF. With a BuildState, nothing is done when the TEI and the
+    stylesheets are as at the last build."""
+    out = Path(out or project.dist / PDF_NAME)
+    key = inputs_digest(project) if state is not None else None
+    if state is not None and state.get("pdf", str(out)) == key and out.exists():
+        return out
     import weasyprint
 
-    out = Path(out or project.dist / PDF_NAME)
     html = print_html(project)
     # WeasyPrint reports unsupported CSS at WARNING level; keep the build's output clean
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     doc = weasyprint.HTML(string=html, base_url=str(project.xslt / "print") + "/")
     data = doc.write_pdf(pdf_identifier=b"treatytei-edition-" + EDITION_DATE.encode())
     write_atomic(out, data)
+    if state is not None:
+        state.put("pdf", str(out), key)
     return out

@@ -83,8 +83,52 @@ def validate_file(path: Path, rng_path: Path, sch_path: Path | None, display: st
     return problems
 
 
+def scan_edition(folder: Path) -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]]]:
+    """One pass over the edition's folder: xml:id -> the space-separated names of the
+    files that use it; and for each file, its ids and the other files it points into
+    (file.xml#id). The Schematron gets the first, computed once, instead of reading
+    the whole folder again for every file it checks; the build cache keys on both."""
+    ids: dict[str, list[str]] = {}
+    per_file: dict[str, tuple[list[str], list[str]]] = {}
+    for f in sorted(Path(folder).glob("*.xml")):
+        try:
+            tree = parse_bytes(read_bytes(f), f, expect_tei=False)
+        except TreatyError:
+            continue
+        own = sorted({str(i) for i in tree.xpath("//@xml:id")})
+        refs = sorted({t.split("#")[0] for v in tree.xpath("//@*[contains(., '.xml')]") for t in str(v).split()
+                       if re.match(r"^[A-Za-z0-9_.-]+\.xml(#|$)", t)} - {f.name})
+        per_file[f.name] = (own, refs)
+        for i in own:
+            ids.setdefault(i, []).append(f.name)
+    return {k: " ".join(v) for k, v in ids.items()}, per_file
+
+
+def edition_ids(folder: Path) -> dict[str, str]:
+    return scan_edition(folder)[0]
+
+
+_IDS_SET: dict[str, object] = {}
+
+
+def _set_edition_ids(exe, folder: Path) -> None:
+    key = str(Path(folder).resolve())
+    if _IDS_SET.get("folder") == key and _IDS_SET.get("exe") is exe:
+        return
+    proc = saxon.processor()
+    ids = edition_ids(folder)
+    exe.set_parameter("edition-ids", proc.make_map2({k: proc.make_string_value(v) for k, v in ids.items()}))
+    _IDS_SET.update(folder=key, exe=exe)
+
+
+def forget_edition_ids() -> None:
+    """Call after the files of an edition changed within one process."""
+    _IDS_SET.clear()
+
+
 def run_schematron(path: Path, tree, lines, sch_path: Path, shown: str) -> list[Problem]:
     exe = schematron_executable(sch_path)
+    _set_edition_ids(exe, Path(path).parent)
     try:
         node = saxon.parse(path)
         svrl = exe.transform_to_string(xdm_node=node)
@@ -182,12 +226,47 @@ def locate(el, lines: list[str]) -> tuple[int, int]:
     return line, starts[k] if k < len(starts) else 1
 
 
-def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None = None) -> list[Problem]:
-    problems = []
-    for p in paths:
-        shown = _display(p, root)
-        problems.extend(validate_file(p, rng, sch, shown))
-    return problems
+def _validate_job(job: tuple) -> list[Problem]:
+    path, rng, sch, shown = job
+    return validate_file(Path(path), Path(rng), Path(sch) if sch else None, shown)
+
+
+def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None = None, state=None) -> list[Problem]:
+    """Validate files, in parallel when there are many. With a BuildState, a file whose
+    validation inputs did not change (its bytes, the schemas, the register, the files
+    it points into, and which other files share its ids) reuses its earlier result."""
+    from .buildstate import digest
+    from .parallel import pmap
+
+    forget_edition_ids()
+    paths = [Path(p) for p in paths]
+    keys: dict[int, str] = {}
+    if state is not None:
+        scans = {}
+        for p in paths:
+            folder = p.resolve().parent
+            if folder not in scans:
+                scans[folder] = scan_edition(folder)
+            ids, per_file = scans[folder]
+            own, refs = per_file.get(p.name, ([], []))
+            shared = " ".join(f"{i}={ids.get(i, '')}" for i in own)
+            keys[len(keys)] = digest(p, rng, sch or "", folder / "register.xml", shared,
+                                     *[folder / r for r in refs])
+    results: dict[int, list[Problem]] = {}
+    todo = []
+    for k, p in enumerate(paths):
+        cached = state.get("validate", str(p.resolve())) if state is not None else None
+        if cached and cached.get("key") == keys.get(k):
+            results[k] = [Problem(**d) for d in cached["problems"]]
+        else:
+            todo.append(k)
+    done = pmap(_validate_job, [(str(paths[k]), str(rng), str(sch) if sch else "", _display(paths[k], root))
+                                for k in todo], "validate")
+    for k, probs in zip(todo, done):
+        results[k] = probs
+        if state is not None:
+            state.put("validate", str(paths[k].resolve()), {"key": keys[k], "problems": [asdict(x) for x in probs]})
+    return [x for k in range(len(paths)) for x in results[k]]
 
 
 def _display(p: Path, root: Path | None) -> str:

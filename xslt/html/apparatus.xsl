@@ -22,6 +22,7 @@
   </xsl:function>
 
   <xsl:template name="tt:collation-page">
+    <xsl:param name="target" as="xs:string" tunnel="yes"/>
     <xsl:variable name="doc" select="$app-docs[ends-with(base-uri(.), '/' || $target || '.apparatus.xml')]"/>
     <xsl:if test="empty($doc)"><xsl:message terminate="yes">no apparatus for '{$target}'</xsl:message></xsl:if>
     <xsl:variable name="wits" select="$doc//tei:listWit/tei:witness"/>
@@ -32,7 +33,7 @@
         <h1>The collated treaty: {string-join($wits/tei:bibl/tei:title, ' / ')}</h1>
         <ul class="witnesses">
           <xsl:for-each select="$wits">
-            <li><b class="siglum">{@xml:id}</b> <a href="{substring-before(@corresp, '.xml')}.html" lang="{@xml:lang}">{tei:bibl/tei:title}</a> — {tei:bibl/tei:note}</li>
+            <li><b class="siglum">{(@n, @xml:id)[1]}</b> <a href="{substring-before(@corresp, '.xml')}.html" lang="{@xml:lang}">{tei:bibl/tei:title}</a> — {tei:bibl/tei:note}</li>
           </xsl:for-each>
         </ul>
         <div class="controls">
@@ -40,7 +41,7 @@
             <legend>View</legend>
             <label><input type="radio" name="view" value="synoptic" checked=""/> Side by side</label>
             <xsl:for-each select="$wits">
-              <label><input type="radio" name="view" value="{@xml:id}"/> Witness {@xml:id} only</label>
+              <label><input type="radio" name="view" value="{@xml:id}"/> Witness {(@n, @xml:id)[1]} only</label>
             </xsl:for-each>
           </fieldset>
           <p class="legend"><span class="var var-substantive">substantive</span> <span class="var var-orthographic">orthographic</span>
@@ -55,12 +56,13 @@
               <div class="wits">
                 <xsl:for-each select="$wits">
                   <xsl:variable name="w" select="string(@xml:id)"/>
+                  <xsl:variable name="label" select="string((@n, @xml:id)[1])"/>
                   <div class="wit" data-wit="{$w}" lang="{@xml:lang}">
-                    <p class="wit-head" lang="en">Witness {$w}</p>
+                    <p class="wit-head" lang="en">Witness {$label}</p>
                     <xsl:choose>
                       <xsl:when test="not(tokenize($div/@corresp) ! substring-before(., '#') = string(@corresp))
                                       and $w = $div/tei:p[1]/accumulator-before('lacunose')">
-                        <p class="lacuna" lang="en">〔lacuna: witness {$w}'s transcription breaks off before this section〕</p>
+                        <p class="lacuna" lang="en">〔lacuna: witness {$label}'s transcription breaks off before this section〕</p>
                       </xsl:when>
                       <xsl:otherwise>
                         <xsl:for-each select="$div/tei:p">
@@ -119,11 +121,12 @@
 
   <xsl:template match="tei:app[@type = 'lacuna']" mode="wit">
     <xsl:param name="wit" tunnel="yes"/>
+    <xsl:variable name="label" select="string((root(.)//tei:witness[@xml:id = $wit]/@n, $wit)[1])"/>
     <xsl:if test="tei:rdg[tt:cites(., $wit)]/tei:lacunaStart">
-      <span class="lacuna-mark" role="note" lang="en">〔lacuna: witness {$wit}'s transcription breaks off here; the text goes on in the other witnesses〕</span>
+      <span class="lacuna-mark" role="note" lang="en">〔lacuna: witness {$label}'s transcription breaks off here; the text goes on in the other witnesses〕</span>
     </xsl:if>
     <xsl:if test="tei:rdg[tt:cites(., $wit)]/tei:lacunaEnd">
-      <span class="lacuna-mark" role="note" lang="en">〔end of the lacuna of witness {$wit}〕</span>
+      <span class="lacuna-mark" role="note" lang="en">〔end of the lacuna of witness {$label}〕</span>
     </xsl:if>
   </xsl:template>
 
@@ -159,7 +162,7 @@
                 <xsl:for-each select="tokenize(@wit) ! substring(., 2)">
                   <xsl:variable name="w" select="."/>
                   <xsl:if test="position() gt 1">, </xsl:if>
-                  <abbr title="{$wits[@xml:id = $w]/tei:bibl/tei:title}">{$w}</abbr>
+                  <abbr title="{$wits[@xml:id = $w]/tei:bibl/tei:title}">{($wits[@xml:id = $w]/@n, $w)[1]}</abbr>
                 </xsl:for-each>
               </th>
               <td lang="{(@xml:lang, tt:lang(.))[1]}">

@@ -5,9 +5,11 @@
     xmlns:xs="http://www.w3.org/2001/XMLSchema"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:tt="urn:treatytei"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"
     exclude-result-prefixes="#all" expand-text="yes">
 
-  <xsl:param name="page" as="xs:string" select="'index'"/>
+  <!-- one page (page, target), or every page of the site: page = 'all' -->
+  <xsl:param name="page" as="xs:string" select="'all'"/>
   <xsl:param name="target" as="xs:string" select="''"/>
   <xsl:param name="mode" as="xs:string" select="'orig'"/>
   <xsl:param name="tei-dir" as="xs:string"/>
@@ -22,7 +24,9 @@
   <!-- where this page sits: the original tree at the site's root, the converted ones below -->
   <xsl:variable name="up" as="xs:string" select="if ($mode = 'orig') then '' else '../'"/>
   <xsl:variable name="assets" as="xs:string" select="$up || 'assets/'"/>
-  <xsl:variable name="this-page" as="xs:string" select="tt:page-file($page, $target)"/>
+  <!-- witness sigla by the file name of the witness, from every apparatus -->
+  <xsl:variable name="siglum-of" as="map(xs:string, xs:string)"
+      select="map:merge(for $w in $app-docs//tei:listWit/tei:witness return map:entry(string($w/@corresp), string(($w/@n, $w/@xml:id)[1])), map{'duplicates': 'use-first'})"/>
 
   <xsl:function name="tt:page-file" as="xs:string">
     <xsl:param name="page" as="xs:string"/>
@@ -62,8 +66,22 @@
 
   <xsl:function name="tt:siglum" as="xs:string?">
     <xsl:param name="doc" as="node()"/>
-    <xsl:variable name="id" select="root($doc)/tei:TEI/@xml:id"/>
-    <xsl:sequence select="($app-docs//tei:witness[@corresp = $id || '.xml']/@xml:id)[1]"/>
+    <xsl:sequence select="$siglum-of(root($doc)/tei:TEI/@xml:id || '.xml')"/>
+  </xsl:function>
+
+  <!-- every page of the site: (page, target, file) triples as maps -->
+  <xsl:function name="tt:pages" as="map(*)*">
+    <xsl:sequence select="
+      map{'page': 'index', 'target': ''},
+      $text-docs ! map{'page': 'text', 'target': string(tei:TEI/@xml:id)},
+      $app-docs ! map{'page': 'collation', 'target': substring-before(tokenize(base-uri(.), '/')[last()], '.apparatus.xml')},
+      ('persons', 'places', 'organisations', 'dates', 'search') ! map{'page': ., 'target': ''}"/>
+  </xsl:function>
+
+  <!-- the collation pages: one link in the header when there is one, else the index lists them -->
+  <xsl:function name="tt:collation-file" as="xs:string">
+    <xsl:param name="app" as="document-node()"/>
+    <xsl:sequence select="'collation-' || substring-before(tokenize(base-uri($app), '/')[last()], '.apparatus.xml') || '.html'"/>
   </xsl:function>
 
   <!-- where an element stands: "Article 3", "Preamble", "§ 背景", "Editorial note" -->
@@ -90,6 +108,8 @@
   <xsl:template name="tt:shell">
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="content" as="item()*"/>
+    <xsl:param name="page" as="xs:string" tunnel="yes"/>
+    <xsl:param name="this-page" as="xs:string" tunnel="yes"/>
     <xsl:param name="body-class" as="xs:string" select="$page"/>
     <html lang="en">
       <head>
@@ -106,9 +126,10 @@
           <nav aria-label="Edition">
             <ul>
               <li><a href="index.html">Sources</a></li>
-              <xsl:for-each select="$app-docs">
-                <li><a href="collation-{substring-before(tokenize(base-uri(.), '/')[last()], '.apparatus.xml')}.html">Collated treaty</a></li>
-              </xsl:for-each>
+              <xsl:choose>
+                <xsl:when test="count($app-docs) = 1"><li><a href="{tt:collation-file($app-docs)}">Collated treaty</a></li></xsl:when>
+                <xsl:when test="$app-docs"><li><a href="index.html#collations">Collations</a></li></xsl:when>
+              </xsl:choose>
               <li><a href="persons.html">Persons</a></li>
               <li><a href="places.html">Places</a></li>
               <li><a href="organisations.html">Organisations</a></li>
@@ -119,7 +140,7 @@
           <div class="script-switch" role="group" aria-label="Script of the Chinese text">
             <xsl:for-each select="('orig', 'hans', 'hant')">
               <xsl:variable name="m" select="."/>
-              <a href="{tt:mode-href($m)}" data-mode="{$m}" lang="{if ($m = 'hant') then 'zh-Hant' else if ($m = 'hans') then 'zh-Hans' else 'en'}">
+              <a href="{tt:mode-href($m, $this-page)}" data-mode="{$m}" lang="{if ($m = 'hant') then 'zh-Hant' else if ($m = 'hans') then 'zh-Hans' else 'en'}">
                 <xsl:if test="$m = $mode"><xsl:attribute name="aria-current" select="'true'"/></xsl:if>
                 <xsl:attribute name="title" select="if ($m = 'orig') then 'As in the sources' else if ($m = 'hans') then 'All in simplified characters' else 'All in traditional characters'"/>
                 {if ($m = 'orig') then 'Original' else if ($m = 'hans') then '简体' else '繁體'}
@@ -141,6 +162,7 @@
 
   <xsl:function name="tt:mode-href" as="xs:string">
     <xsl:param name="m" as="xs:string"/>
+    <xsl:param name="this-page" as="xs:string"/>
     <xsl:sequence select="$up || (if ($m = 'orig') then '' else if ($m = 'hans') then 'zh-Hans/' else 'zh-Hant/') || $this-page"/>
   </xsl:function>
 

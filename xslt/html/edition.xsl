@@ -1,11 +1,12 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  treatytei: the HTML edition. Entry stylesheet; one call renders one page.
+  treatytei: the HTML edition. Entry stylesheet; one call renders the whole site (or one page).
   Run by `treatytei publish html` (Saxon through saxonche), once per page and per
   script mode (orig: the sources' own characters; hans / hant: converted with OpenCC
   before the transformation).
   Parameters:
-    page       index | text | collation | persons | places | organisations | dates | search
+    page       all (default: every page, written with xsl:result-document) or one of
+               index | text | collation | persons | places | organisations | dates | search
     target     the TEI id of the text (page=text) or the work (page=collation)
     mode       orig | hans | hant
     tei-dir    URI of the folder holding the TEI files (ending in /)
@@ -31,6 +32,32 @@
   <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no"/>
 
   <xsl:template name="xsl:initial-template">
+    <xsl:choose>
+      <xsl:when test="$page = 'all'">
+        <!-- the whole site in one transformation: the documents are read and indexed once -->
+        <xsl:for-each select="tt:pages()">
+          <xsl:variable name="file" select="tt:page-file(?page, ?target)"/>
+          <xsl:result-document href="{$file}" method="html" html-version="5" include-content-type="no" indent="no" encoding="UTF-8">
+            <xsl:call-template name="tt:page">
+              <xsl:with-param name="page" select="?page" tunnel="yes"/>
+              <xsl:with-param name="target" select="?target" tunnel="yes"/>
+              <xsl:with-param name="this-page" select="$file" tunnel="yes"/>
+            </xsl:call-template>
+          </xsl:result-document>
+        </xsl:for-each>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="tt:page">
+          <xsl:with-param name="page" select="$page" tunnel="yes"/>
+          <xsl:with-param name="target" select="$target" tunnel="yes"/>
+          <xsl:with-param name="this-page" select="tt:page-file($page, $target)" tunnel="yes"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="tt:page">
+    <xsl:param name="page" as="xs:string" tunnel="yes"/>
     <xsl:choose>
       <xsl:when test="$page = 'index'"><xsl:call-template name="tt:index-page"/></xsl:when>
       <xsl:when test="$page = 'text'"><xsl:call-template name="tt:text-page"/></xsl:when>

@@ -18,13 +18,16 @@
 
   <!-- the number of a name or date among those of its document: the anchor that
        register pages link back to -->
+  <!-- counted once per document as the tree is walked (xsl:number level="any" would
+       rescan the document for every name: quadratic) -->
+  <xsl:accumulator name="occ" as="xs:integer" initial-value="0">
+    <xsl:accumulator-rule match="tei:persName[@ref] | tei:placeName[@ref] | tei:orgName[@ref] | tei:roleName[@ref] | tei:title[@ref] | tei:date[@when]"
+        select="$value + 1"/>
+  </xsl:accumulator>
+
   <xsl:function name="tt:occ-id" as="xs:string">
     <xsl:param name="el" as="element()"/>
-    <xsl:variable name="n">
-      <xsl:number select="$el" level="any" from="tei:TEI"
-          count="tei:persName[@ref] | tei:placeName[@ref] | tei:orgName[@ref] | tei:roleName[@ref] | tei:title[@ref] | tei:date[@when]"/>
-    </xsl:variable>
-    <xsl:sequence select="'o' || $n"/>
+    <xsl:sequence select="'o' || $el/accumulator-before('occ')"/>
   </xsl:function>
 
   <xsl:function name="tt:register-page" as="xs:string">

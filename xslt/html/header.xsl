@@ -25,7 +25,8 @@
         </xsl:for-each>
         <xsl:for-each select="$app-docs">
           <section class="source-card">
-            <h3><a href="collation-{substring-before(tokenize(base-uri(.), '/')[last()], '.apparatus.xml')}.html">The collated treaty</a></h3>
+            <xsl:if test="position() = 1"><xsl:attribute name="id" select="'collations'"/></xsl:if>
+            <h3><a href="{tt:collation-file(.)}">The collated treaty</a></h3>
             <p>{normalize-space(//tei:titleStmt/tei:title[@type = 'sub'])}: witnesses
               <xsl:for-each select="//tei:listWit/tei:witness">
                 <xsl:if test="position() gt 1">, </xsl:if>

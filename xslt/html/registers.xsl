@@ -13,6 +13,7 @@
   <xsl:key name="by-ref" match="tei:*[@ref]" use="tokenize(@ref) ! substring-after(., '#')"/>
 
   <xsl:template name="tt:register-page">
+    <xsl:param name="page" as="xs:string" tunnel="yes"/>
     <xsl:variable name="title" select="map{'persons': 'Persons', 'places': 'Places', 'organisations': 'Organisations, offices and treaties', 'dates': 'Dates'}($page)"/>
     <xsl:call-template name="tt:shell">
       <xsl:with-param name="title" select="$title"/>

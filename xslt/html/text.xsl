@@ -10,6 +10,7 @@
     exclude-result-prefixes="#all" expand-text="yes">
 
   <xsl:template name="tt:text-page">
+    <xsl:param name="target" as="xs:string" tunnel="yes"/>
     <xsl:variable name="doc" select="$text-docs[tei:TEI/@xml:id = $target]"/>
     <xsl:if test="empty($doc)"><xsl:message terminate="yes">no text '{$target}'</xsl:message></xsl:if>
     <xsl:variable name="tei" select="$doc/tei:TEI"/>
@@ -26,9 +27,11 @@
               <xsl:value-of select="$tei//tei:sourceDesc/tei:bibl[1]/tei:extent"/>
               <xsl:for-each select="$tei//tei:sourceDesc/tei:bibl[1]/tei:date[@when]"> · dated <time datetime="{@when}">{@when}</time></xsl:for-each>
               · <a href="{$up}tei/{$target}.xml">TEI</a>
-              <xsl:for-each select="$app-docs[.//tei:witness[@corresp = $target || '.xml']]">
-                · <a href="collation-{substring-before(tokenize(base-uri(.), '/')[last()], '.apparatus.xml')}.html">collated with the other witnesses</a>
-              </xsl:for-each>
+              <xsl:if test="$sig">
+                <xsl:for-each select="$app-docs[.//tei:witness[@corresp = $target || '.xml']]">
+                  · <a href="{tt:collation-file(.)}">collated with the other witnesses</a>
+                </xsl:for-each>
+              </xsl:if>
             </p>
             <nav class="toc" aria-label="Contents" lang="en">
               <ul>

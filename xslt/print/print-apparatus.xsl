@@ -24,11 +24,11 @@
     <section class="part collation" id="collation-{$n}" lang="zh-Hant">
       <h1 class="chapter" lang="en">The collated treaty</h1>
       <div class="collation-intro" lang="en">
-        <p>Base text (底本): witness <b>{$wits[1]/@xml:id}</b>, <span lang="{$wits[1]/@xml:lang}">{$wits[1]/tei:bibl/tei:title}</span>;
-          collated with (校本) <xsl:for-each select="$wits[position() gt 1]"><xsl:if test="position() gt 1">, </xsl:if>witness <b>{@xml:id}</b>, <span lang="{@xml:lang}">{tei:bibl/tei:title}</span></xsl:for-each>.
+        <p>Base text (底本): witness <b>{($wits[1]/@n, $wits[1]/@xml:id)[1]}</b>, <span lang="{$wits[1]/@xml:lang}">{$wits[1]/tei:bibl/tei:title}</span>;
+          collated with (校本) <xsl:for-each select="$wits[position() gt 1]"><xsl:if test="position() gt 1">, </xsl:if>witness <b>{(@n, @xml:id)[1]}</b>, <span lang="{@xml:lang}">{tei:bibl/tei:title}</span></xsl:for-each>.
           Where the base text breaks off, the next witness is printed and a note says so. Every difference other than
           of script is noted after its article, variant characters (異體字) and punctuation included; in the notes
-          <span lang="zh-Hant">{tt:wit-label($wits, $wits[2]/@xml:id)}</span> is witness {$wits[2]/@xml:id}.
+          <span lang="zh-Hant">{tt:wit-label($wits, ($wits[2]/@n, $wits[2]/@xml:id)[1])}</span> is witness {($wits[2]/@n, $wits[2]/@xml:id)[1]}.
           The article numerals of the witnesses differ throughout (A: 一、二、三、; B: 一、 before every article) and are not noted.</p>
       </div>
       <xsl:for-each select=".//tei:body/tei:div">
@@ -136,8 +136,8 @@
   <xsl:template match="tei:app[@type = 'lacuna']" mode="jiaokan">
     <xsl:param name="wits" as="element()*"/>
     <xsl:variable name="w" select="substring(tei:rdg[tei:lacunaStart]/@wit, 2)"/>
-    <xsl:variable name="others" select="$wits[@xml:id != $w]/@xml:id ! string(.)"/>
-    <xsl:text>自此以下，底本（{$w}）錄文闕，據{tt:wit-label($wits, $others)}錄文。</xsl:text>
+    <xsl:variable name="others" select="$wits[@xml:id != $w] ! string((@n, @xml:id)[1])"/>
+    <xsl:text>自此以下，底本（{($wits[@xml:id = $w]/@n, $w)[1]}）錄文闕，據{tt:wit-label($wits, $others)}錄文。</xsl:text>
   </xsl:template>
 
   <xsl:template match="tei:app" mode="jiaokan">
@@ -147,7 +147,7 @@
     <xsl:variable name="app" select="."/>
     <xsl:for-each select="tei:rdg[not(tt:cites(., $r))]">
       <xsl:variable name="sig" select="tokenize(@wit) ! substring(., 2)"/>
-      <xsl:variable name="lab" select="tt:wit-label($wits, $sig)"/>
+      <xsl:variable name="lab" select="tt:wit-label($wits, for $s in $sig return string(($wits[@xml:id = $s]/@n, $s)[1]))"/>
       <xsl:variable name="other" select="tt:reading-text(., $sig[1])"/>
       <span lang="{(@xml:lang, 'zh-Hans')[1]}">
         <xsl:choose>

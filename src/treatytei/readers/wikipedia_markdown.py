@@ -146,7 +146,7 @@ def read(source: Source, text: str, digest: str) -> etree._Element:
         "bibl",
         E("title", source.title, level="a"),
         E("publisher", "Wikipedia (Chinese)", xml_lang="en"),
-        E("ref", source.url, target=source.url.replace(" ", "%20")),
+        E("ref", source.url, target=_iri(source.url)),
         E("note", *inline(provenance, ctx), type_="provenance") if provenance else None,
         E("note", "Converted from wikitext to Markdown by a third party before it reached this edition; "
           "text lost in that conversion is marked <gap reason=\"lost-in-conversion\"/>.", type_="transcription",
@@ -192,7 +192,15 @@ def _is_category_para(line: str) -> bool:
 
 
 def _iri(url: str) -> str:
-    return url.replace(" ", "%20")
+    """A link target as a valid IRI: characters URIs do not allow (space, brackets,
+    quotes, controls ...) percent-encoded; letters of any script kept as they are."""
+    out = []
+    for c in url:
+        if c in ' "<>[]{}|\\^`' or ord(c) < 0x21 or ord(c) == 0x7f:
+            out.append("".join(f"%{b:02X}" for b in c.encode("utf-8")))
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def _list(items, numbered: bool, ctx: _Ctx) -> etree._Element:
@@ -277,6 +285,9 @@ def inline(s: str, ctx: _Ctx, links: bool = True) -> list:
 def _link(anchor_md: str, url: str, ctx: _Ctx) -> list:
     anchor_parts = inline(anchor_md, ctx, links=False)
     anchor = unescape(anchor_md)
+    if not url.strip():
+        # link markup with no target: the text stays, marked as a link that leads nowhere
+        return [append(E("seg", type_="broken-link"), *anchor_parts)]
     if url.startswith("../Page/") and url.endswith(".md"):
         title = unquote(url[len("../Page/"):-len(".md")])
         target, kind = WIKI_BASE + title.replace(" ", "_"), "internal"

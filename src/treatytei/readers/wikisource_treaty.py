@@ -168,7 +168,9 @@ def _collection(line: str, source: Source) -> etree._Element:
 
 
 def _iri(url: str) -> str:
-    return url.replace(" ", "%20")
+    from .wikipedia_markdown import _iri as iri
+
+    return iri(url)
 
 
 def _body(source: Source, body_lines: list[tuple[int, str]], prefix: str) -> list[etree._Element]:

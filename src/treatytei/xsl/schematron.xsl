@@ -3,7 +3,8 @@
   A small ISO Schematron compiler, written for treatytei: turns a Schematron schema
   (queryBinding xslt3) into an XSLT 3.0 stylesheet that reports in SVRL.
 
-  Supported: sch:ns, sch:let (schema, pattern and rule level), sch:pattern, sch:rule
+  Supported: sch:ns, sch:let (schema level: an overridable xsl:param; pattern and rule
+  level: variables), sch:pattern, sch:rule
   (@context; within a pattern the first matching rule wins), sch:assert and
   sch:report (@test, @id, @role, @flag), sch:value-of, sch:name, sch:emph.
   Not supported (not used here): phases, abstract patterns and rules, includes,
@@ -26,7 +27,7 @@
         <xsl:namespace name="{@prefix}" select="@uri"/>
       </xsl:for-each>
       <xsl:namespace name="svrl" select="'http://purl.oclc.org/dsdl/svrl'"/>
-      <xsl:apply-templates select="sch:let" mode="global"/>
+      <xsl:apply-templates select="sch:let" mode="schema"/>
       <out:template match="/">
         <svrl:schematron-output title="{normalize-space(sch:title)}">
           <xsl:for-each select="sch:pattern">
@@ -52,6 +53,11 @@
     </out:stylesheet>
   </xsl:template>
 
+  <!-- schema-level lets become stylesheet parameters with the let's value as their
+       default, so that a caller may supply a value computed once for many documents -->
+  <xsl:template match="sch:let" mode="schema">
+    <out:param name="{@name}" select="{@value}"/>
+  </xsl:template>
   <xsl:template match="sch:let" mode="global">
     <out:variable name="{@name}" select="{@value}"/>
   </xsl:template>

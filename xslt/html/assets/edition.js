@@ -30,7 +30,11 @@
   var coll = document.querySelector(".collation");
   if (coll) {
     var radios = document.querySelectorAll('.view-switch input[name="view"]');
-    var setView = function (v) { coll.setAttribute("data-view", v); store.set("treatytei-view", v); };
+    var setView = function (v) {
+      coll.setAttribute("data-view", v);
+      coll.querySelectorAll(".wit").forEach(function (w) { w.hidden = v !== "synoptic" && w.getAttribute("data-wit") !== v; });
+      store.set("treatytei-view", v);
+    };
     radios.forEach(function (r) { r.addEventListener("change", function () { if (r.checked) setView(r.value); }); });
     var saved = store.get("treatytei-view");
     radios.forEach(function (r) { if (r.value === saved) { r.checked = true; setView(saved); } });
