@@ -111,7 +111,9 @@ def test_chinese_note_numbers_beyond_ninety_nine(edition):
 
 @pytest.fixture(scope="module")
 def bag(edition, pdf):
-    return package(edition)
+    from treatytei.publish_html import publish
+    publish(edition)
+    return package(edition, include_site=True)
 
 
 def test_bag_is_valid_and_complete(edition, bag):
@@ -125,7 +127,7 @@ def test_bag_is_valid_and_complete(edition, bag):
         assert f"data/tei/{f}" in names
         assert f"data/metadata/{f[:-4]}.dc.xml" in names
     assert {"data/schema/treatytei.rng", "data/schema/treatytei.sch", "data/schema/tei-p5/tei_all.rng",
-            "data/print/treatytei-edition.pdf"} <= names
+            "data/print/treatytei-edition.pdf", "data/site/index.html"} <= names
     info = (bag_dir / "bag-info.txt").read_text(encoding="utf-8")
     for key in ("Source-Organization: The treatytei project", "Contact-Name:", "Bagging-Date: 2026-11-21",
                 "External-Description:", "Licence:", "Title:"):
@@ -141,7 +143,7 @@ def test_bag_is_valid_and_complete(edition, bag):
 def test_zip_is_reproducible(edition, bag):
     _, zipped = bag
     first = zipped.read_bytes()
-    _, again = package(edition)
+    _, again = package(edition, include_site=True)
     assert again.read_bytes() == first
     with zipfile.ZipFile(zipped) as zf:
         infos = zf.infolist()

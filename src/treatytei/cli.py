@@ -190,15 +190,15 @@ def publish_pdf(ctx: click.Context) -> None:
 
 
 @cli.command()
-@click.option("--no-site", is_flag=True, help="Leave the built site out of the bag.")
+@click.option("--with-site", is_flag=True, help="Put the built site into the bag too.")
 @click.option("--no-pdf", is_flag=True, help="Leave the print edition out of the bag.")
 @click.pass_context
-def package(ctx: click.Context, no_site: bool, no_pdf: bool) -> None:
+def package(ctx: click.Context, with_site: bool, no_pdf: bool) -> None:
     """Write the BagIt deposit package: dist/treatytei-bag/ and dist/treatytei-bag.zip."""
     from .package import package as run
 
     project = _project(ctx)
-    bag, zipped = run(project, include_site=not no_site, include_pdf=not no_pdf)
+    bag, zipped = run(project, include_site=with_site, include_pdf=not no_pdf)
     _say(f"bag written to {_rel(bag, project)}/ and {_rel(zipped, project)}")
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -63,7 +64,9 @@ class Tok:
     punct: bool = False
 
 
+@lru_cache(maxsize=None)
 def _char_tok(c: str) -> Tok:
+    """The token of one character (shared: tokens are never changed once made)."""
     if is_punct(c):
         p = PUNCT_CLASS.get(c, c)
         return Tok(c, "P" + p, "P" + c, punct=True)
@@ -802,11 +805,20 @@ def works(project) -> list[str]:
     return sorted({s.work for s in sources if s.work and len(witnesses_of(sources, s.work)) >= 2})
 
 
+_SOURCES: dict[tuple, list] = {}
+
+
 def _collate_job(job: tuple[str, str]) -> bytes:
+    """One work, in a worker process (the manifest is read once per process)."""
     from .project import Project
 
     root, work = job
-    return serialise(collate_work(Project(Path(root)), work))
+    project = Project(Path(root))
+    key = (str(project.manifest), project.manifest.stat().st_mtime_ns)
+    if key not in _SOURCES:
+        _SOURCES.clear()
+        _SOURCES[key] = load(project.manifest)
+    return serialise(collate_work(project, work, _SOURCES[key]))
 
 
 def collate(project, work: str | None = None, force: bool = False, state=None) -> list[tuple[Path, str]]:

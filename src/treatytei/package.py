@@ -3,7 +3,8 @@ and its zip (dist/treatytei-bag.zip).
 
 Payload: the TEI files and the register; the schema (RELAX NG, compact source,
 Schematron, documentation, TEI P5 tei_all); a Dublin Core record per TEI file, derived
-from its header; optionally the print edition and the built site. bag-info.txt is
+from its header; the print edition; and, on request, the built site (a derived product,
+and three trees of pages: large for a large edition). bag-info.txt is
 filled from the TEI headers; manifests in SHA-256 and SHA-512. Packaging refuses TEI
 that does not validate or whose header lacks what an archive needs (licence, source,
 responsibility statements, revision history). The zip is reproducible: entries sorted,
@@ -30,9 +31,8 @@ DC = "http://purl.org/dc/elements/1.1/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 
 
-def header_problems(path: Path) -> list[str]:
-    """What an archive needs from a TEI header and this one lacks."""
-    root = parse_file(path).getroot()
+def header_problems(root) -> list[str]:
+    """What an archive needs from a TEI header (a parsed TEI root) and this one lacks."""
     missing = []
     checks = [
         ("a licence (publicationStmt/availability/licence)", "//tei:publicationStmt/tei:availability/tei:licence[normalize-space()]"),
@@ -47,9 +47,8 @@ def header_problems(path: Path) -> list[str]:
     return missing
 
 
-def dublin_core(path: Path) -> bytes:
-    """An oai_dc record from a TEI header."""
-    root = parse_file(path).getroot()
+def dublin_core(root) -> bytes:
+    """An oai_dc record from a TEI header (a parsed TEI root)."""
 
     def xp(q):
         return [" ".join("".join(e.itertext()).split()) if isinstance(e, etree._Element) else str(e)
@@ -82,10 +81,9 @@ def dublin_core(path: Path) -> bytes:
     return etree.tostring(rec, encoding="UTF-8", xml_declaration=True, pretty_print=True)
 
 
-def bag_info(project, tei_files: list[Path]) -> dict[str, str]:
+def bag_info(project, roots: list) -> dict[str, str]:
     titles, publishers, licences, contacts = [], [], [], []
-    for p in tei_files:
-        root = parse_file(p).getroot()
+    for root in roots:
         titles += [t.text for t in root.xpath("//tei:titleStmt/tei:title[@type='main']", namespaces=NS) if t.text]
         publishers += [t.text for t in root.xpath("//tei:publicationStmt/tei:publisher", namespaces=NS) if t.text]
         licences += [" ".join("".join(t.itertext()).split())
@@ -109,7 +107,7 @@ def bag_info(project, tei_files: list[Path]) -> dict[str, str]:
     }
 
 
-def package(project, include_site: bool = True, include_pdf: bool = True, state=None) -> tuple[Path, Path]:
+def package(project, include_site: bool = False, include_pdf: bool = True, state=None) -> tuple[Path, Path]:
     import bagit
 
     from .buildstate import digest, tree_digest
@@ -124,8 +122,9 @@ def package(project, include_site: bool = True, include_pdf: bool = True, state=
         return final, zip_path
     if not tei_files:
         raise TreatyError(project.tei, "no TEI files to package")
+    roots = {p: parse_file(p).getroot() for p in tei_files}
     for p in tei_files:
-        missing = header_problems(p)
+        missing = header_problems(roots[p])
         if missing:
             raise TreatyError(p.relative_to(project.root), "refusing to package: the header lacks " + ", ".join(missing))
 
@@ -141,7 +140,7 @@ def package(project, include_site: bool = True, include_pdf: bool = True, state=
     try:
         for p in tei_files:
             _copy(p, staging / "tei" / p.name)
-            write_atomic(staging / "metadata" / f"{p.stem}.dc.xml", dublin_core(p))
+            write_atomic(staging / "metadata" / f"{p.stem}.dc.xml", dublin_core(roots[p]))
         for rel in ("treatytei.rng", "treatytei.rnc", "treatytei.sch", "README.md", "tei-p5/tei_all.rng", "tei-p5/README.md"):
             src = project.schema / rel
             if src.exists():
@@ -154,7 +153,7 @@ def package(project, include_site: bool = True, include_pdf: bool = True, state=
                 if f.is_file():
                     _copy(f, staging / "site" / f.relative_to(project.site))
         from .parallel import workers
-        bag = bagit.make_bag(str(staging), bag_info(project, tei_files), processes=workers(),
+        bag = bagit.make_bag(str(staging), bag_info(project, list(roots.values())), processes=workers(),
                              checksums=["sha256", "sha512"])
         bag.validate()
         old = dist / f".{BAG_NAME}-old"

@@ -64,6 +64,10 @@
     <xsl:sequence select="string((root($doc)//tei:titleStmt/tei:title[@type = 'main'])[1])"/>
   </xsl:function>
 
+  <!-- the apparatus a witness file belongs to, by the witness file's name -->
+  <xsl:variable name="app-of" as="map(xs:string, document-node())"
+      select="map:merge(for $d in $app-docs, $w in $d//tei:listWit/tei:witness return map:entry(string($w/@corresp), $d), map{'duplicates': 'use-first'})"/>
+
   <xsl:function name="tt:siglum" as="xs:string?">
     <xsl:param name="doc" as="node()"/>
     <xsl:sequence select="$siglum-of(root($doc)/tei:TEI/@xml:id || '.xml')"/>

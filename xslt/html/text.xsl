@@ -27,11 +27,9 @@
               <xsl:value-of select="$tei//tei:sourceDesc/tei:bibl[1]/tei:extent"/>
               <xsl:for-each select="$tei//tei:sourceDesc/tei:bibl[1]/tei:date[@when]"> · dated <time datetime="{@when}">{@when}</time></xsl:for-each>
               · <a href="{$up}tei/{$target}.xml">TEI</a>
-              <xsl:if test="$sig">
-                <xsl:for-each select="$app-docs[.//tei:witness[@corresp = $target || '.xml']]">
-                  · <a href="{tt:collation-file(.)}">collated with the other witnesses</a>
-                </xsl:for-each>
-              </xsl:if>
+              <xsl:for-each select="$app-of($target || '.xml')">
+                · <a href="{tt:collation-file(.)}">collated with the other witnesses</a>
+              </xsl:for-each>
             </p>
             <nav class="toc" aria-label="Contents" lang="en">
               <ul>
