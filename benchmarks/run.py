@@ -167,16 +167,25 @@ def plot(results: list[dict], path: Path) -> None:
 
 
 def main() -> None:
+    import subprocess
+
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     ap.add_argument("--pdf-max", type=int, default=100)
     ap.add_argument("--work", type=Path, default=OUT / "work")
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)   # one size, in this process (JSON out)
     args = ap.parse_args()
+    if args.one:
+        print(json.dumps(run_size(args.one, args.pdf_max, args.work), default=float))
+        return
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
     for n in args.sizes:
+        # each size in a process of its own, so that peak memory is that size's own
         print(f"N = {n} ...", file=sys.stderr, flush=True)
-        results.append(run_size(n, args.pdf_max, args.work))
+        r = subprocess.run([sys.executable, __file__, "--one", str(n), "--pdf-max", str(args.pdf_max),
+                            "--work", str(args.work)], capture_output=True, text=True, check=True)
+        results.append(json.loads(r.stdout.strip().splitlines()[-1]))
         print(json.dumps({k: v for k, v in results[-1].items() if k != "floor"}, default=float), file=sys.stderr)
     text = report(results)
     (OUT / "results.json").write_text(json.dumps(results, indent=1, default=float) + "\n", encoding="utf-8")

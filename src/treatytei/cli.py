@@ -301,11 +301,16 @@ def steps(project: Project, state=None):
             ("package", do_package)]
 
 
+STEP_NAMES = ("convert", "enrich", "collate", "validate", "pdf", "html", "package")
+
+
 @cli.command()
 @click.option("--clean", is_flag=True, help="Ignore what earlier builds made and do every step in full.")
 @click.option("--timings", is_flag=True, help="Print how long each step took.")
+@click.option("--skip", "skip", multiple=True, type=click.Choice(["pdf", "html", "package"]),
+              help="Leave out a publication step (e.g. --skip pdf for a quick rebuild of a large edition).")
 @click.pass_context
-def build(ctx: click.Context, clean: bool, timings: bool) -> None:
+def build(ctx: click.Context, clean: bool, timings: bool, skip: tuple[str, ...]) -> None:
     """Build everything: TEI, enrichment, apparatus, validation, PDF, site, deposit package.
 
     Work whose inputs did not change since the last build is skipped; all cores are used
@@ -321,6 +326,9 @@ def build(ctx: click.Context, clean: bool, timings: bool) -> None:
     started = time.perf_counter()
     try:
         for name, fn in steps(project, state):
+            if name in skip:
+                _say(f"[{name}] skipped")
+                continue
             _say(f"[{name}]")
             t0 = time.perf_counter()
             fn()

@@ -29,6 +29,17 @@ def resp_stmts() -> list[etree._Element]:
     ]
 
 
+def file_desc(source: Source, title: str, subtitle: str, notes, bibl) -> etree._Element:
+    """The fileDesc of a converted source: titles, responsibilities, publication,
+    notes about the source (optional), and the source's description."""
+    return E("fileDesc",
+             E("titleStmt", E("title", title, type_="main"), E("title", subtitle, type_="sub", xml_lang="en"),
+               *resp_stmts()),
+             publication_stmt(source),
+             notes,
+             E("sourceDesc", bibl))
+
+
 def publication_stmt(source: Source) -> etree._Element:
     return E(
         "publicationStmt",

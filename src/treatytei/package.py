@@ -153,9 +153,8 @@ def package(project, include_site: bool = False, include_pdf: bool = True, state
                 if f.is_file():
                     _copy(f, staging / "site" / f.relative_to(project.site))
         from .parallel import workers
-        bag = bagit.make_bag(str(staging), bag_info(project, list(roots.values())), processes=workers(),
-                             checksums=["sha256", "sha512"])
-        bag.validate()
+        bagit.make_bag(str(staging), bag_info(project, list(roots.values())), processes=workers(),
+                       checksums=["sha256", "sha512"])
         old = dist / f".{BAG_NAME}-old"
         shutil.rmtree(old, ignore_errors=True)
         if final.exists():

@@ -192,7 +192,8 @@ def search_index(project, texts: list[str]) -> str:
             text = original_text(b)
             if not text.strip():
                 continue
-            records.append(_record(f"{t}.html#{_anchor(b)}", f"{title} · {_label(b)}", text, lang))
+            anchor, label = _section(b)
+            records.append(_record(f"{t}.html#{anchor}", f"{title} · {label}", text, lang))
             chars.update(text)
     reg = project.register
     if reg.exists():
@@ -220,25 +221,16 @@ def _record(url: str, label: str, text: str, lang: str) -> dict:
             "norm": match_key(text), "lang": lang}
 
 
-def _anchor(el) -> str:
+def _section(el) -> tuple[str, str]:
+    """(anchor, label) of the section a block stands in, as the pages name them."""
     if el.xpath("ancestor::tei:notesStmt", namespaces=NS):
-        return "note"
+        return "note", "Editorial note"
     div = el.xpath("ancestor::tei:div[@type='article' or @type='preamble' or @type='section'][1]", namespaces=NS)
     if not div:
-        return "main"
-    d = div[0]
-    return {"article": f"art-{d.get('n')}", "preamble": "preamble"}.get(d.get("type"), f"sec-{d.get('n')}")
-
-
-def _label(el) -> str:
-    if el.xpath("ancestor::tei:notesStmt", namespaces=NS):
-        return "Editorial note"
-    div = el.xpath("ancestor::tei:div[@type='article' or @type='preamble' or @type='section'][1]", namespaces=NS)
-    if not div:
-        return "Opening"
+        return "main", "Opening"
     d = div[0]
     if d.get("type") == "article":
-        return f"Article {d.get('n')}"
+        return f"art-{d.get('n')}", f"Article {d.get('n')}"
     if d.get("type") == "preamble":
-        return "Preamble"
-    return "§ " + (d.findtext("{*}head") or d.get("n"))
+        return "preamble", "Preamble"
+    return f"sec-{d.get('n')}", "§ " + (d.findtext("{*}head") or d.get("n"))

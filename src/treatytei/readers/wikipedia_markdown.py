@@ -23,8 +23,7 @@ from lxml import etree
 
 from ..chinese import normalise
 from ..errors import TreatyError
-from ..header import (encoding_desc, lang_usage, mark_scripts, publication_stmt,
-                      resp_stmts, revision_desc)
+from ..header import encoding_desc, file_desc, lang_usage, mark_scripts, revision_desc
 from ..manifest import Source
 from ..tei import E, append
 
@@ -159,13 +158,7 @@ def read(source: Source, text: str, digest: str) -> etree._Element:
     keywords = E("keywords", *[E("term", t, ref=_iri(u)) for t, u in categories], scheme=WIKI_BASE + "Category:") if categories else None
     tei_header = E(
         "teiHeader",
-        E("fileDesc",
-          E("titleStmt", E("title", source.title, type_="main"),
-            E("title", f"{source.title}: TEI edition of the Chinese Wikipedia article", type_="sub", xml_lang="en"),
-            *resp_stmts()),
-          publication_stmt(source),
-          notes,
-          E("sourceDesc", bibl)),
+        file_desc(source, source.title, f"{source.title}: TEI edition of the Chinese Wikipedia article", notes, bibl),
         encoding_desc(source, [
             E("p", "Links: <ref type=\"internal\"> for links to another converted page (../Page/X.md), "
               "<ref type=\"external\"> for links given as URLs; both targets are real Wikipedia URLs. "

@@ -25,8 +25,7 @@ import re
 from lxml import etree
 
 from ..errors import TreatyError
-from ..header import (encoding_desc, lang_usage, mark_scripts, publication_stmt,
-                      resp_stmts, revision_desc)
+from ..header import encoding_desc, file_desc, lang_usage, mark_scripts, revision_desc
 from ..manifest import Source
 from ..tei import E
 
@@ -101,12 +100,7 @@ def read(source: Source, text: str, digest: str) -> etree._Element:
     title_en = f"{title}: TEI edition" + (f" (witness {source.siglum})" if source.siglum else "")
     tei_header = E(
         "teiHeader",
-        E("fileDesc",
-          E("titleStmt", E("title", title, type_="main"), E("title", title_en, type_="sub", xml_lang="en"),
-            *resp_stmts()),
-          publication_stmt(source),
-          notes,
-          E("sourceDesc", bibl)),
+        file_desc(source, title, title_en, notes, bibl),
         encoding_desc(source, [
             E("p", "Header block of the source (category, title, period; parties; date; collection "
               "line; editorial note) is in the teiHeader; the preamble and articles are the text. "
