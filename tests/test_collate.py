@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from lxml import etree
 
 from conftest import REPO
 from treatytei.collate import collate, sections

@@ -12,7 +12,7 @@ from treatytei.convert import convert
 from treatytei.dates import DateError, chinese_to_gregorian, find_dates, julian_to_gregorian
 from treatytei.enrich import Gazetteer, enrich, enrich_blocks
 from treatytei.evaluate import TYPES, evaluate
-from treatytei.tei import NS, XML_LANG, E, original_text, parse_file, serialise
+from treatytei.tei import NS, original_text, parse_file
 
 A, B, W = "kyakhta-treaty-1727", "khalkha-trade-treaty-1727", "tacheng-protocol-1864"
 

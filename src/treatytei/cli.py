@@ -301,9 +301,6 @@ def steps(project: Project, state=None):
             ("package", do_package)]
 
 
-STEP_NAMES = ("convert", "enrich", "collate", "validate", "pdf", "html", "package")
-
-
 @cli.command()
 @click.option("--clean", is_flag=True, help="Ignore what earlier builds made and do every step in full.")
 @click.option("--timings", is_flag=True, help="Print how long each step took.")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .chinese import normal_char, variant_pairs
+from .chinese import normal_char
 from .dates import DateError, DateValue, find_dates
 from .errors import TreatyError
 from .fileio import Fingerprints, write_atomic
@@ -372,16 +372,6 @@ def _link_parties(root, gaz: Gazetteer) -> int:
             name.set("ref", f"#{entry.id}")
             n += 1
     return n
-
-
-def enrich_file(path: Path, gaz: Gazetteer, fp: Fingerprints | None = None) -> int:
-    count, data = enrich_bytes(path, gaz)
-    if data is not None:
-        pristine = fp is not None and fp.state(path.name) == "pristine"
-        write_atomic(path, data)
-        if pristine:
-            fp.record(path.name, data)
-    return count
 
 
 def enrich_bytes(path: Path, gaz: Gazetteer) -> tuple[int, bytes | None]:

@@ -11,7 +11,6 @@ from .chinese import char_class, script_runs
 from .manifest import Source
 from .tei import E, XML_LANG, local
 
-PROJECT = "treatytei"
 PUBLISHER = "The treatytei project"
 ENCODING_LICENCE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
 #: The date of this release of the edition: fixed so that output is reproducible.

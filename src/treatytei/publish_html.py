@@ -23,7 +23,6 @@ from . import saxon
 from .chinese import to_simplified, to_traditional
 from .enrich import match_key
 from .errors import TreatyError
-from .fileio import write_atomic
 from .manifest import load
 from .tei import NS, XML_ID, XML_LANG, local, original_text, parse_file
 

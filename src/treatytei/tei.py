@@ -18,14 +18,8 @@ NS = {"tei": TEI_NS}
 XML_ID = f"{{{XML_NS}}}id"
 XML_LANG = f"{{{XML_NS}}}lang"
 
-#: The edition's own responsibility pointer: markup whose @resp is this was added by
-#: the toolkit (and may be recomputed); anything else belongs to an editor.
-RESP_TOOL = "#treatytei"
-
 SCHEMA_RNG = "schema/treatytei.rng"
 SCHEMA_SCH = "schema/treatytei.sch"
-
-LANG_BY_SCRIPT = {"Hans": "zh-Hans", "Hant": "zh-Hant"}
 
 
 def q(name: str) -> str:
@@ -194,7 +188,6 @@ def parse_bytes(data: bytes, path, expect_tei: bool = True) -> etree._ElementTre
 
 #: Elements whose content the edition adds (never part of a source's text).
 EDITORIAL = {"note", "gap", "desc", "supplied", "corr", "reg", "expan", "witDetail", "lacunaStart", "lacunaEnd"}
-BLOCKS = {"head", "p", "item", "cell", "label", "l", "ab", "note"}
 
 
 def original_text(el: etree._Element) -> str:

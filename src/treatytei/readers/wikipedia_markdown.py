@@ -56,7 +56,6 @@ class _Ctx:
         self.source = source
         self.prefix = source.id
         self.footnotes: set[str] = set()
-        self.counter = 0
 
 
 def read(source: Source, text: str, digest: str) -> etree._Element:
@@ -135,7 +134,6 @@ def read(source: Source, text: str, digest: str) -> etree._Element:
         while i < n and lines[i].strip() and not _starts_block(lines[i]):
             para.append(lines[i])
             i += 1
-        ctx.counter += 1
         container().append(E("p", *inline("\n".join(para), ctx)))
 
     if not len(body):
@@ -211,16 +209,13 @@ def _list(items, numbered: bool, ctx: _Ctx) -> etree._Element:
 
 def _table(rows: list[str], ctx: _Ctx) -> etree._Element:
     table = E("table")
-    header_done = False
     for k, row in enumerate(rows):
         if TABLE_SEP_RE.match(row):
             if k == 1 and len(table):
-                table[0].set("role", "label")
-            header_done = True
+                table[0].set("role", "label")     # the row above the separator is the header
             continue
         cells = _split_row(row)
         table.append(E("row", *[E("cell", *inline(c.strip(), ctx)) for c in cells]))
-    del header_done
     return table
 
 
