@@ -57,13 +57,16 @@ def validate(ctx: click.Context, files: tuple[str, ...], fmt: str) -> None:
 
     if files:
         root = None
+        # the edition's schema when inside one that has it; else the toolkit's own
+        schema_dir = Path(__file__).resolve().parents[2] / "schema"
         try:
             project = _project(ctx)
             root = project.root
-            rng, sch = project.schema / "treatytei.rng", project.schema / "treatytei.sch"
+            if (project.schema / "treatytei.rng").exists():
+                schema_dir = project.schema
         except TreatyError:
-            here = Path(__file__).resolve().parents[2] / "schema"
-            rng, sch = here / "treatytei.rng", here / "treatytei.sch"
+            pass
+        rng, sch = schema_dir / "treatytei.rng", schema_dir / "treatytei.sch"
         paths = [Path(f) for f in files]
     else:
         project = _project(ctx)
