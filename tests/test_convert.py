@@ -382,3 +382,14 @@ def test_markdown_structures(project):
     assert original_text(p) == "导言[1]，见北京与(括号)&。"
     assert x(root, "//tei:keywords/tei:term/text()") == ["测试"]
     assert x(root, "//tei:ref[.='北京']/@target") == ["https://zh.wikipedia.org/wiki/北京"]
+
+
+def test_fingerprints_do_not_depend_on_the_checkout_folder(project, tmp_path):
+    """A fresh clone elsewhere sees the committed TEI as up to date: nothing rewritten."""
+    convert(project)
+    moved = tmp_path / "elsewhere" / "edition"
+    shutil.copytree(project.root, moved)
+    from treatytei.project import Project
+    outs = convert(Project(moved), build_mode=True)
+    assert {o.status for o in outs} == {"up-to-date"}
+    assert (moved / "tei" / ".fingerprints.json").read_bytes() == (project.tei / ".fingerprints.json").read_bytes()

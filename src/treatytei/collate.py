@@ -834,7 +834,7 @@ def collate(project, work: str | None = None, force: bool = False, state=None) -
     for w in names:
         path = project.tei / f"{w}.apparatus.xml"
         wits = witnesses_of(sources, w)
-        keys[w] = digest(*[project.tei / f"{s.id}.xml" for s in wits], repr([sorted(vars(s).items()) for s in wits]))
+        keys[w] = digest(*[project.tei / f"{s.id}.xml" for s in wits], *[s.entry_key() for s in wits])
         if state is not None and state.get("collate", w) == keys[w] and fp.state(path.name) == "pristine":
             out.append((path, "up-to-date"))
             continue

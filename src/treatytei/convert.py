@@ -28,7 +28,7 @@ def source_key(src: manifest_mod.Source) -> str:
     and the converter version."""
     from . import __version__
 
-    return sha256(f"{__version__}\n{src.digest()}\n{sorted(vars(src).items())!r}".encode())
+    return sha256(f"{__version__}\n{src.digest()}\n{src.entry_key()}".encode())
 
 
 def render(src: manifest_mod.Source) -> bytes:

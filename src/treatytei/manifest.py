@@ -47,6 +47,11 @@ class Source:
     def digest(self) -> str:
         return sha256(read_bytes(self.file))
 
+    def entry_key(self) -> str:
+        """The manifest entry as text, independent of where the checkout lives."""
+        fields = {k: (v.name if isinstance(v, Path) else v) for k, v in vars(self).items()}
+        return repr(sorted(fields.items()))
+
 
 # Characters XML 1.0 cannot hold (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF)
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
