@@ -152,7 +152,7 @@ def eval_(ctx: click.Context, gold: str | None) -> None:
         work = path.name[: -len(".alignment.txt")]
         score, adiffs = evaluate_alignment(project, work, path)
         click.echo(f"\nApparatus of {work} against {path.name}: {score.gold} gold variants, "
-                   f"{score.predicted} found, {score.correct} exact; precision {score.precision:.3f}, "
+                   f"{score.predicted} found, {score.tp} exact; precision {score.precision:.3f}, "
                    f"recall {score.recall:.3f}")
         for d in adiffs:
             click.echo("  " + d)

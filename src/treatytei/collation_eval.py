@@ -11,10 +11,10 @@ covers count, and in them only the stretch before a witness's lacuna.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from .chinese import normal_char
+from .evaluate import Score
 from .collate import sections
 from .errors import TreatyError
 from .tei import NS, local, original_text, parse_file
@@ -109,27 +109,12 @@ def predicted_spans(div, wits=("A", "B")) -> tuple[list[Span], int | None]:
     return spans, stopped.get("A")
 
 
-@dataclass
-class AlignmentScore:
-    gold: int
-    predicted: int
-    correct: int
-
-    @property
-    def precision(self) -> float:
-        return self.correct / self.predicted if self.predicted else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.correct / self.gold if self.gold else 1.0
-
-
 def section_texts(path: Path) -> dict[tuple, str]:
     return {s.key: "".join(t.text for t in s.tokens) for s in sections(parse_file(path).getroot())}
 
 
 def evaluate_alignment(project, work: str, gold_path: Path, apparatus: Path | None = None,
-                       predicted: dict[tuple, list[Span]] | None = None) -> tuple[AlignmentScore, list[str]]:
+                       predicted: dict[tuple, list[Span]] | None = None) -> tuple[Score, list[str]]:
     """Score the apparatus (or ``predicted`` spans per section) against the gold."""
     from .collate import witnesses_of
     from .manifest import load
@@ -154,4 +139,4 @@ def evaluate_alignment(project, work: str, gold_path: Path, apparatus: Path | No
             diffs.append(f"{key[0]} {key[1]}: not in gold  A:{a_text[s[0]:s[1]]!r} B:{b_text[s[2]:s[3]]!r}")
         for s in sorted(gs - ps):
             diffs.append(f"{key[0]} {key[1]}: missed       A:{a_text[s[0]:s[1]]!r} B:{b_text[s[2]:s[3]]!r}")
-    return AlignmentScore(g, p, c), diffs
+    return Score(tp=c, predicted=p, gold=g), diffs
