@@ -81,23 +81,23 @@ def is_punct(c: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def variant_pairs() -> dict[frozenset, str]:
-    """{frozenset({a, b}): note} for the variant-character pairs of data/variants.tsv."""
-    pairs: dict[frozenset, str] = {}
+def variant_rows() -> tuple[tuple[str, str, str], ...]:
+    """The rows of data/variants.tsv: (variant form, standard form, note)."""
     text = resources.files("treatytei").joinpath("data/variants.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        a, b, note = (line.split("\t") + [""])[:3]
-        pairs[frozenset((a, b))] = note
-    return pairs
+    return tuple(tuple((line.split("\t") + [""])[:3]) for line in text.splitlines()
+                 if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def variant_pairs() -> dict[frozenset, str]:
+    """{frozenset({a, b}): note} for the variant-character pairs."""
+    return {frozenset((a, b)): note for a, b, note in variant_rows()}
 
 
 @lru_cache(maxsize=1)
 def variant_forms() -> frozenset:
-    """The characters data/variants.tsv lists as variant forms (its first column)."""
-    text = resources.files("treatytei").joinpath("data/variants.tsv").read_text(encoding="utf-8")
-    return frozenset(line.split("\t")[0] for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    """The characters listed as variant forms (the first column)."""
+    return frozenset(a for a, _, _ in variant_rows())
 
 
 def script_normal(c: str) -> str:

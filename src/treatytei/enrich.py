@@ -22,7 +22,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .chinese import normal_char
+from .chinese import normal_char, variant_rows
 from .dates import DateError, DateValue, find_dates
 from .errors import TreatyError
 from .fileio import Fingerprints, write_atomic
@@ -40,15 +40,8 @@ QUOTES = {"《": "》", "「": "」", "“": "”", "『": "』"}
 # ------------------------------------------------------------------ matching
 
 def _variant_map() -> dict[str, str]:
-    """Variant character (first column of data/variants.tsv) -> normal form of its standard."""
-    from importlib import resources
-
-    out = {}
-    for line in resources.files("treatytei").joinpath("data/variants.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            variant, standard = line.split("\t")[:2]
-            out[variant] = normal_char(standard)
-    return out
+    """Variant character -> normal form of its standard (data/variants.tsv)."""
+    return {variant: normal_char(standard) for variant, standard, _ in variant_rows()}
 
 
 _VARIANTS: dict[str, str] | None = None
