@@ -47,7 +47,7 @@ from .errors import TreatyError
 from .fileio import Fingerprints, write_atomic
 from .header import EDITION_DATE, publication_stmt
 from .manifest import Source, load
-from .tei import EDITORIAL, NS, XML_ID, XML_LANG, E, local, parse_file, serialise
+from .tei import EDITORIAL, NS, XML_ID, XML_LANG, E, iri, local, parse_file, serialise
 
 UNIT_TAGS = {"persName", "placeName", "orgName", "roleName", "title", "date"}
 LANG = {"Hans": "zh-Hans", "Hant": "zh-Hant"}
@@ -754,7 +754,7 @@ def _document(work: str, wits: list[Source], files: dict[str, str], body, prefix
               ids: dict[str, str]) -> etree._Element:
     listwit = E("listWit", *[
         E("witness",
-          E("bibl", E("title", w.title, level="m"), E("ref", w.url, target=w.url.replace(" ", "%20")),
+          E("bibl", E("title", w.title, level="m"), E("ref", w.url, target=iri(w.url)),
             E("note", ("complete text" if w.complete else f"partial transcription: {w.extent or 'incomplete'}"), xml_lang="en")),
           E("ptr", target=files[ids[w.siglum]]),
           xml_id=ids[w.siglum], n=w.siglum, corresp=files[ids[w.siglum]], xml_lang=LANG[w.script])

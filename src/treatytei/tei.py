@@ -10,6 +10,7 @@ from typing import Iterable, Iterator
 from lxml import etree
 
 from .errors import TreatyError
+from .fileio import read_bytes
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -67,6 +68,18 @@ def append(el: etree._Element, *children) -> etree._Element:
         else:
             el.append(child)
     return el
+
+
+def iri(url: str) -> str:
+    """A link target as a valid IRI: characters URIs do not allow (space, brackets,
+    quotes, controls ...) percent-encoded; letters of any script kept as they are."""
+    out = []
+    for c in url:
+        if c in ' "<>[]{}|\\^`' or ord(c) < 0x21 or ord(c) == 0x7f:
+            out.append("".join(f"%{b:02X}" for b in c.encode("utf-8")))
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def xml_model_pis(rel_to_root: str = "..") -> list[etree._Element]:
@@ -149,14 +162,7 @@ def parse_file(path: Path, expect_tei: bool = True) -> etree._ElementTree:
     """Parse an XML file from anywhere, safely. Rejects DTDs with entity
     declarations (billion laughs, XXE) before expansion, non-XML, and -- when
     ``expect_tei`` -- a root that is not ``TEI`` in the TEI namespace."""
-    data = _read(path)
-    return parse_bytes(data, path, expect_tei=expect_tei)
-
-
-def _read(path: Path) -> bytes:
-    from .fileio import read_bytes
-
-    return read_bytes(path)
+    return parse_bytes(read_bytes(path), path, expect_tei=expect_tei)
 
 
 def parse_bytes(data: bytes, path, expect_tei: bool = True) -> etree._ElementTree:

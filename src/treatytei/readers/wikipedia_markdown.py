@@ -25,7 +25,7 @@ from ..chinese import normalise
 from ..errors import TreatyError
 from ..header import encoding_desc, file_desc, lang_usage, mark_scripts, revision_desc
 from ..manifest import Source
-from ..tei import E, append
+from ..tei import E, append, iri
 
 WIKI_BASE = "https://zh.wikipedia.org/wiki/"
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -143,7 +143,7 @@ def read(source: Source, text: str, digest: str) -> etree._Element:
         "bibl",
         E("title", source.title, level="a"),
         E("publisher", "Wikipedia (Chinese)", xml_lang="en"),
-        E("ref", source.url, target=_iri(source.url)),
+        E("ref", source.url, target=iri(source.url)),
         E("note", *inline(provenance, ctx), type_="provenance") if provenance else None,
         E("note", "Converted from wikitext to Markdown by a third party before it reached this edition; "
           "text lost in that conversion is marked <gap reason=\"lost-in-conversion\"/>.", type_="transcription",
@@ -153,7 +153,7 @@ def read(source: Source, text: str, digest: str) -> etree._Element:
         type_="source",
     )
     notes = E("notesStmt", E("note", source.note, type_="manifest", xml_lang="en")) if source.note else None
-    keywords = E("keywords", *[E("term", t, ref=_iri(u)) for t, u in categories], scheme=WIKI_BASE + "Category:") if categories else None
+    keywords = E("keywords", *[E("term", t, ref=iri(u)) for t, u in categories], scheme=WIKI_BASE + "Category:") if categories else None
     tei_header = E(
         "teiHeader",
         file_desc(source, source.title, f"{source.title}: TEI edition of the Chinese Wikipedia article", notes, bibl),
@@ -180,18 +180,6 @@ def _starts_block(line: str) -> bool:
 def _is_category_para(line: str) -> bool:
     rest = CATEGORY_LINK_RE.sub("", line)
     return bool(CATEGORY_LINK_RE.search(line)) and not rest.strip()
-
-
-def _iri(url: str) -> str:
-    """A link target as a valid IRI: characters URIs do not allow (space, brackets,
-    quotes, controls ...) percent-encoded; letters of any script kept as they are."""
-    out = []
-    for c in url:
-        if c in ' "<>[]{}|\\^`' or ord(c) < 0x21 or ord(c) == 0x7f:
-            out.append("".join(f"%{b:02X}" for b in c.encode("utf-8")))
-        else:
-            out.append(c)
-    return "".join(out)
 
 
 def _list(items, numbered: bool, ctx: _Ctx) -> etree._Element:
@@ -284,7 +272,7 @@ def _link(anchor_md: str, url: str, ctx: _Ctx) -> list:
         target, kind = url, "external"
     else:
         title, target, kind = None, url, "external"
-    target = _iri(target)
+    target = iri(target)
     # only plain-text anchors can be split
     if title and all(isinstance(p, str) for p in anchor_parts):
         t = title.replace("_", " ")

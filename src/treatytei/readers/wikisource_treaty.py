@@ -27,7 +27,7 @@ from lxml import etree
 from ..errors import TreatyError
 from ..header import encoding_desc, file_desc, lang_usage, mark_scripts, revision_desc
 from ..manifest import Source
-from ..tei import E
+from ..tei import E, iri
 
 ARTICLE_RE = re.compile(r"^([一二三四五六七八九十百〇零]+)([、．.])")
 DATE_RE = re.compile(r"^(\d{3,4})年(\d{1,2})月(\d{1,2})日$")
@@ -84,7 +84,7 @@ def read(source: Source, text: str, digest: str) -> etree._Element:
         E("note", l2, type_="parties"),
         E("date", l3, when=when, type_="signed"),
         _collection(collection, source) if collection else None,
-        E("ref", source.url, target=_iri(source.url)),
+        E("ref", source.url, target=iri(source.url)),
         E("extent", source.extent or ("complete text" if source.complete else "partial transcription"),
           xml_lang="en"),
         type_="source",
@@ -159,12 +159,6 @@ def _collection(line: str, source: Source) -> etree._Element:
         bibl.append(E("note", "The closing 》 of the collection title is missing in the source; "
                       "kept as found.", type_="transcription", xml_lang="en"))
     return E("relatedItem", bibl, type_="collection")
-
-
-def _iri(url: str) -> str:
-    from .wikipedia_markdown import _iri as iri
-
-    return iri(url)
 
 
 def _body(source: Source, body_lines: list[tuple[int, str]], prefix: str) -> list[etree._Element]:
