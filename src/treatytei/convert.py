@@ -37,10 +37,6 @@ def render(src: manifest_mod.Source) -> bytes:
     return serialise(root)
 
 
-def _render(src: manifest_mod.Source) -> bytes:
-    return render(src)
-
-
 def convert(project: Project, ids=(), force: bool = False, build_mode: bool = False) -> list[Outcome]:
     """Convert the named sources (all when ``ids`` is empty).
 
@@ -69,7 +65,7 @@ def convert(project: Project, ids=(), force: bool = False, build_mode: bool = Fa
         plans.append((src, name, None, key, state))
         todo.append(len(plans) - 1)
     from .parallel import pmap
-    rendered = pmap(_render, [plans[i][0] for i in todo], "convert")
+    rendered = pmap(render, [plans[i][0] for i in todo], "convert")
     for i, data in zip(todo, rendered):
         src, name, _, key, state = plans[i]
         plans[i] = (src, name, data, key, state)
