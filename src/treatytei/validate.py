@@ -104,8 +104,15 @@ def scan_edition(folder: Path) -> tuple[dict[str, str], dict[str, tuple[list[str
     return {k: " ".join(v) for k, v in ids.items()}, per_file
 
 
-def edition_ids(folder: Path) -> dict[str, str]:
-    return scan_edition(folder)[0]
+_SCANS: dict[Path, tuple] = {}
+
+
+def _scan(folder: Path) -> tuple:
+    """scan_edition, once per folder until forget_edition_ids()."""
+    folder = Path(folder).resolve()
+    if folder not in _SCANS:
+        _SCANS[folder] = scan_edition(folder)
+    return _SCANS[folder]
 
 
 _IDS_SET: dict[str, object] = {}
@@ -116,7 +123,7 @@ def _set_edition_ids(exe, folder: Path) -> None:
     if _IDS_SET.get("folder") == key and _IDS_SET.get("exe") is exe:
         return
     proc = saxon.processor()
-    ids = edition_ids(folder)
+    ids = _scan(folder)[0]
     exe.set_parameter("edition-ids", proc.make_map2({k: proc.make_string_value(v) for k, v in ids.items()}))
     _IDS_SET.update(folder=key, exe=exe)
 
@@ -124,6 +131,7 @@ def _set_edition_ids(exe, folder: Path) -> None:
 def forget_edition_ids() -> None:
     """Call after the files of an edition changed within one process."""
     _IDS_SET.clear()
+    _SCANS.clear()
 
 
 def run_schematron(path: Path, tree, lines, sch_path: Path, shown: str) -> list[Problem]:
@@ -242,12 +250,9 @@ def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None =
     paths = [Path(p) for p in paths]
     keys: dict[int, str] = {}
     if state is not None:
-        scans = {}
         for p in paths:
             folder = p.resolve().parent
-            if folder not in scans:
-                scans[folder] = scan_edition(folder)
-            ids, per_file = scans[folder]
+            ids, per_file = _scan(folder)
             own, refs = per_file.get(p.name, ([], []))
             shared = " ".join(f"{i}={ids.get(i, '')}" for i in own)
             keys[len(keys)] = digest(p, rng, sch or "", folder / "register.xml", shared,
