@@ -121,6 +121,13 @@ def test_everything_local_and_lang_set(site):
     assert "恰克图" in hans.xpath("string(//section[@id='preamble'])")   # converted with OpenCC at build time
 
 
+def register_data(folder: Path) -> dict:
+    import json
+    text = (folder / "register.js").read_text(encoding="utf-8")
+    assert text.startswith("window.TREATYTEI_REGISTER = {") and text.endswith("};\n")
+    return json.loads(text[len("window.TREATYTEI_REGISTER = "):-2])
+
+
 def test_ids_unique_and_popover_targets_exist(site):
     for path in site.rglob("*.html"):
         doc = lxml_html.parse(str(path)).getroot()
@@ -128,6 +135,27 @@ def test_ids_unique_and_popover_targets_exist(site):
         assert len(ids) == len(set(ids)), path.name
         for t in set(doc.xpath("//@popovertarget")):
             assert doc.xpath(f"//*[@id='{t}'][@popover]"), (path.name, t)
+        # a name links to its register entry (without script) and has it in register.js (with)
+        names = doc.xpath("//a[contains(@class, 'ent-btn')]")
+        if names:
+            data = register_data(path.parent)
+            assert doc.xpath("//*[@id='pop-entity'][@popover]") and doc.xpath("//script[@src='register.js']"), path.name
+        for a in names:
+            page, _, ref = a.get("href").partition("#")
+            assert ref == a.get("data-ref") and ref in data, (path.name, ref)
+            target = lxml_html.parse(str(path.parent / page)).getroot()
+            assert target.xpath(f"//article[@class='entry'][@id='{ref}']"), (path.name, page, ref)
+
+
+def test_register_popover_data_is_small_and_per_script(site):
+    """The register entries are written once per script mode (register.js), not into
+    every page: a text page carries no entry summaries of its own."""
+    orig, hans = register_data(site), register_data(site / "zh-Hans")
+    assert orig.keys() == hans.keys() and "pl-kyakhta" in orig
+    assert "恰克圖" in orig["pl-kyakhta"] and "恰克图" in hans["pl-kyakhta"]
+    assert "Кяхта" in orig["pl-kyakhta"]
+    page = (site / "kyakhta-treaty-1727.html").read_text(encoding="utf-8")
+    assert "Кяхта" not in page and "pop-head" not in page.split('id="pop-entity"')[0]
 
 
 def test_interventions_visible(site):
@@ -237,14 +265,20 @@ def test_search_across_scripts(page, server):
 
 def test_entity_to_register_and_back(page, server):
     page.goto(server + "kyakhta-treaty-1727.html")
-    btn = page.locator("#preamble .ent-placeName button", has_text="恰克圖").first
+    btn = page.locator("#preamble .ent-placeName a.ent-btn", has_text="恰克圖").first
     btn.focus()
     page.keyboard.press("Enter")                              # keyboard-operable
-    pop = page.locator("#pop-pl-kyakhta")
+    pop = page.locator("#pop-entity")
     assert pop.is_visible()
+    assert "/places.html" not in page.url                     # the link opened the popover, not the page
     text = pop.inner_text()
     assert "恰克图" in text and "Кяхта" in text and "50.35" in text and "town" in text
     shot(page, "entity-popover")
+    page.locator("#preamble .ent-orgName a.ent-btn").first.click()   # another name: the same popover, its entry
+    assert pop.is_visible() and "Кяхта" not in pop.inner_text()
+    page.keyboard.press("Escape")
+    btn.click()
+    assert pop.is_visible() and "Кяхта" in pop.inner_text()
     pop.get_by_role("link", name=re.compile("Register entry")).click()
     page.wait_for_url("**/places.html#pl-kyakhta")
     entry = page.locator("#pl-kyakhta")
@@ -254,6 +288,16 @@ def test_entity_to_register_and_back(page, server):
     page.wait_for_url(re.compile(r"kyakhta-treaty-1727\.html#o\d+$"))
     target = page.url.split("#")[1]
     assert page.locator(f"#{target}").inner_text().strip() == "恰克圖"
+
+
+def test_names_are_links_without_script(browser, server):
+    ctx = browser.new_context(java_script_enabled=False)
+    pg = ctx.new_page()
+    pg.goto(server + "kyakhta-treaty-1727.html")
+    pg.locator("#preamble .ent-placeName a.ent-btn", has_text="恰克圖").first.click()
+    pg.wait_for_url("**/places.html#pl-kyakhta")
+    assert "occurrences" in pg.locator("#pl-kyakhta").inner_text()
+    ctx.close()
 
 
 def test_dates_index_and_map(page, server):

@@ -1,18 +1,26 @@
 """Step: publish html. TEI -> a static site in site/, by the XSLT 3.0 stylesheets in
-xslt/html/ (Saxon through saxonche), one transformation per script mode writing every
-page (xsl:result-document).
+xslt/html/ (Saxon through saxonche).
 
 Three trees of the same pages: the sources' own characters at the site's root, and
 all Chinese text converted to simplified (zh-Hans/) and to traditional (zh-Hant/)
 characters with OpenCC -- converted in the TEI before the transformation, so the
 stylesheets know nothing of scripts. A static search index (assets/search-index.js)
-is built beside them. The site is built in a fresh folder and swapped into place
-only when complete: site/ is never half-written.
+is built beside them.
+
+Incremental: every page has a digest of what it is made from (its TEI file, the
+register, the stylesheets; the register pages: every name and date of every text; the
+index: every header). A rebuild renders only the pages whose digest changed, and each
+TEI file is prepared (script copies, search records, digests) only when its bytes
+changed -- kept in build/html/. The site is assembled in a fresh folder (unchanged
+pages hard-linked from the current one) and swapped into place only when complete:
+site/ is never half-written.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -23,6 +31,7 @@ from . import saxon
 from .chinese import to_simplified, to_traditional
 from .enrich import match_key
 from .errors import TreatyError
+from .fileio import sha256, write_atomic
 from .manifest import load
 from .tei import NS, XML_ID, XML_LANG, local, original_text, parse_file
 
@@ -53,32 +62,132 @@ def _convert_tree(root, mode: str) -> None:
     walk(root, root.get(XML_LANG) or "")
 
 
+def page_file(page: str, target: str) -> str:
+    """The file a page is written to (as tt:page-file in xslt/html/common.xsl)."""
+    if page == "text":
+        return f"{target}.html"
+    if page == "collation":
+        return f"collation-{target}.html"
+    if page == "register-data":
+        return "register.js"
+    return f"{page}.html"
+
+
 def pages(texts: list[str], works: list[str]) -> list[tuple[str, str, str]]:
     """(page, target, file name) of every page the stylesheet must write."""
-    out = [("index", "", "index.html")]
-    out += [("text", t, f"{t}.html") for t in texts]
-    out += [("collation", w, f"collation-{w}.html") for w in works]
-    out += [(p, "", f"{p}.html") for p in REGISTER_PAGES]
-    out.append(("search", "", "search.html"))
+    out = [("index", "")] + [("text", t) for t in texts] + [("collation", w) for w in works]
+    out += [(p, "") for p in REGISTER_PAGES] + [("search", ""), ("register-data", "")]
+    return [(p, t, page_file(p, t)) for p, t in out]
+
+
+#: pages that read every text (registers, index): rendered together, by one job per mode
+WHOLE_EDITION_PAGES = ("index.html",) + tuple(f"{p}.html" for p in REGISTER_PAGES) + ("search.html",)
+
+
+# ------------------------------------------------------------------ preparing each TEI file
+
+def _prepare(job: tuple) -> dict:
+    """One TEI file, once per change of its bytes (a worker's job): its script copies
+    for the zh-Hans and zh-Hant trees, what the page digests need (the names and dates
+    of a text, its header, the witnesses of an apparatus) and a text's search records."""
+    path, file_digest, cache, kind = job
+    path, cache = Path(path), Path(cache)
+    root = parse_file(path).getroot()
+    info: dict = {"digest": file_digest, "kind": kind}
+    header = root.find("{*}teiHeader")
+    info["head"] = sha256(etree.tostring(header) if header is not None else b"") + (root.get(XML_LANG) or "") + (root.get(XML_ID) or "")
+    if kind == "text":
+        info["names"] = _names_digest(root)
+        info["records"] = _text_records(root, path.stem)
+    elif kind == "apparatus":
+        info["witnesses"] = [[w.get("corresp") or "", w.get("n") or w.get(XML_ID) or ""]
+                             for w in root.iterfind(".//{*}listWit/{*}witness")]
+    for mode in ("hans", "hant"):
+        converted = copy.deepcopy(root)
+        _convert_tree(converted, mode)
+        write_atomic(cache / mode / path.name, etree.tostring(converted, encoding="UTF-8", xml_declaration=True))
+    write_atomic(cache / "info" / f"{path.name}.json", json.dumps(info, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    return info
+
+
+def _names_digest(root) -> str:
+    """A digest of all a register page or the index of dates shows of a text: every
+    name and date (its markup and words), the section it stands in, the text's title."""
+    parts = [root.get(XML_ID) or "", root.get(XML_LANG) or "",
+             root.findtext(".//{*}titleStmt/{*}title[@type='main']") or ""]
+    for el in root.iter():
+        if not isinstance(el.tag, str) or (el.get("ref") is None and el.get("when") is None):
+            continue
+        where = []
+        for anc in el.iterancestors():
+            if local(anc) == "div":
+                where.append(f"{anc.get('type')}|{anc.get('n')}|{anc.findtext('{*}head') or ''}")
+            elif local(anc) == "notesStmt":
+                where.append("notesStmt")
+        parts.append(etree.tostring(el, with_tail=False).decode("utf-8") + "@" + "/".join(where))
+    return sha256("\n".join(parts).encode("utf-8"))
+
+
+def _prepared(project, files: list[str], cache: Path) -> dict[str, dict]:
+    """The prepared state of every file, preparing those whose bytes changed."""
+    from .parallel import pmap
+
+    infos: dict[str, dict] = {}
+    todo = []
+    for f in files:
+        path = project.tei / f
+        d = sha256(path.read_bytes())
+        kind = "register" if f == "register.xml" else "apparatus" if f.endswith(".apparatus.xml") else "text"
+        try:
+            info = json.loads((cache / "info" / f"{f}.json").read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            info = None
+        if info and info.get("digest") == d and all((cache / m / f).exists() for m in ("hans", "hant")):
+            infos[f] = info
+        else:
+            todo.append((str(path), d, str(cache), kind))
+    for info, job in zip(pmap(_prepare, todo, "prepare"), todo):
+        infos[Path(job[0]).name] = info
+    return infos
+
+
+# ------------------------------------------------------------------ what each page is made from
+
+def _page_digests(project, texts: list[str], app_files: list[str], infos: dict, witnesses: str) -> dict[str, str]:
+    from .buildstate import digest, tree_digest
+
+    common = digest(tree_digest(project.xslt / "html"), project.manifest, infos["register.xml"]["digest"]
+                    if "register.xml" in infos else "", " ".join(texts), " ".join(app_files), witnesses)
+    out = {"search.html": common, "register.js": common}
+    for t in texts:
+        out[f"{t}.html"] = digest(common, "text", infos[f"{t}.xml"]["digest"])
+    for a in app_files:
+        out[f"collation-{a[: -len('.apparatus.xml')]}.html"] = digest(common, "apparatus", infos[a]["digest"])
+    names = digest(common, "names", *(infos[f"{t}.xml"]["names"] for t in texts))
+    for p in REGISTER_PAGES:
+        out[f"{p}.html"] = names
+    out["index.html"] = digest(common, "headers", *(infos[f]["head"] for f in [f"{t}.xml" for t in texts] + app_files))
     return out
 
 
-def inputs_digest(project) -> str:
-    from .buildstate import digest, tree_digest
+def _witnesses(app_files: list[str], infos: dict) -> str:
+    """'file|apparatus|siglum' tokens for the stylesheet's witnesses parameter."""
+    rows = []
+    for a in app_files:
+        for corresp, siglum in infos[a].get("witnesses", []):
+            if corresp and siglum and not any(c.isspace() or c == "|" for c in corresp + siglum):
+                rows.append(f"{corresp}|{a}|{siglum}")
+    return " ".join(rows)
 
-    return digest(tree_digest(project.tei, pattern="*.xml"), tree_digest(project.xslt / "html"),
-                  project.dist / "treatytei-edition.pdf", project.manifest)
 
+# ------------------------------------------------------------------ the step
 
 def publish(project, out_dir: Path | None = None, state=None) -> Path:
-    """Build the site into out_dir (default site/). With a BuildState, nothing is done
-    when the TEI, the stylesheets and the PDF are as at the last build."""
-    from .parallel import MIN_PARALLEL, pmap
+    """Build the site into out_dir (default site/). With a BuildState, only the pages
+    whose inputs changed since the last build are rendered again."""
+    from .parallel import pmap
 
     out_dir = Path(out_dir or project.site)
-    key = inputs_digest(project) if state is not None else None
-    if state is not None and state.get("html", str(out_dir)) == key and (out_dir / "index.html").exists():
-        return out_dir
     sources = load(project.manifest)
     texts = [s.id for s in sources if (project.tei / f"{s.id}.xml").exists()]
     if not texts:
@@ -88,74 +197,129 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
     entry = project.xslt / "html" / "edition.xsl"
     if not entry.exists():
         raise TreatyError(entry, "missing: the HTML stylesheets")
-    files = [f"{t}.xml" for t in texts] + app_files + ["register.xml"]
+    files = [f"{t}.xml" for t in texts] + app_files + (["register.xml"] if project.register.exists() else [])
+
+    cache = project.root / "build" / "html"
+    infos = _prepared(project, files, cache)
+    witnesses = _witnesses(app_files, infos)
+    wanted = _page_digests(project, texts, app_files, infos, witnesses)
+    all_pages = [name for _, _, name in pages(texts, works)]
+
+    previous = (state.get("html", str(out_dir)) if state is not None else None) or {}
+    old_pages = previous.get("pages", {}) if isinstance(previous, dict) else {}
+    incremental = bool(old_pages) and (out_dir / "index.html").exists()
+    todo = [n for n in all_pages
+            if not incremental or old_pages.get(n) != wanted[n]
+            or not all((out_dir / MODES[m] / n).exists() for m in MODES)]
+    search_key = _search_digest(infos, texts)
+    pdf = project.dist / "treatytei-edition.pdf"
+    pdf_key = sha256(pdf.read_bytes()) if pdf.exists() else ""
+    if incremental and not todo and previous.get("search") == search_key and previous.get("pdf") == pdf_key \
+            and all(old_pages.get(n) == wanted[n] for n in all_pages):
+        return out_dir
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=".site-pages-", dir=out_dir.parent))
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out_dir.parent))
-    work = Path(tempfile.mkdtemp(prefix=".tei-modes-", dir=out_dir.parent))
     try:
-        jobs = [(str(project.root), mode, str(staging), str(work), texts, app_files, files,
-                 [name for _, _, name in pages(texts, works)]) for mode in MODES]
-        # three script modes: in parallel when the edition is large enough to repay it
-        pmap(_render_mode, jobs, "html", min_items=1 if len(texts) >= MIN_PARALLEL else len(jobs) + 1)
-        assets = staging / "assets"
-        shutil.copytree(project.xslt / "html" / "assets", assets)
-        (assets / "search-index.js").write_text(search_index(project, texts), encoding="utf-8")
-        (staging / "tei").mkdir()
+        if todo:
+            _render(project, todo, fresh, cache, texts, app_files, witnesses)
+        if incremental:
+            shutil.rmtree(staging)
+            # the current site, hard-linked (no bytes copied); every changed file below
+            # replaces its link, so the current site is never written into
+            shutil.copytree(out_dir, staging, copy_function=_link)
+        else:
+            shutil.copytree(project.xslt / "html" / "assets", staging / "assets")
+        for mode, prefix in MODES.items():
+            for n in todo:
+                dest = staging / prefix / n
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(fresh / prefix / n, dest)
+        if not incremental or previous.get("search") != search_key:
+            _replace(staging / "assets" / "search-index.js", search_index(project, texts, infos).encode("utf-8"))
+        (staging / "tei").mkdir(exist_ok=True)
         for f in files:
-            if (project.tei / f).exists():
-                shutil.copy2(project.tei / f, staging / "tei" / f)
+            if not incremental or (old_pages.get(f"tei/{f}") != infos[f]["digest"]):
+                _replace(staging / "tei" / f, (project.tei / f).read_bytes())
+        if pdf.exists() and (not incremental or previous.get("pdf") != pdf_key):
+            _replace(staging / pdf.name, pdf.read_bytes())
         readme = out_dir / "README.md"
-        if readme.exists():
+        if readme.exists() and not incremental:
             shutil.copy2(readme, staging / "README.md")
-        pdf = project.dist / "treatytei-edition.pdf"
-        if pdf.exists():
-            shutil.copy2(pdf, staging / pdf.name)
         _swap(staging, out_dir)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(fresh, ignore_errors=True)
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     if state is not None:
-        state.put("html", str(out_dir), key)
+        record = dict(wanted)
+        record.update({f"tei/{f}": infos[f]["digest"] for f in files})
+        state.put("html", str(out_dir), {"pages": record, "search": search_key, "pdf": pdf_key})
     return out_dir
 
 
-def _render_mode(job: tuple) -> None:
-    """Write every page of one script mode into staging (a worker's job)."""
+def _link(src, dst) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:  # a file system without hard links
+        shutil.copy2(src, dst)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write a file of the staged site as a new file (never through a hard link)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _render(project, todo: list[str], fresh: Path, cache: Path, texts, app_files, witnesses: str) -> None:
+    """Render the pages in ``todo`` in all three script modes into ``fresh``: in this
+    process for a few pages, else as jobs on every core -- the pages that read the whole
+    edition (index, registers) as one job per mode, the others in chunks."""
+    from .parallel import MIN_PARALLEL, pmap, workers
+
+    kinds = {name: (page, target) for page, target, name in pages(texts, [a[: -len(".apparatus.xml")] for a in app_files])}
+    whole = [kinds[n] for n in todo if n in WHOLE_EDITION_PAGES]
+    single = [kinds[n] for n in todo if n not in WHOLE_EDITION_PAGES]
+    groups = [whole] if whole else []
+    if single:
+        size = max(25, -(-len(single) // (4 * workers())))
+        groups += [single[i:i + size] for i in range(0, len(single), size)]
+    jobs = [(str(project.root), mode, str(fresh), str(cache), texts, app_files, witnesses, group)
+            for group in groups for mode in MODES]
+    pmap(_render_pages, jobs, "html", min_items=1 if len(todo) >= MIN_PARALLEL else len(jobs) + 1)
+
+
+def _render_pages(job: tuple) -> None:
+    """Write some pages of one script mode, one transformation each (a worker's job):
+    a page reads only the documents it shows."""
     from .project import Project
 
-    root, mode, staging, work, texts, app_files, files, expected = job
+    root, mode, fresh, cache, texts, app_files, witnesses, todo = job
     project = Project(Path(root))
     entry = project.xslt / "html" / "edition.xsl"
-    if mode == "orig":
-        tei_dir = project.tei
-    else:
-        tei_dir = Path(work) / mode
-        tei_dir.mkdir(parents=True, exist_ok=True)
-        for f in files:
-            src = project.tei / f
-            if src.exists():
-                root_el = parse_file(src).getroot()
-                _convert_tree(root_el, mode)
-                (tei_dir / f).write_bytes(etree.tostring(root_el, encoding="UTF-8", xml_declaration=True))
+    tei_dir = project.tei if mode == "orig" else Path(cache) / mode
     exe = saxon.compile_file(entry)
     proc = saxon.processor()
-    out = Path(staging) / MODES[mode]
+    out = Path(fresh) / MODES[mode]
     out.mkdir(parents=True, exist_ok=True)
-    exe.clear_parameters()
-    params = {"page": "all", "mode": mode, "tei-dir": tei_dir.resolve().as_uri() + "/",
-              "texts": " ".join(f"{t}.xml" for t in texts), "apparatus": " ".join(app_files)}
-    for k, v in params.items():
-        exe.set_parameter(k, proc.make_string_value(v))
-    exe.set_base_output_uri(out.resolve().as_uri() + "/index.html")
-    try:
-        exe.call_template_returning_string(None)
-    except Exception as exc:
-        raise TreatyError(entry, f"site ({mode}): {str(exc).splitlines()[0]}") from None
-    missing = [name for name in expected if not (out / name).exists()]
-    if missing:
-        raise TreatyError(entry, f"site ({mode}): the stylesheet did not write {', '.join(missing[:5])}")
+    common = {"mode": mode, "tei-dir": tei_dir.resolve().as_uri() + "/", "texts": " ".join(f"{t}.xml" for t in texts),
+              "apparatus": " ".join(app_files), "witnesses": witnesses}
+    for page, target in todo:
+        exe.clear_parameters()
+        for k, v in dict(common, page=page, target=target).items():
+            exe.set_parameter(k, proc.make_string_value(v))
+        exe.set_base_output_uri(out.resolve().as_uri() + "/index.html")
+        try:
+            exe.call_template_returning_string(None)
+        except Exception as exc:
+            raise TreatyError(entry, f"site ({mode}, {page} {target}): {str(exc).splitlines()[0]}") from None
+    for page, target in todo:
+        name = page_file(page, target)
+        if not (out / name).exists():
+            raise TreatyError(entry, f"site ({mode}): the stylesheet did not write {name}")
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
@@ -172,28 +336,42 @@ def _swap(staging: Path, out_dir: Path) -> None:
 
 # ------------------------------------------------------------------ search
 
-def search_index(project, texts: list[str]) -> str:
-    """The static search index: one record per passage (paragraph, heading, list item,
-    editorial note) and per register entry, with its text in the three scripts and its
-    match key (script and listed variants folded, one character per character, the
-    same key the enricher uses); and the character map the browser folds queries with."""
+def _text_records(root, t: str) -> list[dict]:
+    """The search records of one text: one per passage (paragraph, heading, list item,
+    table cell, editorial note), with its text in the three scripts and its match key."""
     records = []
-    chars: set[str] = set()
+    title = root.findtext(".//{*}titleStmt/{*}title[@type='main']") or t
+    lang = root.get(XML_LANG)
+    blocks = root.xpath("//tei:notesStmt/tei:note[@type='editorial'] | //tei:text//tei:p | //tei:text//tei:head"
+                        " | //tei:text//tei:item | //tei:text//tei:cell", namespaces=NS)
+    for b in blocks:
+        if b.xpath("ancestor::tei:p | ancestor::tei:item | ancestor::tei:cell", namespaces=NS):
+            continue
+        text = original_text(b)
+        if not text.strip():
+            continue
+        anchor, label = _section(b)
+        records.append(_record(f"{t}.html#{anchor}", f"{title} · {label}", text, lang))
+    return records
+
+
+def _search_digest(infos: dict, texts: list[str]) -> str:
+    from .buildstate import digest
+
+    return digest(" ".join(texts), *(infos[f"{t}.xml"]["digest"] for t in texts),
+                  infos["register.xml"]["digest"] if "register.xml" in infos else "")
+
+
+def search_index(project, texts: list[str], infos: dict | None = None) -> str:
+    """The static search index: one record per passage of every text and per register
+    entry, with its text in the three scripts and its match key (script and listed
+    variants folded, one character per character, the same key the enricher uses); and
+    the character map the browser folds queries with. A text's records come from its
+    prepared state when given (``infos``), else from the file."""
+    records = []
     for t in texts:
-        root = parse_file(project.tei / f"{t}.xml").getroot()
-        title = root.findtext(".//{*}titleStmt/{*}title[@type='main']") or t
-        lang = root.get(XML_LANG)
-        blocks = root.xpath("//tei:notesStmt/tei:note[@type='editorial'] | //tei:text//tei:p | //tei:text//tei:head"
-                            " | //tei:text//tei:item | //tei:text//tei:cell", namespaces=NS)
-        for b in blocks:
-            if b.xpath("ancestor::tei:p | ancestor::tei:item | ancestor::tei:cell", namespaces=NS):
-                continue
-            text = original_text(b)
-            if not text.strip():
-                continue
-            anchor, label = _section(b)
-            records.append(_record(f"{t}.html#{anchor}", f"{title} · {label}", text, lang))
-            chars.update(text)
+        info = (infos or {}).get(f"{t}.xml")
+        records += info["records"] if info else _text_records(parse_file(project.tei / f"{t}.xml").getroot(), t)
     reg = project.register
     if reg.exists():
         root = parse_file(reg).getroot()
@@ -204,7 +382,7 @@ def search_index(project, texts: list[str]) -> str:
             page = "persons" if local(ent) == "person" else "places" if local(ent) == "place" else "organisations"
             text = " / ".join(names)
             records.append(_record(f"{page}.html#{ent.get(XML_ID)}", f"Register: {names[0]}", text, "zh-Hans"))
-            chars.update(text)
+    chars = set().union(*(r["text"] for r in records)) if records else set()
     cmap = {}
     for c in sorted(chars | {to_traditional(c) for c in chars} | {to_simplified(c) for c in chars}):
         for form in c:

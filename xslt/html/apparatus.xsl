@@ -23,7 +23,7 @@
 
   <xsl:template name="tt:collation-page">
     <xsl:param name="target" as="xs:string" tunnel="yes"/>
-    <xsl:variable name="doc" select="$app-docs[ends-with(base-uri(.), '/' || $target || '.apparatus.xml')]"/>
+    <xsl:variable name="doc" select="if (doc-available($tei-dir || $target || '.apparatus.xml')) then doc($tei-dir || $target || '.apparatus.xml') else ()"/>
     <xsl:if test="empty($doc)"><xsl:message terminate="yes">no apparatus for '{$target}'</xsl:message></xsl:if>
     <xsl:variable name="wits" select="$doc//tei:listWit/tei:witness"/>
     <xsl:call-template name="tt:shell">

@@ -15,9 +15,19 @@
   <xsl:param name="tei-dir" as="xs:string"/>
   <xsl:param name="texts" as="xs:string" select="''"/>
   <xsl:param name="apparatus" as="xs:string" select="''"/>
+  <!-- the witnesses of every apparatus, as the build knows them: 'file|apparatus|siglum'
+       tokens (so that a single page need not read every apparatus); empty: read from
+       the apparatus files themselves -->
+  <xsl:param name="witnesses" as="xs:string" select="''"/>
 
-  <xsl:variable name="text-docs" as="document-node()*" select="for $f in tokenize($texts) return doc($tei-dir || $f)"/>
-  <xsl:variable name="app-docs" as="document-node()*" select="for $f in tokenize($apparatus) return doc($tei-dir || $f)"/>
+  <!-- the documents, read when a page needs them (functions, not global variables:
+       Saxon would read every document for every page, even for a page needing one) -->
+  <xsl:function name="tt:text-docs" as="document-node()*">
+    <xsl:sequence select="for $f in tokenize($texts) return doc($tei-dir || $f)"/>
+  </xsl:function>
+  <xsl:function name="tt:app-docs" as="document-node()*">
+    <xsl:sequence select="for $f in tokenize($apparatus) return doc($tei-dir || $f)"/>
+  </xsl:function>
   <xsl:variable name="register" as="document-node()?"
       select="if (doc-available($tei-dir || 'register.xml')) then doc($tei-dir || 'register.xml') else ()"/>
 
@@ -25,8 +35,12 @@
   <xsl:variable name="up" as="xs:string" select="if ($mode = 'orig') then '' else '../'"/>
   <xsl:variable name="assets" as="xs:string" select="$up || 'assets/'"/>
   <!-- witness sigla by the file name of the witness, from every apparatus -->
+  <xsl:variable name="witness-rows" as="array(xs:string)*" select="
+      if (normalize-space($witnesses)) then tokenize($witnesses) ! array{tokenize(., '\|')}
+      else for $d in tt:app-docs(), $w in $d//tei:listWit/tei:witness
+           return array{string($w/@corresp), tokenize(base-uri($d), '/')[last()], string(($w/@n, $w/@xml:id)[1])}"/>
   <xsl:variable name="siglum-of" as="map(xs:string, xs:string)"
-      select="map:merge(for $w in $app-docs//tei:listWit/tei:witness return map:entry(string($w/@corresp), string(($w/@n, $w/@xml:id)[1])), map{'duplicates': 'use-first'})"/>
+      select="map:merge($witness-rows ! map:entry(?1, ?3), map{'duplicates': 'use-first'})"/>
 
   <xsl:function name="tt:page-file" as="xs:string">
     <xsl:param name="page" as="xs:string"/>
@@ -34,6 +48,7 @@
     <xsl:sequence select="
       if ($page = 'text') then $target || '.html'
       else if ($page = 'collation') then 'collation-' || $target || '.html'
+      else if ($page = 'register-data') then 'register.js'
       else $page || '.html'"/>
   </xsl:function>
 
@@ -64,9 +79,9 @@
     <xsl:sequence select="string((root($doc)//tei:titleStmt/tei:title[@type = 'main'])[1])"/>
   </xsl:function>
 
-  <!-- the apparatus a witness file belongs to, by the witness file's name -->
-  <xsl:variable name="app-of" as="map(xs:string, document-node())"
-      select="map:merge(for $d in $app-docs, $w in $d//tei:listWit/tei:witness return map:entry(string($w/@corresp), $d), map{'duplicates': 'use-first'})"/>
+  <!-- the apparatus file a witness file belongs to, by the witness file's name -->
+  <xsl:variable name="app-of" as="map(xs:string, xs:string)"
+      select="map:merge($witness-rows ! map:entry(?1, ?2), map{'duplicates': 'use-first'})"/>
 
   <xsl:function name="tt:siglum" as="xs:string?">
     <xsl:param name="doc" as="node()"/>
@@ -77,15 +92,16 @@
   <xsl:function name="tt:pages" as="map(*)*">
     <xsl:sequence select="
       map{'page': 'index', 'target': ''},
-      $text-docs ! map{'page': 'text', 'target': string(tei:TEI/@xml:id)},
-      $app-docs ! map{'page': 'collation', 'target': substring-before(tokenize(base-uri(.), '/')[last()], '.apparatus.xml')},
-      ('persons', 'places', 'organisations', 'dates', 'search') ! map{'page': ., 'target': ''}"/>
+      tokenize($texts) ! map{'page': 'text', 'target': replace(., '\.xml$', '')},
+      tokenize($apparatus) ! map{'page': 'collation', 'target': substring-before(., '.apparatus.xml')},
+      ('persons', 'places', 'organisations', 'dates', 'search', 'register-data') ! map{'page': ., 'target': ''}"/>
   </xsl:function>
 
   <!-- the collation pages: one link in the header when there is one, else the index lists them -->
   <xsl:function name="tt:collation-file" as="xs:string">
-    <xsl:param name="app" as="document-node()"/>
-    <xsl:sequence select="'collation-' || substring-before(tokenize(base-uri($app), '/')[last()], '.apparatus.xml') || '.html'"/>
+    <xsl:param name="app" as="item()"/>
+    <xsl:variable name="name" select="if ($app instance of node()) then tokenize(base-uri($app), '/')[last()] else string($app)"/>
+    <xsl:sequence select="'collation-' || substring-before($name, '.apparatus.xml') || '.html'"/>
   </xsl:function>
 
   <!-- where an element stands: "Article 3", "Preamble", "§ 背景", "Editorial note" -->
@@ -131,8 +147,8 @@
             <ul>
               <li><a href="index.html">Sources</a></li>
               <xsl:choose>
-                <xsl:when test="count($app-docs) = 1"><li><a href="{tt:collation-file($app-docs)}">Collated treaty</a></li></xsl:when>
-                <xsl:when test="$app-docs"><li><a href="index.html#collations">Collations</a></li></xsl:when>
+                <xsl:when test="count(tokenize($apparatus)) = 1"><li><a href="{tt:collation-file(tokenize($apparatus))}">Collated treaty</a></li></xsl:when>
+                <xsl:when test="exists(tokenize($apparatus))"><li><a href="index.html#collations">Collations</a></li></xsl:when>
               </xsl:choose>
               <li><a href="persons.html">Persons</a></li>
               <li><a href="places.html">Places</a></li>

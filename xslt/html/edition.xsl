@@ -5,8 +5,10 @@
   script mode (orig: the sources' own characters; hans / hant: converted with OpenCC
   before the transformation).
   Parameters:
-    page       all (default: every page, written with xsl:result-document) or one of
-               index | text | collation | persons | places | organisations | dates | search
+    page       all (default: every page) or one of
+               index | text | collation | persons | places | organisations | dates | search |
+               register-data (register.js: the register entries for the pages' popovers);
+               pages are written with xsl:result-document (file names as on the site)
     target     the TEI id of the text (page=text) or the work (page=collation)
     mode       orig | hans | hant
     tei-dir    URI of the folder holding the TEI files (ending in /)
@@ -37,7 +39,7 @@
         <!-- the whole site in one transformation: the documents are read and indexed once -->
         <xsl:for-each select="tt:pages()">
           <xsl:variable name="file" select="tt:page-file(?page, ?target)"/>
-          <xsl:result-document href="{$file}" method="html" html-version="5" include-content-type="no" indent="no" encoding="UTF-8">
+          <xsl:result-document href="{$file}" method="{if (?page = 'register-data') then 'text' else 'html'}" html-version="5" include-content-type="no" indent="no" encoding="UTF-8">
             <xsl:call-template name="tt:page">
               <xsl:with-param name="page" select="?page" tunnel="yes"/>
               <xsl:with-param name="target" select="?target" tunnel="yes"/>
@@ -47,11 +49,16 @@
         </xsl:for-each>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:call-template name="tt:page">
-          <xsl:with-param name="page" select="$page" tunnel="yes"/>
-          <xsl:with-param name="target" select="$target" tunnel="yes"/>
-          <xsl:with-param name="this-page" select="tt:page-file($page, $target)" tunnel="yes"/>
-        </xsl:call-template>
+        <!-- one page, written like the others (a build renders changed pages one by one:
+             a page reads only the documents it shows) -->
+        <xsl:variable name="file" select="tt:page-file($page, $target)"/>
+        <xsl:result-document href="{$file}" method="{if ($page = 'register-data') then 'text' else 'html'}" html-version="5" include-content-type="no" indent="no" encoding="UTF-8">
+          <xsl:call-template name="tt:page">
+            <xsl:with-param name="page" select="$page" tunnel="yes"/>
+            <xsl:with-param name="target" select="$target" tunnel="yes"/>
+            <xsl:with-param name="this-page" select="$file" tunnel="yes"/>
+          </xsl:call-template>
+        </xsl:result-document>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -64,6 +71,7 @@
       <xsl:when test="$page = 'collation'"><xsl:call-template name="tt:collation-page"/></xsl:when>
       <xsl:when test="$page = ('persons', 'places', 'organisations', 'dates')"><xsl:call-template name="tt:register-page"/></xsl:when>
       <xsl:when test="$page = 'search'"><xsl:call-template name="tt:search-page"/></xsl:when>
+      <xsl:when test="$page = 'register-data'"><xsl:call-template name="tt:register-data"/></xsl:when>
       <xsl:otherwise><xsl:message terminate="yes">unknown page '{$page}'</xsl:message></xsl:otherwise>
     </xsl:choose>
   </xsl:template>

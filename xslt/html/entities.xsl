@@ -54,14 +54,24 @@
     <xsl:sequence select="($entry/(tei:persName | tei:placeName | tei:orgName | tei:title | tei:catDesc/tei:term)[starts-with(@xml:lang, 'zh')])[1]"/>
   </xsl:function>
 
-  <!-- names in the text -->
+  <!-- names in the text: a link to the register entry; with script, a click opens the
+       entry in the page's one register popover instead (its content, for every entry,
+       is in register.js, written once per script mode: pages stay small) -->
   <xsl:template match="tei:persName[@ref] | tei:placeName[@ref] | tei:orgName[@ref] | tei:roleName[@ref] | tei:title[@ref]" mode="text">
     <xsl:param name="occ" as="xs:boolean" select="true()" tunnel="yes"/>
     <xsl:variable name="id" select="substring-after(@ref, '#')"/>
+    <xsl:variable name="entry" select="tt:entry(@ref)"/>
     <span class="ent ent-{local-name()}">
       <xsl:if test="$occ"><xsl:attribute name="id" select="tt:occ-id(.)"/></xsl:if>
       <xsl:call-template name="tt:lang-attr"/>
-      <button type="button" class="ent-btn" popovertarget="pop-{$id}" data-ref="{$id}"><xsl:apply-templates mode="inert"/></button>
+      <xsl:choose>
+        <xsl:when test="$entry">
+          <a class="ent-btn" href="{tt:register-page($entry)}#{$id}" data-ref="{$id}" aria-haspopup="dialog"><xsl:apply-templates mode="inert"/></a>
+        </xsl:when>
+        <xsl:otherwise>
+          <span class="ent-missing" title="No register entry for {@ref}"><xsl:apply-templates mode="inert"/></span>
+        </xsl:otherwise>
+      </xsl:choose>
     </span>
   </xsl:template>
 
@@ -95,25 +105,18 @@
     <xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
   </xsl:template>
 
-  <!-- the popovers of one page: one per entity, one per date -->
+  <!-- the popovers of one page: the register popover (filled by script), one per date -->
   <xsl:template name="tt:popovers">
     <xsl:param name="scope" as="node()*"/>
     <xsl:param name="date-prefix" as="xs:string" select="'pop-d-'"/>
     <div class="popovers">
-      <xsl:for-each-group select="$scope//(tei:persName | tei:placeName | tei:orgName | tei:roleName | tei:title)[@ref]" group-by="substring-after(@ref, '#')">
-        <xsl:sort select="current-grouping-key()"/>
-        <xsl:variable name="entry" select="tt:entry(@ref)"/>
-        <div popover="" id="pop-{current-grouping-key()}" class="pop" role="dialog" aria-label="Register entry">
-          <xsl:choose>
-            <xsl:when test="$entry"><xsl:apply-templates select="$entry" mode="summary"/></xsl:when>
-            <xsl:otherwise><p>No register entry for <code>{@ref}</code>.</p></xsl:otherwise>
-          </xsl:choose>
-          <xsl:for-each select="distinct-values(current-group()//tei:ref/@target ! tt:safe-href(.))">
-            <p class="links"><a href="{.}">{.}</a></p>
-          </xsl:for-each>
-          <button type="button" class="pop-close" popovertarget="pop-{current-grouping-key()}" popovertargetaction="hide">Close</button>
+      <xsl:if test="$scope//(tei:persName | tei:placeName | tei:orgName | tei:roleName | tei:title)[@ref]">
+        <div popover="" id="pop-entity" class="pop" role="dialog" aria-label="Register entry">
+          <div class="pop-body"></div>
+          <button type="button" class="pop-close" popovertarget="pop-entity" popovertargetaction="hide">Close</button>
         </div>
-      </xsl:for-each-group>
+        <script src="register.js" defer=""></script>
+      </xsl:if>
       <xsl:for-each select="$scope//tei:date[@when]">
         <xsl:call-template name="tt:date-popover">
           <xsl:with-param name="pid" select="$date-prefix || tt:occ-id(.)"/>
@@ -156,6 +159,26 @@
     <!-- the source's characters: not a witness's <orig> beside the normal form, not
          the edition's gap descriptions and notes (inside $el; $el may itself be a note) -->
     <xsl:sequence select="string-join($el//text()[not((ancestor::tei:orig | ancestor::tei:desc | ancestor::tei:note) intersect $el/descendant::*)], '')"/>
+  </xsl:function>
+
+  <!-- register.js: every register entry in short, as HTML, by xml:id, for the register
+       popover of the text and collation pages (one file per script mode) -->
+  <xsl:template name="tt:register-data">
+    <xsl:variable name="entries" select="$register//(tei:person | tei:place | tei:org | tei:category | tei:bibl[@type = 'treaty'])[@xml:id]"/>
+    <xsl:text>window.TREATYTEI_REGISTER = {{&#10;</xsl:text>
+    <xsl:for-each select="$entries">
+      <xsl:variable name="html"><xsl:apply-templates select="." mode="summary"/></xsl:variable>
+      <xsl:value-of select="tt:js-string(@xml:id) || ': ' || tt:js-string(serialize($html, map{'method': 'html', 'html-version': 5.0}))
+                            || (if (position() lt last()) then ',' else '') || '&#10;'"/>
+    </xsl:for-each>
+    <xsl:text>}};&#10;</xsl:text>
+  </xsl:template>
+
+  <!-- a JavaScript string literal (JSON rules; '<' escaped, so that no '</script' can appear) -->
+  <xsl:function name="tt:js-string" as="xs:string">
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:sequence select="'&quot;' || replace(replace(replace(replace(replace(replace($s, '\\', '\\\\'), '&quot;', '\\&quot;'),
+        '&#10;', '\\n'), '&#13;', '\\r'), '&#9;', '\\t'), '&lt;', '\\u003c') || '&quot;'"/>
   </xsl:function>
 
   <!-- a register entry in short: for popovers and register pages -->

@@ -20,10 +20,10 @@
           organisations, offices and treaties are linked to a shared register; dates are given in
           the proleptic Gregorian calendar beside the calendar the source uses.</p>
         <h2>The sources</h2>
-        <xsl:for-each select="$text-docs">
+        <xsl:for-each select="tt:text-docs()">
           <xsl:apply-templates select="tei:TEI/tei:teiHeader" mode="source-card"/>
         </xsl:for-each>
-        <xsl:for-each select="$app-docs">
+        <xsl:for-each select="tt:app-docs()">
           <section class="source-card">
             <xsl:if test="position() = 1"><xsl:attribute name="id" select="'collations'"/></xsl:if>
             <h3><a href="{tt:collation-file(.)}">The collated treaty</a></h3>
@@ -37,7 +37,7 @@
         </xsl:for-each>
         <h2 id="cite">How to cite</h2>
         <p>Cite a text by its title, the edition and the date of this release, and the page:</p>
-        <xsl:for-each select="$text-docs">
+        <xsl:for-each select="tt:text-docs()">
           <p class="citation"><span lang="{tt:lang(tei:TEI)}">{tt:title(.)}</span>.
             TEI edition by the treatytei project, {(//tei:publicationStmt/tei:date/@when)[1]}.
             <code>{tt:doc-page(.)}</code>; sections by anchor (<code>#art-3</code>).</p>
@@ -48,7 +48,7 @@
         <h2 id="downloads">TEI files</h2>
         <p>The master files of the edition, TEI P5 XML, valid against the project's schema and TEI All:</p>
         <ul class="downloads">
-          <xsl:for-each select="$text-docs, $app-docs, $register">
+          <xsl:for-each select="tt:text-docs(), tt:app-docs(), $register">
             <xsl:variable name="file" select="tokenize(base-uri(.), '/')[last()]"/>
             <li><a href="{$up}tei/{$file}" download="">{$file}</a> — <span lang="{tt:lang(tei:TEI)}">{tt:title(.)}</span></li>
           </xsl:for-each>

@@ -47,7 +47,7 @@
     <div class="entries">
       <xsl:for-each select="$entries">
         <xsl:variable name="id" select="string(@xml:id)"/>
-        <xsl:variable name="occ" select="$text-docs ! key('by-ref', $id, .)[ancestor::tei:text or ancestor::tei:notesStmt]"/>
+        <xsl:variable name="occ" select="tt:text-docs() ! key('by-ref', $id, .)[ancestor::tei:text or ancestor::tei:notesStmt]"/>
         <article class="entry" id="{$id}">
           <xsl:apply-templates select="." mode="summary"><xsl:with-param name="full" select="true()"/></xsl:apply-templates>
           <xsl:choose>
@@ -133,7 +133,7 @@
   </xsl:template>
 
   <xsl:template name="tt:date-index">
-    <xsl:variable name="dates" select="$text-docs//tei:date[@when][ancestor::tei:text or ancestor::tei:notesStmt]"/>
+    <xsl:variable name="dates" select="tt:text-docs()//tei:date[@when][ancestor::tei:text or ancestor::tei:notesStmt]"/>
     <p>Every date in the texts, in time order, in the proleptic Gregorian calendar, with the form and calendar of the source.</p>
     <table class="dates">
       <thead><tr><th scope="col">Date (ISO 8601)</th><th scope="col">In the source</th><th scope="col">Calendar</th><th scope="col">Where</th></tr></thead>

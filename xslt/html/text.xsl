@@ -11,7 +11,8 @@
 
   <xsl:template name="tt:text-page">
     <xsl:param name="target" as="xs:string" tunnel="yes"/>
-    <xsl:variable name="doc" select="$text-docs[tei:TEI/@xml:id = $target]"/>
+    <!-- only this text is read: a page can be rendered alone -->
+    <xsl:variable name="doc" select="if (doc-available($tei-dir || $target || '.xml')) then doc($tei-dir || $target || '.xml') else ()"/>
     <xsl:if test="empty($doc)"><xsl:message terminate="yes">no text '{$target}'</xsl:message></xsl:if>
     <xsl:variable name="tei" select="$doc/tei:TEI"/>
     <xsl:variable name="sig" select="tt:siglum($doc)"/>

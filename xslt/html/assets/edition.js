@@ -1,6 +1,8 @@
 // treatytei HTML edition: the few things that need script. Everything works without it
-// (popovers are native; links are links); script adds: remembering the script mode and
-// the collation view, hover for popovers, placing popovers beside their name, search.
+// (popovers are native; a name is a link to its register entry); script adds: the
+// register entry in a popover beside the name (from register.js), remembering the script
+// mode and the collation view, hover for popovers, placing popovers beside their name,
+// search.
 (function () {
   "use strict";
   var store = {
@@ -63,11 +65,32 @@
   document.querySelectorAll("[popover]").forEach(function (pop) {
     pop.addEventListener("toggle", function (e) { if (e.newState === "open") place(pop); });
   });
+  // a name: its register entry, from register.js, in the page's one register popover
+  var entPop = document.getElementById("pop-entity");
+  function openEntity(a) {
+    var data = window.TREATYTEI_REGISTER;
+    var html = data && data[a.getAttribute("data-ref")];
+    if (!entPop || !entPop.showPopover || html === undefined) return false;   // the link works as a link
+    if (entPop.matches(":popover-open")) entPop.hidePopover();
+    entPop.querySelector(".pop-body").innerHTML = html;   // written by the build from the register, escaped
+    invoker = a;
+    entPop.showPopover();
+    return true;
+  }
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a.ent-btn[data-ref]");
+    if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey || e.button !== 0) return;
+    if (openEntity(a)) e.preventDefault();
+  });
   var hoverTimer = null;
-  document.querySelectorAll(".ent-btn[popovertarget]").forEach(function (b) {
+  document.querySelectorAll(".ent-btn[popovertarget], a.ent-btn[data-ref]").forEach(function (b) {
     b.addEventListener("mouseenter", function () {
       clearTimeout(hoverTimer);
       hoverTimer = setTimeout(function () {
+        if (b.hasAttribute("data-ref")) {
+          if (!(entPop && entPop.matches(":popover-open") && invoker === b)) openEntity(b);
+          return;
+        }
         var pop = document.getElementById(b.getAttribute("popovertarget"));
         if (pop && pop.showPopover && !pop.matches(":popover-open")) { invoker = b; pop.showPopover(); }
       }, 350);
