@@ -76,10 +76,10 @@ def peak_mb() -> tuple[float, float]:
 
 
 def edit_one(project) -> Path:
-    """An editor's change to one text: a character in its first paragraph."""
+    """An editor's change to one text: a character in the first paragraph of its body."""
     path = sorted(project.tei.glob("synthetic-treaty-*.xml"))[0]
     text = path.read_text(encoding="utf-8")
-    i = text.index("<p ")
+    i = text.index("<p ", text.index("<body"))
     j = text.index(">", i) + 1
     path.write_text(text[:j] + "〇" + text[j:], encoding="utf-8")
     return path

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import zipfile
 from pathlib import Path
 
 from lxml import etree
@@ -81,14 +80,14 @@ def dublin_core(root) -> bytes:
     return etree.tostring(rec, encoding="UTF-8", xml_declaration=True, pretty_print=True)
 
 
-def bag_info(project, roots: list) -> dict[str, str]:
+def bag_info(infos) -> dict[str, str]:
+    """bag-info.txt from the TEI headers (each file's _describe)."""
     titles, publishers, licences, contacts = [], [], [], []
-    for root in roots:
-        titles += [t.text for t in root.xpath("//tei:titleStmt/tei:title[@type='main']", namespaces=NS) if t.text]
-        publishers += [t.text for t in root.xpath("//tei:publicationStmt/tei:publisher", namespaces=NS) if t.text]
-        licences += [" ".join("".join(t.itertext()).split())
-                     for t in root.xpath("//tei:publicationStmt/tei:availability/tei:licence", namespaces=NS)]
-        contacts += [t.text for t in root.xpath("//tei:titleStmt/tei:respStmt/tei:name", namespaces=NS) if t.text]
+    for info in infos:
+        titles += info["titles"]
+        publishers += info["publishers"]
+        licences += info["licences"]
+        contacts += info["contacts"]
 
     def uniq(xs):
         return list(dict.fromkeys(x.strip() for x in xs if x and x.strip()))
@@ -103,13 +102,52 @@ def bag_info(project, roots: list) -> dict[str, str]:
         "Bag-Group-Identifier": "treatytei",
         "Title": "Qing-Russian treaty texts: a TEI edition",
         "Licence": " | ".join(uniq(licences)),
-        "Bag-Software-Agent": f"treatytei {__version__} with bagit.py",
+        "Bag-Software-Agent": f"treatytei {__version__}",
     }
 
 
-def package(project, include_site: bool = False, include_pdf: bool = True, state=None) -> tuple[Path, Path]:
-    import bagit
+def _describe(path: str) -> dict:
+    """What packaging needs from one TEI file (a worker's job, once per change of the
+    file): what its header lacks, its Dublin Core record, its part of bag-info.txt."""
+    root = parse_file(Path(path)).getroot()
 
+    def texts(q, joined=False):
+        return [" ".join("".join(t.itertext()).split()) if joined else t.text
+                for t in root.xpath(q, namespaces=NS) if joined or t.text]
+    return {"problems": header_problems(root), "dc": dublin_core(root).decode("utf-8"),
+            "titles": texts("//tei:titleStmt/tei:title[@type='main']"),
+            "publishers": texts("//tei:publicationStmt/tei:publisher"),
+            "licences": texts("//tei:publicationStmt/tei:availability/tei:licence", joined=True),
+            "contacts": texts("//tei:titleStmt/tei:respStmt/tei:name")}
+
+
+def _described(project, tei_files: list[Path]) -> dict[Path, dict]:
+    """_describe of every file, from build/package/ for files whose bytes did not change."""
+    import json
+
+    from .fileio import sha256
+    from .parallel import pmap
+
+    cache = project.root / "build" / "package"
+    out, todo = {}, []
+    for p in tei_files:
+        d = sha256(p.read_bytes())
+        try:
+            info = json.loads((cache / f"{p.name}.json").read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            info = None
+        if info and info.get("digest") == d:
+            out[p] = info
+        else:
+            todo.append((p, d))
+    for (p, d), info in zip(todo, pmap(_describe, [str(p) for p, _ in todo], "describe")):
+        info["digest"] = d
+        write_atomic(cache / f"{p.name}.json", json.dumps(info, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        out[p] = info
+    return out
+
+
+def package(project, include_site: bool = False, include_pdf: bool = True, state=None) -> tuple[Path, Path]:
     from .buildstate import digest, tree_digest
     from .validate import validate
 
@@ -122,11 +160,10 @@ def package(project, include_site: bool = False, include_pdf: bool = True, state
         return final, zip_path
     if not tei_files:
         raise TreatyError(project.tei, "no TEI files to package")
-    roots = {p: parse_file(p).getroot() for p in tei_files}
+    infos = _described(project, tei_files)
     for p in tei_files:
-        missing = header_problems(roots[p])
-        if missing:
-            raise TreatyError(p.relative_to(project.root), "refusing to package: the header lacks " + ", ".join(missing))
+        if infos[p]["problems"]:
+            raise TreatyError(p.relative_to(project.root), "refusing to package: the header lacks " + ", ".join(infos[p]["problems"]))
 
     problems = [p for p in validate(tei_files, project.schema / "treatytei.rng", project.schema / "treatytei.sch",
                                     project.root, state=state) if p.severity == "error"]
@@ -134,27 +171,28 @@ def package(project, include_site: bool = False, include_pdf: bool = True, state
         first = problems[0]
         raise TreatyError(first.file, f"refusing to package TEI that does not validate ({len(problems)} error(s); "
                           f"first at line {first.line}: [{first.rule}] {first.message})")
+
+    # the payload: path in data/ -> bytes
+    payload: dict[str, bytes] = {}
+    for p in tei_files:
+        payload[f"tei/{p.name}"] = p.read_bytes()
+        payload[f"metadata/{p.stem}.dc.xml"] = infos[p]["dc"].encode("utf-8")
+    for rel in ("treatytei.rng", "treatytei.rnc", "treatytei.sch", "README.md", "tei-p5/tei_all.rng", "tei-p5/README.md"):
+        if (project.schema / rel).exists():
+            payload[f"schema/{rel}"] = (project.schema / rel).read_bytes()
+    pdf = project.dist / "treatytei-edition.pdf"
+    if include_pdf and pdf.exists():
+        payload[f"print/{pdf.name}"] = pdf.read_bytes()
+    if include_site and (project.site / "index.html").exists():
+        for f in sorted(project.site.rglob("*")):
+            if f.is_file():
+                payload[f"site/{f.relative_to(project.site).as_posix()}"] = f.read_bytes()
+
     dist = project.dist
     dist.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".bag-", dir=dist))
     try:
-        for p in tei_files:
-            _copy(p, staging / "tei" / p.name)
-            write_atomic(staging / "metadata" / f"{p.stem}.dc.xml", dublin_core(roots[p]))
-        for rel in ("treatytei.rng", "treatytei.rnc", "treatytei.sch", "README.md", "tei-p5/tei_all.rng", "tei-p5/README.md"):
-            src = project.schema / rel
-            if src.exists():
-                _copy(src, staging / "schema" / rel)
-        pdf = dist / "treatytei-edition.pdf"
-        if include_pdf and pdf.exists():
-            _copy(pdf, staging / "print" / pdf.name)
-        if include_site and (project.site / "index.html").exists():
-            for f in sorted(project.site.rglob("*")):
-                if f.is_file():
-                    _copy(f, staging / "site" / f.relative_to(project.site))
-        from .parallel import workers
-        bagit.make_bag(str(staging), bag_info(project, list(roots.values())), processes=workers(),
-                       checksums=["sha256", "sha512"])
+        files = write_bag(staging, payload, bag_info(infos[p] for p in tei_files), previous=final)
         old = dist / f".{BAG_NAME}-old"
         shutil.rmtree(old, ignore_errors=True)
         if final.exists():
@@ -165,32 +203,94 @@ def package(project, include_site: bool = False, include_pdf: bool = True, state
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    write_atomic(zip_path, reproducible_zip(final, BAG_NAME))
+    write_atomic(zip_path, reproducible_zip(files, BAG_NAME, project.root / "build" / "package" / "zip"))
     if state is not None:
         state.put("package", str(zip_path), key)
     return final, zip_path
 
 
-def _copy(src: Path, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dest)
+def write_bag(folder: Path, payload: dict[str, bytes], info: dict[str, str], previous: Path | None = None) -> dict[str, bytes]:
+    """A BagIt 0.97 bag in ``folder`` (as bagit.py writes one; bagit.py's validator
+    checks it in the tests and in verify-bag): the payload under data/, manifests and tag
+    manifests in SHA-256 and SHA-512, bag-info.txt with the Payload-Oxum. Files that are
+    unchanged in the ``previous`` bag (by its SHA-256 manifest) are hard-linked from it,
+    not written again. Returns every file of the bag by its path, for the zip."""
+    import hashlib
+    import os
+
+    def name(path: str) -> str:   # as bagit.py encodes file names in manifests
+        return path.replace("%", "%25").replace("\n", "%0A").replace("\r", "%0D")
+
+    files: dict[str, bytes] = {f"data/{k}": v for k, v in sorted(payload.items())}
+    sums = {algo: {path: hashlib.new(algo, data).hexdigest() for path, data in files.items()} for algo in ("sha256", "sha512")}
+    for algo in ("sha256", "sha512"):
+        files[f"manifest-{algo}.txt"] = "".join(f"{sums[algo][path]}  {name(path)}\n" for path in sorted(sums[algo])).encode("utf-8")
+    info = dict(info, **{"Payload-Oxum": f"{sum(len(v) for v in payload.values())}.{len(payload)}"})
+    files["bagit.txt"] = b"BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n"
+    files["bag-info.txt"] = "".join(f"{k}: {' '.join(str(v).splitlines())}\n" for k, v in sorted(info.items())).encode("utf-8")
+    tags = sorted(k for k in files if not k.startswith("data/"))
+    for algo in ("sha256", "sha512"):
+        files[f"tagmanifest-{algo}.txt"] = "".join(
+            f"{hashlib.new(algo, files[t]).hexdigest()} {t}\n" for t in tags).encode("utf-8")
+    unchanged: set[str] = set()
+    if previous is not None and (previous / "manifest-sha256.txt").exists():
+        old = dict(reversed(line.split("  ", 1)) for line in
+                   (previous / "manifest-sha256.txt").read_text(encoding="utf-8").splitlines() if "  " in line)
+        unchanged = {path for path, h in sums["sha256"].items() if old.get(name(path)) == h}
+    for path, data in files.items():
+        dest = folder / path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if path in unchanged:
+            try:
+                os.link(previous / path, dest)
+                continue
+            except OSError:   # no hard links here, or the file went missing: write it
+                pass
+        dest.write_bytes(data)   # the whole folder is swapped into place when complete
+    return files
 
 
-def reproducible_zip(folder: Path, top: str) -> bytes:
+def reproducible_zip(files: dict[str, bytes], top: str, cache: Path | None = None) -> bytes:
     """Same files -> same bytes: sorted entries, a fixed timestamp (the edition's
-    date), fixed permissions, no extra fields."""
-    import io
+    date), fixed permissions, no extra fields. ``files``: bytes by path in the bag.
+    Written here rather than with zipfile so that each member's deflated bytes can be
+    kept in ``cache`` (by the SHA-256 of the member) and reused by the next build."""
+    import hashlib
+    import os
+    import struct
+    import zlib
 
     y, m, d = (int(x) for x in EDITION_DATE.split("-"))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for f in sorted(p for p in folder.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(f"{top}/{f.relative_to(folder).as_posix()}", date_time=(y, m, d, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            zf.writestr(info, f.read_bytes(), compresslevel=6)
-    return buf.getvalue()
+    dos_time, dos_date = 0, ((y - 1980) << 9) | (m << 5) | d
+    out, central, offset = [], [], 0
+    for path in sorted(files):
+        data = files[path]
+        raw_name = f"{top}/{path}".encode("utf-8")
+        key = hashlib.sha256(data).hexdigest()
+        packed = None
+        if cache is not None and (cache / key).exists():
+            packed = (cache / key).read_bytes()
+        if packed is None:
+            c = zlib.compressobj(6, zlib.DEFLATED, -15)
+            packed = c.compress(data) + c.flush()
+            if cache is not None:   # a cache: a lost entry is only compressed again
+                cache.mkdir(parents=True, exist_ok=True)
+                tmp = cache / f".{key}.tmp"
+                tmp.write_bytes(packed)
+                os.replace(tmp, cache / key)
+        crc, size, csize = zlib.crc32(data), len(data), len(packed)
+        if max(size, csize, offset) >= 0xFFFFFFFF:
+            raise TreatyError(path, "too large for a zip without ZIP64 (over 4 GiB)")
+        flags = 0x0800 if not raw_name.isascii() else 0
+        out.append(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, dos_time, dos_date, crc, csize, size,
+                               len(raw_name), 0) + raw_name)
+        out.append(packed)
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, (3 << 8) | 20, 20, flags, 8, dos_time, dos_date,
+                                   crc, csize, size, len(raw_name), 0, 0, 0, 0, 0o100644 << 16, offset) + raw_name)
+        offset += 30 + len(raw_name) + csize
+    cd = b"".join(central)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(cd), offset, 0)
+    return b"".join(out) + cd + end
 
 
 def verify(bag_dir: Path) -> list[str]:

@@ -94,8 +94,9 @@ def _prepare(job: tuple) -> dict:
     path, cache = Path(path), Path(cache)
     root = parse_file(path).getroot()
     info: dict = {"digest": file_digest, "kind": kind}
-    header = root.find("{*}teiHeader")
-    info["head"] = sha256(etree.tostring(header) if header is not None else b"") + (root.get(XML_LANG) or "") + (root.get(XML_ID) or "")
+    # what the index page shows of a file: its fileDesc, its classification, its language
+    shown = root.xpath("tei:teiHeader/tei:fileDesc | tei:teiHeader/tei:profileDesc/tei:textClass", namespaces=NS)
+    info["head"] = sha256(b"".join(etree.tostring(e) for e in shown)) + (root.get(XML_LANG) or "") + (root.get(XML_ID) or "")
     if kind == "text":
         info["names"] = _names_digest(root)
         info["records"] = _text_records(root, path.stem)
@@ -285,7 +286,7 @@ def _render(project, todo: list[str], fresh: Path, cache: Path, texts, app_files
     single = [kinds[n] for n in todo if n not in WHOLE_EDITION_PAGES]
     groups = [whole] if whole else []
     if single:
-        size = max(25, -(-len(single) // (4 * workers())))
+        size = max(25, -(-len(single) // (2 * workers())))
         groups += [single[i:i + size] for i in range(0, len(single), size)]
     jobs = [(str(project.root), mode, str(fresh), str(cache), texts, app_files, witnesses, group)
             for group in groups for mode in MODES]
@@ -293,8 +294,8 @@ def _render(project, todo: list[str], fresh: Path, cache: Path, texts, app_files
 
 
 def _render_pages(job: tuple) -> None:
-    """Write some pages of one script mode, one transformation each (a worker's job):
-    a page reads only the documents it shows."""
+    """Write some pages of one script mode (a worker's job), in one transformation
+    (page=some): a page reads only the documents it shows."""
     from .project import Project
 
     root, mode, fresh, cache, texts, app_files, witnesses, todo = job
@@ -307,15 +308,16 @@ def _render_pages(job: tuple) -> None:
     out.mkdir(parents=True, exist_ok=True)
     common = {"mode": mode, "tei-dir": tei_dir.resolve().as_uri() + "/", "texts": " ".join(f"{t}.xml" for t in texts),
               "apparatus": " ".join(app_files), "witnesses": witnesses}
-    for page, target in todo:
-        exe.clear_parameters()
-        for k, v in dict(common, page=page, target=target).items():
-            exe.set_parameter(k, proc.make_string_value(v))
-        exe.set_base_output_uri(out.resolve().as_uri() + "/index.html")
-        try:
-            exe.call_template_returning_string(None)
-        except Exception as exc:
-            raise TreatyError(entry, f"site ({mode}, {page} {target}): {str(exc).splitlines()[0]}") from None
+    # the pages of a job in one transformation: the documents they share are read once
+    exe.clear_parameters()
+    params = dict(common, page="some", target=" ".join(f"{page}:{target}" for page, target in todo))
+    for k, v in params.items():
+        exe.set_parameter(k, proc.make_string_value(v))
+    exe.set_base_output_uri(out.resolve().as_uri() + "/index.html")
+    try:
+        exe.call_template_returning_string(None)
+    except Exception as exc:
+        raise TreatyError(entry, f"site ({mode}): {str(exc).splitlines()[0]}") from None
     for page, target in todo:
         name = page_file(page, target)
         if not (out / name).exists():

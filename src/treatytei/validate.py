@@ -83,21 +83,35 @@ def validate_file(path: Path, rng_path: Path, sch_path: Path | None, display: st
     return problems
 
 
-def scan_edition(folder: Path) -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]]]:
+def scan_edition(folder: Path, state=None) -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]]]:
     """One pass over the edition's folder: xml:id -> the space-separated names of the
     files that use it; and for each file, its ids and the other files it points into
     (file.xml#id). The Schematron gets the first, computed once, instead of reading
-    the whole folder again for every file it checks; the build cache keys on both."""
+    the whole folder again for every file it checks; the build cache keys on both.
+    With a BuildState, a file whose bytes did not change is not parsed again."""
+    from .fileio import sha256
+
     ids: dict[str, list[str]] = {}
     per_file: dict[str, tuple[list[str], list[str]]] = {}
     for f in sorted(Path(folder).glob("*.xml")):
         try:
-            tree = parse_bytes(read_bytes(f), f, expect_tei=False)
+            data = read_bytes(f)
         except TreatyError:
             continue
-        own = sorted({str(i) for i in tree.xpath("//@xml:id")})
-        refs = sorted({t.split("#")[0] for v in tree.xpath("//@*[contains(., '.xml')]") for t in str(v).split()
-                       if re.match(r"^[A-Za-z0-9_.-]+\.xml(#|$)", t)} - {f.name})
+        d = sha256(data)
+        cached = state.get("scan", str(f)) if state is not None else None
+        if cached and cached[0] == d:
+            own, refs = cached[1], cached[2]
+        else:
+            try:
+                tree = parse_bytes(data, f, expect_tei=False)
+            except TreatyError:
+                continue
+            own = sorted({str(i) for i in tree.xpath("//@xml:id")})
+            refs = sorted({t.split("#")[0] for v in tree.xpath("//@*[contains(., '.xml')]") for t in str(v).split()
+                           if re.match(r"^[A-Za-z0-9_.-]+\.xml(#|$)", t)} - {f.name})
+            if state is not None:
+                state.put("scan", str(f), [d, own, refs])
         per_file[f.name] = (own, refs)
         for i in own:
             ids.setdefault(i, []).append(f.name)
@@ -107,11 +121,11 @@ def scan_edition(folder: Path) -> tuple[dict[str, str], dict[str, tuple[list[str
 _SCANS: dict[Path, tuple] = {}
 
 
-def _scan(folder: Path) -> tuple:
+def _scan(folder: Path, state=None) -> tuple:
     """scan_edition, once per folder until forget_edition_ids()."""
     folder = Path(folder).resolve()
     if folder not in _SCANS:
-        _SCANS[folder] = scan_edition(folder)
+        _SCANS[folder] = scan_edition(folder, state)
     return _SCANS[folder]
 
 
@@ -248,19 +262,31 @@ def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None =
 
     forget_edition_ids()
     paths = [Path(p) for p in paths]
+    resolved = [p.resolve() for p in paths]
     keys: dict[int, str] = {}
     if state is not None:
-        for p in paths:
-            folder = p.resolve().parent
-            ids, per_file = _scan(folder)
+        from functools import lru_cache
+
+        from .fileio import sha256
+
+        @lru_cache(maxsize=None)
+        def file_digest(f: Path) -> str:
+            return sha256(f.read_bytes()) if f.exists() else "<missing>"
+        schemas = (file_digest(Path(rng).resolve()), file_digest(Path(sch).resolve()) if sch else "")
+        scans: dict[Path, tuple] = {}
+        for k, p in enumerate(resolved):
+            folder = p.parent
+            if folder not in scans:
+                scans[folder] = _scan(folder, state)
+            ids, per_file = scans[folder]
             own, refs = per_file.get(p.name, ([], []))
             shared = " ".join(f"{i}={ids.get(i, '')}" for i in own)
-            keys[len(keys)] = digest(p, rng, sch or "", folder / "register.xml", shared,
-                                     *[folder / r for r in refs])
+            keys[k] = digest(file_digest(p), *schemas, file_digest(folder / "register.xml"), shared,
+                             *[file_digest(folder / r) for r in refs])
     results: dict[int, list[Problem]] = {}
     todo = []
     for k, p in enumerate(paths):
-        cached = state.get("validate", str(p.resolve())) if state is not None else None
+        cached = state.get("validate", str(resolved[k])) if state is not None else None
         if cached and cached.get("key") == keys.get(k):
             results[k] = [Problem(**d) for d in cached["problems"]]
         else:
@@ -270,7 +296,7 @@ def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None =
     for k, probs in zip(todo, done):
         results[k] = probs
         if state is not None:
-            state.put("validate", str(paths[k].resolve()), {"key": keys[k], "problems": [asdict(x) for x in probs]})
+            state.put("validate", str(resolved[k]), {"key": keys[k], "problems": [asdict(x) for x in probs]})
     return [x for k in range(len(paths)) for x in results[k]]
 
 

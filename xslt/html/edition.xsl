@@ -1,19 +1,22 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   treatytei: the HTML edition. Entry stylesheet; one call renders the whole site (or one page).
-  Run by `treatytei publish html` (Saxon through saxonche), once per page and per
-  script mode (orig: the sources' own characters; hans / hant: converted with OpenCC
-  before the transformation).
+  Run by `treatytei publish html` (Saxon through saxonche) for the pages whose inputs
+  changed, in batches (page=some), per script mode (orig: the sources' own characters;
+  hans / hant: converted with OpenCC before the transformation).
   Parameters:
-    page       all (default: every page) or one of
+    page       all (default: every page), some (the pages listed in target) or one of
                index | text | collation | persons | places | organisations | dates | search |
                register-data (register.js: the register entries for the pages' popovers);
                pages are written with xsl:result-document (file names as on the site)
-    target     the TEI id of the text (page=text) or the work (page=collation)
+    target     the TEI id of the text (page=text) or the work (page=collation);
+               with page=some, the pages to write as 'page:target' tokens (text:kyakhta-treaty-1727 …)
     mode       orig | hans | hant
     tei-dir    URI of the folder holding the TEI files (ending in /)
     texts      file names of the texts, in the manifest's order
     apparatus  file names of the apparatus files
+    witnesses  'file|apparatus|siglum' tokens, the witnesses of every apparatus (optional:
+               read from the apparatus files when empty)
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -43,6 +46,22 @@
             <xsl:call-template name="tt:page">
               <xsl:with-param name="page" select="?page" tunnel="yes"/>
               <xsl:with-param name="target" select="?target" tunnel="yes"/>
+              <xsl:with-param name="this-page" select="$file" tunnel="yes"/>
+            </xsl:call-template>
+          </xsl:result-document>
+        </xsl:for-each>
+      </xsl:when>
+      <xsl:when test="$page = 'some'">
+        <!-- the pages a build found changed: each reads only what it shows (a filter on
+             tt:pages() would not do: Saxon hoists the reading of every document out of it) -->
+        <xsl:for-each select="tokenize($target)">
+          <xsl:variable name="pg" select="substring-before(., ':')"/>
+          <xsl:variable name="tg" select="substring-after(., ':')"/>
+          <xsl:variable name="file" select="tt:page-file($pg, $tg)"/>
+          <xsl:result-document href="{$file}" method="{if ($pg = 'register-data') then 'text' else 'html'}" html-version="5" include-content-type="no" indent="no" encoding="UTF-8">
+            <xsl:call-template name="tt:page">
+              <xsl:with-param name="page" select="$pg" tunnel="yes"/>
+              <xsl:with-param name="target" select="$tg" tunnel="yes"/>
               <xsl:with-param name="this-page" select="$file" tunnel="yes"/>
             </xsl:call-template>
           </xsl:result-document>

@@ -28,7 +28,7 @@
       <table class="dates">
         <thead><tr><th>ISO 8601</th><th>In the source</th><th>Calendar</th><th>Where</th></tr></thead>
         <tbody>
-          <xsl:for-each select="$text-docs//tei:date[@when][ancestor::tei:text or ancestor::tei:notesStmt]">
+          <xsl:for-each select="tt:text-docs()//tei:date[@when][ancestor::tei:text or ancestor::tei:notesStmt]">
             <xsl:sort select="@when"/>
             <tr>
               <td>{@when}</td>
@@ -48,7 +48,7 @@
       <xsl:for-each select="$entries">
         <xsl:variable name="id" select="string(@xml:id)"/>
         <xsl:variable name="main" select="tt:entry-name(.)"/>
-        <xsl:variable name="occ" select="$text-docs ! key('print-by-ref', $id, .)[ancestor::tei:text or ancestor::tei:notesStmt]"/>
+        <xsl:variable name="occ" select="tt:text-docs() ! key('print-by-ref', $id, .)[ancestor::tei:text or ancestor::tei:notesStmt]"/>
         <div class="entry">
           <span class="e-main" lang="{$main/@xml:lang}">{$main}</span>
           <xsl:text> </xsl:text>

@@ -52,10 +52,10 @@
         <nav class="toc" lang="en">
           <h1 class="unnumbered">Contents</h1>
           <ol>
-            <xsl:for-each select="$text-docs">
+            <xsl:for-each select="tt:text-docs()">
               <li><a href="#text-{tei:TEI/@xml:id}"><span lang="{tt:lang(tei:TEI)}">{tt:title(.)}</span><xsl:if test="tt:siglum(.)"> (witness {tt:siglum(.)})</xsl:if></a></li>
             </xsl:for-each>
-            <xsl:for-each select="$app-docs">
+            <xsl:for-each select="tt:app-docs()">
               <li><a href="#collation-{position()}">The collated treaty <span lang="zh-Hant">（校勘記）</span></a></li>
             </xsl:for-each>
             <li><a href="#reg-persons">Register of persons</a></li>
@@ -64,10 +64,10 @@
             <li><a href="#reg-dates">Index of dates</a></li>
           </ol>
         </nav>
-        <xsl:for-each select="$text-docs">
+        <xsl:for-each select="tt:text-docs()">
           <xsl:call-template name="tt:print-text"/>
         </xsl:for-each>
-        <xsl:for-each select="$app-docs">
+        <xsl:for-each select="tt:app-docs()">
           <xsl:call-template name="tt:print-collation">
             <xsl:with-param name="n" select="position()"/>
           </xsl:call-template>
