@@ -105,3 +105,34 @@ def test_bag_after_an_edit_equals_a_bag_from_nothing(edition, tmp_path):
     fresh_bag, fresh_zip = package(fresh, include_pdf=False)
     assert tree(fresh_bag) == tree(bag)
     assert fresh_zip.read_bytes() == zipped.read_bytes()
+
+
+def test_script_copies_convert_each_text_piece_as_alone():
+    """The zh-Hans / zh-Hant copies convert all of a file's Chinese text in one OpenCC
+    call; the result is that of converting each text node by itself."""
+    import copy
+
+    from lxml import etree
+
+    from treatytei.chinese import to_simplified, to_traditional
+    from treatytei.publish_html import _convert_tree
+    from treatytei.tei import XML_LANG, parse_file
+
+    for path in sorted((REPO / "tei").glob("*.xml")):
+        root = parse_file(path).getroot()
+        for mode, convert in (("hans", to_simplified), ("hant", to_traditional)):
+            batched, single = copy.deepcopy(root), copy.deepcopy(root)
+            _convert_tree(batched, mode)
+            for el in single.iter():
+                if not isinstance(el.tag, str):
+                    continue
+                lang = next((a.get(XML_LANG) for a in el.iterancestors() if a.get(XML_LANG)), None)
+                own = el.get(XML_LANG) or lang or ""
+                if own.startswith("zh") and el.text and el.text.strip():
+                    el.text = convert(el.text)
+                if (lang or "").startswith("zh") and el.tail and el.tail.strip() and el is not single:
+                    el.tail = convert(el.tail)
+                if el.get(XML_LANG, "").startswith("zh"):
+                    el.set(XML_LANG, "zh-Hans" if mode == "hans" else "zh-Hant")
+            assert etree.tostring(batched) == etree.tostring(single), (path.name, mode)
+            assert etree.tostring(batched) != etree.tostring(root)

@@ -3,7 +3,8 @@
 Every file the toolkit writes goes through :func:`write_atomic`: the bytes go to a
 temporary file in the same directory, are flushed to disk, and replace the target in
 one ``os.replace`` -- a reader never sees half a file, and a crash leaves the old
-file intact.
+file intact. Caches under build/ go through :func:`write_cache`: atomic too, not
+forced to disk.
 
 Files under ``tei/`` are the editors' master copies. :class:`Fingerprints` remembers
 the SHA-256 of what the toolkit last wrote there (``tei/.fingerprints.json``, kept in
@@ -43,6 +44,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def write_cache(path: Path, data: bytes) -> None:
+    """Write a file of a build cache (build/): atomically, but without forcing it to
+    disk -- a cache entry lost in a crash is only computed again."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def read_bytes(path: Path) -> bytes:

@@ -21,7 +21,7 @@ from lxml import etree
 
 from . import __version__
 from .errors import TreatyError
-from .fileio import write_atomic
+from .fileio import write_atomic, write_cache
 from .header import EDITION_DATE
 from .tei import NS, XML_ID, XML_LANG, parse_file
 
@@ -142,7 +142,7 @@ def _described(project, tei_files: list[Path]) -> dict[Path, dict]:
             todo.append((p, d))
     for (p, d), info in zip(todo, pmap(_describe, [str(p) for p, _ in todo], "describe")):
         info["digest"] = d
-        write_atomic(cache / f"{p.name}.json", json.dumps(info, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        write_cache(cache / f"{p.name}.json", json.dumps(info, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         out[p] = info
     return out
 
@@ -256,7 +256,6 @@ def reproducible_zip(files: dict[str, bytes], top: str, cache: Path | None = Non
     Written here rather than with zipfile so that each member's deflated bytes can be
     kept in ``cache`` (by the SHA-256 of the member) and reused by the next build."""
     import hashlib
-    import os
     import struct
     import zlib
 
@@ -273,11 +272,8 @@ def reproducible_zip(files: dict[str, bytes], top: str, cache: Path | None = Non
         if packed is None:
             c = zlib.compressobj(6, zlib.DEFLATED, -15)
             packed = c.compress(data) + c.flush()
-            if cache is not None:   # a cache: a lost entry is only compressed again
-                cache.mkdir(parents=True, exist_ok=True)
-                tmp = cache / f".{key}.tmp"
-                tmp.write_bytes(packed)
-                os.replace(tmp, cache / key)
+            if cache is not None:
+                write_cache(cache / key, packed)
         crc, size, csize = zlib.crc32(data), len(data), len(packed)
         if max(size, csize, offset) >= 0xFFFFFFFF:
             raise TreatyError(path, "too large for a zip without ZIP64 (over 4 GiB)")

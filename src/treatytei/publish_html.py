@@ -18,7 +18,6 @@ site/ is never half-written.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import shutil
@@ -31,7 +30,7 @@ from . import saxon
 from .chinese import to_simplified, to_traditional
 from .enrich import match_key
 from .errors import TreatyError
-from .fileio import sha256, write_atomic
+from .fileio import sha256, write_cache
 from .manifest import load
 from .tei import NS, XML_ID, XML_LANG, local, original_text, parse_file
 
@@ -39,27 +38,37 @@ MODES = {"orig": "", "hans": "zh-Hans/", "hant": "zh-Hant/"}
 REGISTER_PAGES = ("persons", "places", "organisations", "dates")
 
 
+#: joins the pieces of text converted in one OpenCC call: U+FFFF cannot occur in XML,
+#: and no OpenCC phrase spans it, so each piece converts as it would alone
+_SEP = "\n\uffff\n"
+
+
+def _chinese_text(root) -> tuple[list[tuple], list]:
+    """Every non-blank text node whose nearest xml:lang is Chinese, as (element, "text" |
+    "tail") in document order (lxml's "smart" strings know their element); and the
+    elements whose own xml:lang is Chinese."""
+    slots = [(t.getparent(), "text" if t.is_text else "tail")
+             for t in root.xpath("//text()[(ancestor::*[@xml:lang][1]/@xml:lang)[starts-with(., 'zh')]]")
+             if t.strip()]
+    return slots, root.xpath("//*[starts-with(@xml:lang, 'zh')]")
+
+
+def _set_script(slots: list[tuple], zh_elements: list, joined: str, mode: str) -> None:
+    """Put the text of ``slots`` (joined with _SEP) into one script, in place."""
+    convert = to_simplified if mode == "hans" else to_traditional
+    pieces = convert(joined).split(_SEP)
+    if len(pieces) != len(slots):   # never seen; then one call per piece
+        pieces = [convert(p) for p in joined.split(_SEP)]
+    for (el, attr), text in zip(slots, pieces):
+        setattr(el, attr, text)
+    for el in zh_elements:
+        el.set(XML_LANG, "zh-Hans" if mode == "hans" else "zh-Hant")
+
+
 def _convert_tree(root, mode: str) -> None:
     """All Chinese text of a TEI tree in one script (display copy only)."""
-    convert = to_simplified if mode == "hans" else to_traditional
-    target = "zh-Hans" if mode == "hans" else "zh-Hant"
-
-    def walk(el, lang: str) -> None:
-        own = el.get(XML_LANG)
-        if own:
-            lang = own
-            if own.startswith("zh"):
-                el.set(XML_LANG, target)
-        zh = lang.startswith("zh")
-        if zh and el.text and el.text.strip():
-            el.text = convert(el.text)
-        for child in el:
-            if isinstance(child.tag, str):
-                walk(child, lang)
-            if zh and child.tail and child.tail.strip():
-                child.tail = convert(child.tail)
-
-    walk(root, root.get(XML_LANG) or "")
+    slots, zh_elements = _chinese_text(root)
+    _set_script(slots, zh_elements, _SEP.join(getattr(el, attr) for el, attr in slots), mode)
 
 
 def page_file(page: str, target: str) -> str:
@@ -103,11 +112,13 @@ def _prepare(job: tuple) -> dict:
     elif kind == "apparatus":
         info["witnesses"] = [[w.get("corresp") or "", w.get("n") or w.get(XML_ID) or ""]
                              for w in root.iterfind(".//{*}listWit/{*}witness")]
+    # both script copies from this tree, converted in place one after the other
+    slots, zh_elements = _chinese_text(root)
+    joined = _SEP.join(getattr(el, attr) for el, attr in slots)
     for mode in ("hans", "hant"):
-        converted = copy.deepcopy(root)
-        _convert_tree(converted, mode)
-        write_atomic(cache / mode / path.name, etree.tostring(converted, encoding="UTF-8", xml_declaration=True))
-    write_atomic(cache / "info" / f"{path.name}.json", json.dumps(info, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        _set_script(slots, zh_elements, joined, mode)
+        write_cache(cache / mode / path.name, etree.tostring(root, encoding="UTF-8", xml_declaration=True))
+    write_cache(cache / "info" / f"{path.name}.json", json.dumps(info, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     return info
 
 
