@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
+
 from treatytei.buildstate import BuildState
 from treatytei.package import package, verify
 from treatytei.project import Project
@@ -80,6 +80,19 @@ def test_a_changed_name_rerenders_the_registers(edition):
     assert "中俄勘分西北界约记" in occ.split('id="pl-kyakhta"')[1].split("</article>")[0]
 
 
+def test_a_changed_stylesheet_or_asset_renders_everything(edition):
+    state = BuildState(edition.root)
+    publish(edition, state=state)
+    state.save()
+    css = edition.xslt / "html" / "assets" / "style.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* an editor's change */\n", encoding="utf-8")
+    before = inodes(edition.site)
+    publish(edition, state=BuildState(edition.root))
+    assert "an editor's change" in (edition.site / "assets" / "style.css").read_text(encoding="utf-8")
+    after = inodes(edition.site)
+    assert not any(before.get(p) == after[p] for p in after if p.endswith(".html"))
+
+
 def test_unchanged_edition_is_not_rendered_again(edition):
     state = BuildState(edition.root)
     publish(edition, state=state)
@@ -136,3 +149,15 @@ def test_script_copies_convert_each_text_piece_as_alone():
                     el.set(XML_LANG, "zh-Hans" if mode == "hans" else "zh-Hant")
             assert etree.tostring(batched) == etree.tostring(single), (path.name, mode)
             assert etree.tostring(batched) != etree.tostring(root)
+
+
+def test_a_damaged_file_of_the_old_bag_is_not_carried_over(edition):
+    state = BuildState(edition.root)
+    package(edition, include_pdf=False, state=state)
+    state.save()
+    damaged = edition.dist / "treatytei-bag" / "data" / "tei" / "kyakhta-treaty-1727.xml"
+    damaged.write_bytes(damaged.read_bytes().replace(b"</TEI>", b"<!-- bit rot --></TEI>"))
+    edit_body(edition.tei / "tacheng-protocol-1864.xml")
+    bag, _ = package(edition, include_pdf=False, state=BuildState(edition.root))
+    assert verify(bag) == []
+    assert (bag / "data" / "tei" / "kyakhta-treaty-1727.xml").read_bytes() == (edition.tei / "kyakhta-treaty-1727.xml").read_bytes()

@@ -241,9 +241,10 @@ def write_bag(folder: Path, payload: dict[str, bytes], info: dict[str, str], pre
         dest = folder / path
         dest.parent.mkdir(parents=True, exist_ok=True)
         if path in unchanged:
-            try:
-                os.link(previous / path, dest)
-                continue
+            try:   # linked only if its bytes on disk are still those of the manifest
+                if (previous / path).read_bytes() == data:
+                    os.link(previous / path, dest)
+                    continue
             except OSError:   # no hard links here, or the file went missing: write it
                 pass
         dest.write_bytes(data)   # the whole folder is swapped into place when complete
@@ -264,7 +265,7 @@ def reproducible_zip(files: dict[str, bytes], top: str, cache: Path | None = Non
     out, central, offset = [], [], 0
     for path in sorted(files):
         data = files[path]
-        raw_name = f"{top}/{path}".encode("utf-8")
+        raw_name = f"{top}/{path}".encode()
         key = hashlib.sha256(data).hexdigest()
         packed = None
         if cache is not None and (cache / key).exists():

@@ -130,7 +130,7 @@ def _names_digest(root) -> str:
     for el in root.iter():
         if not isinstance(el.tag, str) or (el.get("ref") is None and el.get("when") is None):
             continue
-        where = []
+        where = [next((a.get(XML_LANG) for a in el.iterancestors() if a.get(XML_LANG)), "")]
         for anc in el.iterancestors():
             if local(anc) == "div":
                 where.append(f"{anc.get('type')}|{anc.get('n')}|{anc.findtext('{*}head') or ''}")
@@ -165,11 +165,18 @@ def _prepared(project, files: list[str], cache: Path) -> dict[str, dict]:
 
 # ------------------------------------------------------------------ what each page is made from
 
-def _page_digests(project, texts: list[str], app_files: list[str], infos: dict, witnesses: str) -> dict[str, str]:
+def _common_digest(project, texts: list[str], app_files: list[str], infos: dict, witnesses: str) -> str:
+    """What every page is made from: the stylesheets and assets, the manifest, the
+    register, which texts and apparatus there are and their witnesses."""
     from .buildstate import digest, tree_digest
 
-    common = digest(tree_digest(project.xslt / "html"), project.manifest, infos["register.xml"]["digest"]
-                    if "register.xml" in infos else "", " ".join(texts), " ".join(app_files), witnesses)
+    return digest(tree_digest(project.xslt / "html"), project.manifest, infos["register.xml"]["digest"]
+                  if "register.xml" in infos else "", " ".join(texts), " ".join(app_files), witnesses)
+
+
+def _page_digests(common: str, texts: list[str], app_files: list[str], infos: dict) -> dict[str, str]:
+    from .buildstate import digest
+
     out = {"search.html": common, "register.js": common}
     for t in texts:
         out[f"{t}.html"] = digest(common, "text", infos[f"{t}.xml"]["digest"])
@@ -197,7 +204,6 @@ def _witnesses(app_files: list[str], infos: dict) -> str:
 def publish(project, out_dir: Path | None = None, state=None) -> Path:
     """Build the site into out_dir (default site/). With a BuildState, only the pages
     whose inputs changed since the last build are rendered again."""
-    from .parallel import pmap
 
     out_dir = Path(out_dir or project.site)
     sources = load(project.manifest)
@@ -214,12 +220,15 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
     cache = project.root / "build" / "html"
     infos = _prepared(project, files, cache)
     witnesses = _witnesses(app_files, infos)
-    wanted = _page_digests(project, texts, app_files, infos, witnesses)
+    common = _common_digest(project, texts, app_files, infos, witnesses)
+    wanted = _page_digests(common, texts, app_files, infos)
     all_pages = [name for _, _, name in pages(texts, works)]
 
     previous = (state.get("html", str(out_dir)) if state is not None else None) or {}
     old_pages = previous.get("pages", {}) if isinstance(previous, dict) else {}
-    incremental = bool(old_pages) and (out_dir / "index.html").exists()
+    # page by page only on the site of the same stylesheets, assets, register and set of
+    # texts (otherwise every page changes, and pages of a text no longer there must go)
+    incremental = bool(old_pages) and previous.get("common") == common and (out_dir / "index.html").exists()
     todo = [n for n in all_pages
             if not incremental or old_pages.get(n) != wanted[n]
             or not all((out_dir / MODES[m] / n).exists() for m in MODES)]
@@ -243,7 +252,7 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
             shutil.copytree(out_dir, staging, copy_function=_link)
         else:
             shutil.copytree(project.xslt / "html" / "assets", staging / "assets")
-        for mode, prefix in MODES.items():
+        for prefix in MODES.values():
             for n in todo:
                 dest = staging / prefix / n
                 dest.parent.mkdir(parents=True, exist_ok=True)
@@ -267,7 +276,7 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
     if state is not None:
         record = dict(wanted)
         record.update({f"tei/{f}": infos[f]["digest"] for f in files})
-        state.put("html", str(out_dir), {"pages": record, "search": search_key, "pdf": pdf_key})
+        state.put("html", str(out_dir), {"pages": record, "common": common, "search": search_key, "pdf": pdf_key})
     return out_dir
 
 

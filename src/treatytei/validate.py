@@ -265,11 +265,11 @@ def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None =
     resolved = [p.resolve() for p in paths]
     keys: dict[int, str] = {}
     if state is not None:
-        from functools import lru_cache
+        from functools import cache
 
         from .fileio import sha256
 
-        @lru_cache(maxsize=None)
+        @cache
         def file_digest(f: Path) -> str:
             return sha256(f.read_bytes()) if f.exists() else "<missing>"
         schemas = (file_digest(Path(rng).resolve()), file_digest(Path(sch).resolve()) if sch else "")
