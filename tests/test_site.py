@@ -220,6 +220,12 @@ def test_switch_witness_and_open_a_variant(page, server):
     shot(page, "collation-variant-readings")
     page.keyboard.press("Escape")
     assert page.locator("[popover]:popover-open").count() == 0
+    var.click()                                               # a name inside a reading: its entry opens
+    page.locator(".pop-app:popover-open a.ent-btn").first.click()   # and the readings stay open beneath it
+    assert page.locator("[popover]:popover-open").count() == 2
+    assert page.locator("#pop-entity").is_visible()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
     # the view is remembered
     page.reload()
     assert not b_col.is_visible()

@@ -74,7 +74,7 @@
     if (entPop.matches(":popover-open")) entPop.hidePopover();
     entPop.querySelector(".pop-body").innerHTML = html;   // written by the build from the register, escaped
     invoker = a;
-    entPop.showPopover();
+    entPop.showPopover({ source: a });   // source: a name inside a reading's popover keeps that one open
     return true;
   }
   document.addEventListener("click", function (e) {
