@@ -41,45 +41,35 @@
       <xsl:when test="$page = 'all'">
         <!-- the whole site in one transformation: the documents are read and indexed once -->
         <xsl:for-each select="tt:pages()">
-          <xsl:variable name="file" select="tt:page-file(?page, ?target)"/>
-          <xsl:result-document href="{$file}" method="{if (?page = 'register-data') then 'text' else 'html'}" html-version="5" include-content-type="no" indent="no" encoding="UTF-8">
-            <xsl:call-template name="tt:page">
-              <xsl:with-param name="page" select="?page" tunnel="yes"/>
-              <xsl:with-param name="target" select="?target" tunnel="yes"/>
-              <xsl:with-param name="this-page" select="$file" tunnel="yes"/>
-            </xsl:call-template>
-          </xsl:result-document>
+          <xsl:call-template name="tt:write-page"><xsl:with-param name="page" select="?page"/><xsl:with-param name="target" select="?target"/></xsl:call-template>
         </xsl:for-each>
       </xsl:when>
       <xsl:when test="$page = 'some'">
         <!-- the pages a build found changed: each reads only what it shows (a filter on
              tt:pages() would not do: Saxon hoists the reading of every document out of it) -->
         <xsl:for-each select="tokenize($target)">
-          <xsl:variable name="pg" select="substring-before(., ':')"/>
-          <xsl:variable name="tg" select="substring-after(., ':')"/>
-          <xsl:variable name="file" select="tt:page-file($pg, $tg)"/>
-          <xsl:result-document href="{$file}" method="{if ($pg = 'register-data') then 'text' else 'html'}" html-version="5" include-content-type="no" indent="no" encoding="UTF-8">
-            <xsl:call-template name="tt:page">
-              <xsl:with-param name="page" select="$pg" tunnel="yes"/>
-              <xsl:with-param name="target" select="$tg" tunnel="yes"/>
-              <xsl:with-param name="this-page" select="$file" tunnel="yes"/>
-            </xsl:call-template>
-          </xsl:result-document>
+          <xsl:call-template name="tt:write-page"><xsl:with-param name="page" select="substring-before(., ':')"/><xsl:with-param name="target" select="substring-after(., ':')"/></xsl:call-template>
         </xsl:for-each>
       </xsl:when>
       <xsl:otherwise>
-        <!-- one page, written like the others (a build renders changed pages one by one:
-             a page reads only the documents it shows) -->
-        <xsl:variable name="file" select="tt:page-file($page, $target)"/>
-        <xsl:result-document href="{$file}" method="{if ($page = 'register-data') then 'text' else 'html'}" html-version="5" include-content-type="no" indent="no" encoding="UTF-8">
-          <xsl:call-template name="tt:page">
-            <xsl:with-param name="page" select="$page" tunnel="yes"/>
-            <xsl:with-param name="target" select="$target" tunnel="yes"/>
-            <xsl:with-param name="this-page" select="$file" tunnel="yes"/>
-          </xsl:call-template>
-        </xsl:result-document>
+        <!-- one page, written like the others: it reads only the documents it shows -->
+        <xsl:call-template name="tt:write-page"><xsl:with-param name="page" select="$page"/><xsl:with-param name="target" select="$target"/></xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!-- one page into its file (register.js as text, every other page as HTML5) -->
+  <xsl:template name="tt:write-page">
+    <xsl:param name="page" as="xs:string"/>
+    <xsl:param name="target" as="xs:string"/>
+    <xsl:variable name="file" select="tt:page-file($page, $target)"/>
+    <xsl:result-document href="{$file}" method="{if ($page = 'register-data') then 'text' else 'html'}" html-version="5" include-content-type="no" indent="no" encoding="UTF-8">
+      <xsl:call-template name="tt:page">
+        <xsl:with-param name="page" select="$page" tunnel="yes"/>
+        <xsl:with-param name="target" select="$target" tunnel="yes"/>
+        <xsl:with-param name="this-page" select="$file" tunnel="yes"/>
+      </xsl:call-template>
+    </xsl:result-document>
   </xsl:template>
 
   <xsl:template name="tt:page">
