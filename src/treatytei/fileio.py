@@ -47,8 +47,10 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_cache(path: Path, data: bytes) -> None:
-    """Write a file of a build cache (build/): atomically, but without forcing it to
-    disk -- a cache entry lost in a crash is only computed again."""
+    """Write a file of a build cache (build/), or of a folder that is swapped into place
+    whole when complete: atomically, but without forcing it to disk -- a cache entry
+    lost in a crash is only computed again. Always a new file: a hard link at ``path``
+    is replaced, never written through."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -90,7 +90,7 @@ def pages(texts: list[str], works: list[str]) -> list[tuple[str, str, str]]:
 
 
 #: pages that read every text (registers, index): rendered together, by one job per mode
-WHOLE_EDITION_PAGES = ("index.html",) + tuple(f"{p}.html" for p in REGISTER_PAGES) + ("search.html",)
+WHOLE_EDITION_PAGES = ("index.html",) + tuple(f"{p}.html" for p in REGISTER_PAGES)
 
 
 # ------------------------------------------------------------------ preparing each TEI file
@@ -235,8 +235,7 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
     search_key = _search_digest(infos, texts)
     pdf = project.dist / "treatytei-edition.pdf"
     pdf_key = sha256(pdf.read_bytes()) if pdf.exists() else ""
-    if incremental and not todo and previous.get("search") == search_key and previous.get("pdf") == pdf_key \
-            and all(old_pages.get(n) == wanted[n] for n in all_pages):
+    if incremental and not todo and previous.get("search") == search_key and previous.get("pdf") == pdf_key:
         return out_dir
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -258,13 +257,13 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(fresh / prefix / n, dest)
         if not incremental or previous.get("search") != search_key:
-            _replace(staging / "assets" / "search-index.js", search_index(project, texts, infos).encode("utf-8"))
+            write_cache(staging / "assets" / "search-index.js", search_index(project, texts, infos).encode("utf-8"))
         (staging / "tei").mkdir(exist_ok=True)
         for f in files:
             if not incremental or (old_pages.get(f"tei/{f}") != infos[f]["digest"]):
-                _replace(staging / "tei" / f, (project.tei / f).read_bytes())
+                write_cache(staging / "tei" / f, (project.tei / f).read_bytes())
         if pdf.exists() and (not incremental or previous.get("pdf") != pdf_key):
-            _replace(staging / pdf.name, pdf.read_bytes())
+            write_cache(staging / pdf.name, pdf.read_bytes())
         readme = out_dir / "README.md"
         if readme.exists() and not incremental:
             shutil.copy2(readme, staging / "README.md")
@@ -285,14 +284,6 @@ def _link(src, dst) -> None:
         os.link(src, dst)
     except OSError:  # a file system without hard links
         shutil.copy2(src, dst)
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Write a file of the staged site as a new file (never through a hard link)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _render(project, todo: list[str], fresh: Path, cache: Path, texts, app_files, witnesses: str) -> None:
