@@ -83,22 +83,24 @@ def validate_file(path: Path, rng_path: Path, sch_path: Path | None, display: st
     return problems
 
 
-def scan_edition(folder: Path, state=None) -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]]]:
+def scan_edition(folder: Path, state=None) -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]], dict[str, str]]:
     """One pass over the edition's folder: xml:id -> the space-separated names of the
-    files that use it; and for each file, its ids and the other files it points into
-    (file.xml#id). The Schematron gets the first, computed once, instead of reading
-    the whole folder again for every file it checks; the build cache keys on both.
-    With a BuildState, a file whose bytes did not change is not parsed again."""
+    files that use it; for each file, its ids and the other files it points into
+    (file.xml#id); and each file's SHA-256. The Schematron gets the first, computed
+    once, instead of reading the whole folder again for every file it checks; the build
+    cache keys on all three. With a BuildState, a file whose bytes did not change is
+    not parsed again."""
     from .fileio import sha256
 
     ids: dict[str, list[str]] = {}
     per_file: dict[str, tuple[list[str], list[str]]] = {}
+    digests: dict[str, str] = {}
     for f in sorted(Path(folder).glob("*.xml")):
         try:
             data = read_bytes(f)
         except TreatyError:
             continue
-        d = sha256(data)
+        d = digests[f.name] = sha256(data)
         cached = state.get("scan", str(f)) if state is not None else None
         if cached and cached[0] == d:
             own, refs = cached[1], cached[2]
@@ -115,7 +117,7 @@ def scan_edition(folder: Path, state=None) -> tuple[dict[str, str], dict[str, tu
         per_file[f.name] = (own, refs)
         for i in own:
             ids.setdefault(i, []).append(f.name)
-    return {k: " ".join(v) for k, v in ids.items()}, per_file
+    return {k: " ".join(v) for k, v in ids.items()}, per_file, digests
 
 
 _SCANS: dict[Path, tuple] = {}
@@ -265,20 +267,23 @@ def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None =
     resolved = [p.resolve() for p in paths]
     keys: dict[int, str] = {}
     if state is not None:
-        from functools import cache
-
         from .fileio import sha256
 
-        @cache
+        known: dict[Path, str] = {}   # file -> SHA-256, each file read once
+
         def file_digest(f: Path) -> str:
-            return sha256(f.read_bytes()) if f.exists() else "<missing>"
+            if f not in known:
+                known[f] = sha256(f.read_bytes()) if f.exists() else "<missing>"
+            return known[f]
         schemas = (file_digest(Path(rng).resolve()), file_digest(Path(sch).resolve()) if sch else "")
         scans: dict[Path, tuple] = {}
         for k, p in enumerate(resolved):
             folder = p.parent
             if folder not in scans:
                 scans[folder] = _scan(folder, state)
-            ids, per_file = scans[folder]
+                # the scan has just read and hashed every file of the folder
+                known.update({folder / name: d for name, d in scans[folder][2].items()})
+            ids, per_file, _ = scans[folder]
             own, refs = per_file.get(p.name, ([], []))
             shared = " ".join(f"{i}={ids.get(i, '')}" for i in own)
             keys[k] = digest(file_digest(p), *schemas, file_digest(folder / "register.xml"), shared,
