@@ -120,35 +120,92 @@ def test_bag_after_an_edit_equals_a_bag_from_nothing(edition, tmp_path):
     assert fresh_zip.read_bytes() == zipped.read_bytes()
 
 
-def test_script_copies_convert_each_text_piece_as_alone():
-    """The zh-Hans / zh-Hant copies convert all of a file's Chinese text in one OpenCC
-    call; the result is that of converting each text node by itself."""
-    import copy
+def _render_one(project: Project, mode: str, page: str, target: str = "") -> str:
+    """One page as the stylesheet writes it for a script mode (no build)."""
+    from treatytei import saxon
+    from treatytei.manifest import load
+    from treatytei.publish_html import page_file
 
-    from lxml import etree
+    exe = saxon.compile_file(project.xslt / "html" / "edition.xsl")
+    proc = saxon.processor()
+    out = project.root / "render" / mode
+    out.mkdir(parents=True, exist_ok=True)
+    texts = [s.id for s in load(project.manifest)]
+    params = {"mode": mode, "page": page, "target": target, "tei-dir": project.tei.resolve().as_uri() + "/",
+              "texts": " ".join(f"{t}.xml" for t in texts),
+              "apparatus": " ".join(sorted(p.name for p in project.tei.glob("*.apparatus.xml")))}
+    exe.clear_parameters()
+    for k, v in params.items():
+        exe.set_parameter(k, proc.make_string_value(v))
+    exe.set_base_output_uri((out / "index.html").as_uri())
+    exe.call_template_returning_string(None)
+    return (out / page_file(page, target)).read_text(encoding="utf-8")
+
+
+PAGES = [("text", "kyakhta-treaty-1727"), ("text", "tacheng-protocol-1864"), ("collation", "kyakhta-treaty-1727"),
+         ("places", ""), ("index", ""), ("search", ""), ("register-data", "")]
+
+
+def test_a_neutral_page_in_the_original_tree_is_the_original_page(edition):
+    """The placeholders of a neutral page, filled in for the original tree, give the
+    page the stylesheet writes for that tree itself, byte for byte."""
+    from treatytei.publish_html import for_mode
+
+    for page, target in PAGES:
+        assert for_mode(_render_one(edition, "neutral", page, target), "orig") == _render_one(edition, "orig", page, target), page
+
+
+def test_converted_trees_change_only_chinese_text(edition):
+    """In zh-Hans/ and zh-Hant/ a page is the stylesheet's page for that tree with its
+    Chinese text converted and tagged: the whole-page OpenCC call converts each text node
+    and attribute value as it would alone and leaves the markup as it is; the names of
+    the trees in the script switch and the examples of characters stay as they are."""
+    import re
 
     from treatytei.chinese import to_simplified, to_traditional
-    from treatytei.publish_html import _convert_tree
-    from treatytei.tei import XML_LANG, parse_file
+    from treatytei.publish_html import for_mode
 
-    for path in sorted((REPO / "tei").glob("*.xml")):
-        root = parse_file(path).getroot()
-        for mode, convert in (("hans", to_simplified), ("hant", to_traditional)):
-            batched, single = copy.deepcopy(root), copy.deepcopy(root)
-            _convert_tree(batched, mode)
-            for el in single.iter():
-                if not isinstance(el.tag, str):
-                    continue
-                lang = next((a.get(XML_LANG) for a in el.iterancestors() if a.get(XML_LANG)), None)
-                own = el.get(XML_LANG) or lang or ""
-                if own.startswith("zh") and el.text and el.text.strip():
-                    el.text = convert(el.text)
-                if (lang or "").startswith("zh") and el.tail and el.tail.strip() and el is not single:
-                    el.tail = convert(el.tail)
-                if el.get(XML_LANG, "").startswith("zh"):
-                    el.set(XML_LANG, "zh-Hans" if mode == "hans" else "zh-Hant")
-            assert etree.tostring(batched) == etree.tostring(single), (path.name, mode)
-            assert etree.tostring(batched) != etree.tostring(root)
+    markup = re.compile(r'(<!--.*?-->|<(?:[^>"]|"[^"]*")*>)', re.S)
+    kept = re.compile(r'<div class="script-switch".*?</div>|<span lang="zh[^"]*" translate="no">.*?</span>', re.S)
+    for page, target in PAGES:
+        neutral = _render_one(edition, "neutral", page, target)
+        for mode, convert, lang in (("hans", to_simplified, "zh-Hans"), ("hant", to_traditional, "zh-Hant")):
+            out = for_mode(neutral, mode)
+            assert "\ue000" not in out and "tt-mode" not in out and "tt-keep" not in out
+            if page in ("places", "register-data"):
+                continue     # their names lists: test_a_name_alike_in_a_converted_tree_is_not_listed_again
+            assert re.search(r">\s*简体", out) and re.search(r">\s*繁體", out)   # the switch's labels, as they are
+            direct = _render_one(edition, mode, page, target)
+            assert kept.findall(out) == kept.findall(direct)
+            # the stylesheet's page for this tree, its text nodes and attribute values converted one by one
+            pieces = markup.split(direct)
+            for i in range(0, len(pieces), 2):
+                pieces[i] = convert(pieces[i])
+            for i in range(1, len(pieces), 2):
+                pieces[i] = re.sub(r'="([^"]*)"', lambda m: '="' + convert(m.group(1)) + '"', pieces[i])
+            expected = re.sub(r'(\slang=")zh(?:-[A-Za-z]+)*(")', lambda m: m.group(1) + lang + m.group(2), "".join(pieces))
+            assert kept.sub("", out) == kept.sub("", expected), (page, mode)
+            if page in ("text", "collation", "index"):
+                assert out != direct
+
+
+def test_a_name_alike_in_a_converted_tree_is_not_listed_again(edition):
+    """A register entry lists its other names; in the simplified tree 理藩院尚書 reads
+    理藩院尚书, the entry's own name there, and is not listed twice."""
+    from treatytei.publish_html import publish
+
+    site = publish(edition)
+    orig = (site / "register.js").read_text(encoding="utf-8")
+    hans = (site / "zh-Hans" / "register.js").read_text(encoding="utf-8")
+    entry = lambda js: next(line for line in js.splitlines() if line.startswith('"role-lifanyuan-shangshu"'))
+    assert "理藩院尚书" in entry(orig) and "理藩院尚書" in entry(orig)
+    assert entry(hans).count("理藩院尚书") == 1 and 'class=\\"names\\">\\u003c/ul>' in entry(hans)
+    assert 'lang-tag\\">zh-Hant' not in hans and 'lang-tag\\">zh-Hans' not in (site / "zh-Hant" / "register.js").read_text(encoding="utf-8")
+    # the register page, likewise: 恰克圖 is listed beside 恰克图 in the original tree only
+    places = {m: (site / prefix / "places.html").read_text(encoding="utf-8") for m, prefix in (("orig", ""), ("hans", "zh-Hans/"))}
+    kyakhta = {m: page[page.index('id="pl-kyakhta"'):].split("</ul>")[0] for m, page in places.items()}   # its name and names
+    assert "恰克圖" in kyakhta["orig"] and "恰克图" in kyakhta["orig"]
+    assert kyakhta["hans"].count("恰克图") == 1 and "恰克圖" not in kyakhta["hans"] and 'lang-tag">zh-Hant' not in places["hans"]
 
 
 def test_a_damaged_file_of_the_old_bag_is_not_carried_over(edition):

@@ -3,9 +3,10 @@ xslt/html/ (Saxon through saxonche).
 
 Three trees of the same pages: the sources' own characters at the site's root, and
 all Chinese text converted to simplified (zh-Hans/) and to traditional (zh-Hant/)
-characters with OpenCC -- converted in the TEI before the transformation, so the
-stylesheets know nothing of scripts. A static search index (assets/search-index.js)
-is built beside them.
+characters with OpenCC. Each page is rendered once, "neutral" (its few mode-dependent
+parts as placeholders), and written three times by ``for_mode``, which fills in the
+placeholders and converts the Chinese text of the page -- so the stylesheets know
+nothing of scripts. A static search index (assets/search-index.js) is built beside them.
 
 Incremental: every page has a digest of what it is made from (its TEI file, the
 register, the stylesheets; the register pages: every name and date of every text; the
@@ -20,9 +21,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from lxml import etree
 
@@ -38,37 +41,40 @@ MODES = {"orig": "", "hans": "zh-Hans/", "hant": "zh-Hant/"}
 REGISTER_PAGES = ("persons", "places", "organisations", "dates")
 
 
-#: joins the pieces of text converted in one OpenCC call: U+FFFF cannot occur in XML,
-#: and no OpenCC phrase spans it, so each piece converts as it would alone
-_SEP = "\n\uffff\n"
+#: the placeholders of a neutral page (tt:mode-token in xslt/html/common.xsl)
+_TOKEN = "\ue000tt-{}\ue000"
+#: the language tag of a Chinese name shown as text (the tree's own in a converted tree)
+_LANG_TOKEN = re.compile("\ue000tt-lang:([^\ue000]*)\ue000")
+#: a part of a neutral page written in some trees only: <!--tt-mode M ...-->...<!--/tt-mode-->
+#: (in register.js, inside JSON strings, "<" is written \u003c)
+_MODE_ONLY = re.compile(r"(?:<|\\u003c)!--tt-mode ([\w ]+)-->(.*?)(?:<|\\u003c)!--/tt-mode-->", re.S)
+#: a part never converted (the labels of the script switch): <!--tt-keep-->...<!--/tt-keep-->
+_KEEP = re.compile(r"<!--tt-keep-->(.*?)<!--/tt-keep-->", re.S)
+#: a Chinese language tag in an attribute, also inside register.js's JSON strings
+_ZH_LANG = re.compile(r'(\slang=\\?")zh(?:-[A-Za-z]+)*(\\?")')
 
 
-def _chinese_text(root) -> tuple[list[tuple], list]:
-    """Every non-blank text node whose nearest xml:lang is Chinese, as (element, "text" |
-    "tail") in document order (lxml's "smart" strings know their element); and the
-    elements whose own xml:lang is Chinese."""
-    slots = [(t.getparent(), "text" if t.is_text else "tail")
-             for t in root.xpath("//text()[(ancestor::*[@xml:lang][1]/@xml:lang)[starts-with(., 'zh')]]")
-             if t.strip()]
-    return slots, root.xpath("//*[starts-with(@xml:lang, 'zh')]")
-
-
-def _set_script(slots: list[tuple], zh_elements: list, joined: str, mode: str) -> None:
-    """Put the text of ``slots`` (joined with _SEP) into one script, in place."""
+def for_mode(page: str, mode: str) -> str:
+    """A neutral page (or register.js) as written in one script tree: the placeholders
+    resolved and, in zh-Hans/ and zh-Hant/, all Chinese text converted and tagged as
+    such. The whole page goes through OpenCC in one call: OpenCC maps only Chinese
+    characters and phrases, which no markup character continues, so every text node and
+    attribute value converts as it would alone, and the markup is left as it is."""
+    page = _MODE_ONLY.sub(lambda m: m.group(2) if mode in m.group(1).split() else "", page)
+    for m in MODES:
+        page = page.replace(f' aria-current="{_TOKEN.format("current-" + m)}"', ' aria-current="true"' if m == mode else "")
+    page = _LANG_TOKEN.sub(lambda m: m.group(1) if mode == "orig" else "zh-Hans" if mode == "hans" else "zh-Hant", page)
+    up = "" if mode == "orig" else "../"
+    # in a link Saxon writes the placeholder's private-use characters %-escaped
+    page = page.replace(_TOKEN.format("up"), up).replace(quote(_TOKEN.format("up")), up).replace(_TOKEN.format("mode"), mode)
+    if mode == "orig":
+        return _KEEP.sub(r"\1", page)
     convert = to_simplified if mode == "hans" else to_traditional
-    pieces = convert(joined).split(_SEP)
-    if len(pieces) != len(slots):   # never seen; then one call per piece
-        pieces = [convert(p) for p in joined.split(_SEP)]
-    for (el, attr), text in zip(slots, pieces):
-        setattr(el, attr, text)
-    for el in zh_elements:
-        el.set(XML_LANG, "zh-Hans" if mode == "hans" else "zh-Hant")
-
-
-def _convert_tree(root, mode: str) -> None:
-    """All Chinese text of a TEI tree in one script (display copy only)."""
-    slots, zh_elements = _chinese_text(root)
-    _set_script(slots, zh_elements, _SEP.join(getattr(el, attr) for el, attr in slots), mode)
+    lang = "zh-Hans" if mode == "hans" else "zh-Hant"
+    pieces = _KEEP.split(page)   # even: converted; odd: kept
+    for i in range(0, len(pieces), 2):
+        pieces[i] = _ZH_LANG.sub(lambda m: m.group(1) + lang + m.group(2), convert(pieces[i]))
+    return "".join(pieces)
 
 
 def page_file(page: str, target: str) -> str:
@@ -95,29 +101,33 @@ WHOLE_EDITION_PAGES = ("index.html",) + tuple(f"{p}.html" for p in REGISTER_PAGE
 
 # ------------------------------------------------------------------ preparing each TEI file
 
+#: the version of what _prepare keeps: a new one prepares every file again
+PREPARED_VERSION = 2
+
+
 def _prepare(job: tuple) -> dict:
-    """One TEI file, once per change of its bytes (a worker's job): its script copies
-    for the zh-Hans and zh-Hant trees, what the page digests need (the names and dates
-    of a text, its header, the witnesses of an apparatus) and a text's search records."""
+    """One TEI file, once per change of its bytes (a worker's job): what the page
+    digests need (the names and dates of a text, its header, the witnesses of an
+    apparatus) and a text's search records."""
     path, file_digest, cache, kind = job
     path, cache = Path(path), Path(cache)
     root = parse_file(path).getroot()
-    info: dict = {"digest": file_digest, "kind": kind}
+    info: dict = {"digest": file_digest, "kind": kind, "v": PREPARED_VERSION}
     # what the index page shows of a file: its fileDesc, its classification, its language
     shown = root.xpath("tei:teiHeader/tei:fileDesc | tei:teiHeader/tei:profileDesc/tei:textClass", namespaces=NS)
     info["head"] = sha256(b"".join(etree.tostring(e) for e in shown)) + (root.get(XML_LANG) or "") + (root.get(XML_ID) or "")
     if kind == "text":
         info["names"] = _names_digest(root)
         info["records"] = _text_records(root, path.stem)
+    elif kind == "register":
+        # each Chinese name in both scripts: a register entry lists its other names, but
+        # not, in a converted tree, one that reads there as the entry's name itself
+        names = {n.text for n in root.iter(*(f"{{{NS['tei']}}}{t}" for t in ("persName", "placeName", "orgName", "title", "term")))
+                 if n.text and (n.get(XML_LANG) or "").startswith("zh")}
+        info["forms"] = {n: [to_simplified(n), to_traditional(n)] for n in sorted(names)}
     elif kind == "apparatus":
         info["witnesses"] = [[w.get("corresp") or "", w.get("n") or w.get(XML_ID) or ""]
                              for w in root.iterfind(".//{*}listWit/{*}witness")]
-    # both script copies from this tree, converted in place one after the other
-    slots, zh_elements = _chinese_text(root)
-    joined = _SEP.join(getattr(el, attr) for el, attr in slots)
-    for mode in ("hans", "hant"):
-        _set_script(slots, zh_elements, joined, mode)
-        write_cache(cache / mode / path.name, etree.tostring(root, encoding="UTF-8", xml_declaration=True))
     write_cache(cache / "info" / f"{path.name}.json", json.dumps(info, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     return info
 
@@ -154,7 +164,7 @@ def _prepared(project, files: list[str], cache: Path) -> dict[str, dict]:
             info = json.loads((cache / "info" / f"{f}.json").read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
             info = None
-        if info and info.get("digest") == d and all((cache / m / f).exists() for m in ("hans", "hant")):
+        if info and info.get("digest") == d and info.get("v") == PREPARED_VERSION:
             infos[f] = info
         else:
             todo.append((str(path), d, str(cache), kind))
@@ -243,7 +253,8 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out_dir.parent))
     try:
         if todo:
-            _render(project, todo, fresh, cache, texts, app_files, witnesses)
+            forms = json.dumps(infos.get("register.xml", {}).get("forms", {}), ensure_ascii=False, sort_keys=True)
+            _render(project, todo, fresh, texts, app_files, witnesses, forms)
         if incremental:
             shutil.rmtree(staging)
             # the current site, hard-linked (no bytes copied); every changed file below
@@ -286,10 +297,10 @@ def _link(src, dst) -> None:
         shutil.copy2(src, dst)
 
 
-def _render(project, todo: list[str], fresh: Path, cache: Path, texts, app_files, witnesses: str) -> None:
-    """Render the pages in ``todo`` in all three script modes into ``fresh``: in this
+def _render(project, todo: list[str], fresh: Path, texts, app_files, witnesses: str, forms: str) -> None:
+    """Render the pages in ``todo`` into the three script trees in ``fresh``: in this
     process for a few pages, else as jobs on every core -- the pages that read the whole
-    edition (index, registers) as one job per mode, the others in chunks."""
+    edition (index, registers) as one job, the others in chunks."""
     from .parallel import MIN_PARALLEL, pmap, workers
 
     kinds = {name: (page, target) for page, target, name in pages(texts, [a[: -len(".apparatus.xml")] for a in app_files])}
@@ -297,42 +308,48 @@ def _render(project, todo: list[str], fresh: Path, cache: Path, texts, app_files
     single = [kinds[n] for n in todo if n not in WHOLE_EDITION_PAGES]
     groups = [whole] if whole else []
     if single:
-        size = max(25, -(-len(single) // (2 * workers())))
+        size = max(25, -(-len(single) // (4 * workers())))
         groups += [single[i:i + size] for i in range(0, len(single), size)]
-    jobs = [(str(project.root), mode, str(fresh), str(cache), texts, app_files, witnesses, group)
-            for group in groups for mode in MODES]
+    jobs = [(str(project.root), str(fresh), texts, app_files, witnesses, forms, group) for group in groups]
     pmap(_render_pages, jobs, "html", min_items=1 if len(todo) >= MIN_PARALLEL else len(jobs) + 1)
 
 
 def _render_pages(job: tuple) -> None:
-    """Write some pages of one script mode (a worker's job), in one transformation
-    (page=some): a page reads only the documents it shows."""
+    """Write some pages (a worker's job): rendered neutral in one transformation
+    (page=some; a page reads only the documents it shows), then each written into the
+    three script trees by for_mode."""
     from .project import Project
 
-    root, mode, fresh, cache, texts, app_files, witnesses, todo = job
+    root, fresh, texts, app_files, witnesses, forms, todo = job
     project = Project(Path(root))
     entry = project.xslt / "html" / "edition.xsl"
-    tei_dir = project.tei if mode == "orig" else Path(cache) / mode
     exe = saxon.compile_file(entry)
     proc = saxon.processor()
-    out = Path(fresh) / MODES[mode]
-    out.mkdir(parents=True, exist_ok=True)
-    common = {"mode": mode, "tei-dir": tei_dir.resolve().as_uri() + "/", "texts": " ".join(f"{t}.xml" for t in texts),
-              "apparatus": " ".join(app_files), "witnesses": witnesses}
-    # the pages of a job in one transformation: the documents they share are read once
-    exe.clear_parameters()
-    params = dict(common, page="some", target=" ".join(f"{page}:{target}" for page, target in todo))
-    for k, v in params.items():
-        exe.set_parameter(k, proc.make_string_value(v))
-    exe.set_base_output_uri(out.resolve().as_uri() + "/index.html")
+    neutral = Path(tempfile.mkdtemp(prefix=".neutral-", dir=fresh))
     try:
-        exe.call_template_returning_string(None)
-    except Exception as exc:
-        raise TreatyError(entry, f"site ({mode}): {str(exc).splitlines()[0]}") from None
-    for page, target in todo:
-        name = page_file(page, target)
-        if not (out / name).exists():
-            raise TreatyError(entry, f"site ({mode}): the stylesheet did not write {name}")
+        params = {"mode": "neutral", "tei-dir": project.tei.resolve().as_uri() + "/", "texts": " ".join(f"{t}.xml" for t in texts),
+                  "apparatus": " ".join(app_files), "witnesses": witnesses, "script-forms": forms,
+                  "page": "some", "target": " ".join(f"{page}:{target}" for page, target in todo)}
+        exe.clear_parameters()
+        for k, v in params.items():
+            exe.set_parameter(k, proc.make_string_value(v))
+        exe.set_base_output_uri(neutral.resolve().as_uri() + "/index.html")
+        try:
+            exe.call_template_returning_string(None)
+        except Exception as exc:
+            raise TreatyError(entry, f"site: {str(exc).splitlines()[0]}") from None
+        for page, target in todo:
+            name = page_file(page, target)
+            try:
+                text = (neutral / name).read_text(encoding="utf-8")
+            except FileNotFoundError:
+                raise TreatyError(entry, f"site: the stylesheet did not write {name}") from None
+            for mode, prefix in MODES.items():
+                dest = Path(fresh) / prefix / name
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(for_mode(text, mode).encode("utf-8"))
+    finally:
+        shutil.rmtree(neutral, ignore_errors=True)
 
 
 def _swap(staging: Path, out_dir: Path) -> None:

@@ -11,6 +11,9 @@
   <!-- one page (page, target), or every page of the site: page = 'all' -->
   <xsl:param name="page" as="xs:string" select="'all'"/>
   <xsl:param name="target" as="xs:string" select="''"/>
+  <!-- the script tree: orig | hans | hant, or neutral: one page for all three, its
+       mode-dependent parts as placeholders that publish_html resolves per tree (where it
+       also converts the Chinese text); see tt:mode-token -->
   <xsl:param name="mode" as="xs:string" select="'orig'"/>
   <xsl:param name="tei-dir" as="xs:string"/>
   <xsl:param name="texts" as="xs:string" select="''"/>
@@ -19,6 +22,20 @@
        tokens (so that a single page need not read every apparatus); empty: read from
        the apparatus files themselves -->
   <xsl:param name="witnesses" as="xs:string" select="''"/>
+  <!-- the Chinese names of the register in both scripts, as JSON {name: [simplified,
+       traditional]} (from OpenCC, by the build): used by the neutral page to leave out,
+       in a converted tree, a name that reads there as the entry's own name -->
+  <xsl:param name="script-forms" as="xs:string" select="'{}'"/>
+  <xsl:variable name="forms" as="map(*)" select="parse-json($script-forms)"/>
+
+  <!-- the converted trees (hans, hant) in which two names read alike -->
+  <xsl:function name="tt:alike-in" as="xs:string*">
+    <xsl:param name="a" as="xs:string"/>
+    <xsl:param name="b" as="xs:string"/>
+    <xsl:sequence select="if (map:contains($forms, $a) and map:contains($forms, $b))
+                          then (for $i in (1, 2) return ('hans', 'hant')[$i][$forms($a)($i) = $forms($b)($i)])
+                          else ()"/>
+  </xsl:function>
 
   <!-- the documents, read when a page needs them (functions, not global variables:
        Saxon would read every document for every page, even for a page needing one) -->
@@ -32,7 +49,7 @@
       select="if (doc-available($tei-dir || 'register.xml')) then doc($tei-dir || 'register.xml') else ()"/>
 
   <!-- where this page sits: the original tree at the site's root, the converted ones below -->
-  <xsl:variable name="up" as="xs:string" select="if ($mode = 'orig') then '' else '../'"/>
+  <xsl:variable name="up" as="xs:string" select="if ($mode = 'orig') then '' else if ($mode = 'neutral') then tt:mode-token('up') else '../'"/>
   <xsl:variable name="assets" as="xs:string" select="$up || 'assets/'"/>
   <!-- witness sigla by the file name of the witness, from every apparatus -->
   <xsl:variable name="witness-rows" as="array(xs:string)*" select="
@@ -139,7 +156,7 @@
         <link rel="stylesheet" href="{$assets}style.css"/>
         <script src="{$assets}edition.js" defer=""></script>
       </head>
-      <body class="{$body-class}" data-mode="{$mode}" data-page="{$this-page}">
+      <body class="{$body-class}" data-mode="{if ($mode = 'neutral') then tt:mode-token('mode') else $mode}" data-page="{$this-page}">
         <a class="skip" href="#main">Skip to the text</a>
         <header class="site">
           <a class="brand" href="index.html">treatytei</a>
@@ -157,16 +174,20 @@
               <li><a href="search.html">Search</a></li>
             </ul>
           </nav>
-          <div class="script-switch" role="group" aria-label="Script of the Chinese text">
+          <!-- the labels name the trees: never converted (tt-keep) -->
+          <xsl:if test="$mode = 'neutral'"><xsl:comment>tt-keep</xsl:comment></xsl:if>
+          <div class="script-switch" role="group" aria-label="Script of the Chinese text" translate="no">
             <xsl:for-each select="('orig', 'hans', 'hant')">
               <xsl:variable name="m" select="."/>
               <a href="{tt:mode-href($m, $this-page)}" data-mode="{$m}" lang="{if ($m = 'hant') then 'zh-Hant' else if ($m = 'hans') then 'zh-Hans' else 'en'}">
                 <xsl:if test="$m = $mode"><xsl:attribute name="aria-current" select="'true'"/></xsl:if>
+                <xsl:if test="$mode = 'neutral'"><xsl:attribute name="aria-current" select="tt:mode-token('current-' || $m)"/></xsl:if>
                 <xsl:attribute name="title" select="if ($m = 'orig') then 'As in the sources' else if ($m = 'hans') then 'All in simplified characters' else 'All in traditional characters'"/>
                 {if ($m = 'orig') then 'Original' else if ($m = 'hans') then '简体' else '繁體'}
               </a>
             </xsl:for-each>
           </div>
+          <xsl:if test="$mode = 'neutral'"><xsl:comment>/tt-keep</xsl:comment></xsl:if>
         </header>
         <main id="main">
           <xsl:sequence select="$content"/>
@@ -174,11 +195,44 @@
         <footer class="site">
           <p>treatytei: a TEI P5 edition of Qing–Russian treaty texts. Texts: public domain (treaties) and CC BY-SA 4.0 (Wikipedia);
              encoding CC BY-SA 4.0. <a href="index.html#cite">How to cite</a> · <a href="index.html#downloads">TEI files</a>.</p>
-          <p class="mode-note">{if ($mode = 'orig') then 'Chinese text as in the sources.' else 'Chinese text converted to ' || (if ($mode = 'hans') then 'simplified' else 'traditional') || ' characters with OpenCC for reading; the original forms are in the “Original” view and the TEI files.'}</p>
+          <p class="mode-note">
+            <xsl:choose>
+              <xsl:when test="$mode = 'neutral'">
+                <xsl:for-each select="('orig', 'hans', 'hant')">
+                  <xsl:comment>tt-mode {.}</xsl:comment>{tt:mode-note(.)}<xsl:comment>/tt-mode</xsl:comment>
+                </xsl:for-each>
+              </xsl:when>
+              <xsl:otherwise>{tt:mode-note($mode)}</xsl:otherwise>
+            </xsl:choose>
+          </p>
         </footer>
       </body>
     </html>
   </xsl:template>
+
+  <!-- content shown as it is in every script tree (examples of characters, the names of
+       the trees): on a neutral page marked tt-keep, so that for_mode leaves it alone -->
+  <xsl:template name="tt:as-is">
+    <xsl:param name="content" as="node()*"/>
+    <xsl:if test="$mode = 'neutral'"><xsl:comment>tt-keep</xsl:comment></xsl:if>
+    <xsl:sequence select="$content"/>
+    <xsl:if test="$mode = 'neutral'"><xsl:comment>/tt-keep</xsl:comment></xsl:if>
+  </xsl:template>
+
+  <xsl:function name="tt:mode-note" as="xs:string">
+    <xsl:param name="m" as="xs:string"/>
+    <xsl:sequence select="if ($m = 'orig') then 'Chinese text as in the sources.' else 'Chinese text converted to ' || (if ($m = 'hans') then 'simplified' else 'traditional') || ' characters with OpenCC for reading; the original forms are in the “Original” view and the TEI files.'"/>
+  </xsl:function>
+
+  <!-- a placeholder of the neutral page (up: the path to the site's root; mode: the
+       tree; current-M: aria-current of the switch to tree M), resolved by
+       publish_html.for_mode; lang:L: the language tag L of a Chinese name, as shown in
+       the text, which is the tree's in a converted tree); private-use characters around
+       an ASCII name -->
+  <xsl:function name="tt:mode-token" as="xs:string">
+    <xsl:param name="name" as="xs:string"/>
+    <xsl:sequence select="'&#xE000;tt-' || $name || '&#xE000;'"/>
+  </xsl:function>
 
   <xsl:function name="tt:mode-href" as="xs:string">
     <xsl:param name="m" as="xs:string"/>
@@ -196,7 +250,7 @@
           <input id="q" name="q" type="search" autocomplete="off"/>
           <button type="submit">Search</button>
         </form>
-        <p class="hint">Matching ignores the difference between simplified and traditional characters and the variant forms the edition lists (拏/拿, 爲/为 …). It runs in your browser on an index built with the site; nothing is sent anywhere.</p>
+        <p class="hint">Matching ignores the difference between simplified and traditional characters and the variant forms the edition lists <xsl:call-template name="tt:as-is"><xsl:with-param name="content"><span lang="zh" translate="no">(拏/拿, 爲/为 …)</span></xsl:with-param></xsl:call-template>. It runs in your browser on an index built with the site; nothing is sent anywhere.</p>
         <div id="results" aria-live="polite"></div>
         <script src="{$assets}search-index.js" defer=""></script>
       </xsl:with-param>

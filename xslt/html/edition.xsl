@@ -2,8 +2,9 @@
 <!--
   treatytei: the HTML edition. Entry stylesheet; one call renders the whole site (or one page).
   Run by `treatytei publish html` (Saxon through saxonche) for the pages whose inputs
-  changed, in batches (page=some), per script mode (orig: the sources' own characters;
-  hans / hant: converted with OpenCC before the transformation).
+  changed, in batches (page=some), once for the three script trees (mode=neutral: the
+  placeholders of tt:mode-token are filled in and the Chinese text converted with OpenCC
+  by publish_html.for_mode).
   Parameters:
     page       all (default: every page), some (the pages listed in target) or one of
                index | text | collation | persons | places | organisations | dates | search |
@@ -11,7 +12,8 @@
                pages are written with xsl:result-document (file names as on the site)
     target     the TEI id of the text (page=text) or the work (page=collation);
                with page=some, the pages to write as 'page:target' tokens (text:kyakhta-treaty-1727 …)
-    mode       orig | hans | hant
+    mode       neutral (what the build renders) | orig | hans | hant (one tree's page as it
+               is linked there; the text is not converted)
     tei-dir    URI of the folder holding the TEI files (ending in /)
     texts      file names of the texts, in the manifest's order
     apparatus  file names of the apparatus files

@@ -188,7 +188,12 @@
     <p class="pop-head"><span lang="{$main/@xml:lang}">{$main}</span> <span class="etype">{tt:entry-type(.)}</span></p>
     <ul class="names">
       <xsl:for-each select="(tei:persName | tei:placeName | tei:orgName | tei:title | tei:catDesc/tei:term)[. != $main]">
-        <li><span lang="{@xml:lang}">{.}</span> <span class="lang-tag">{@xml:lang}</span></li>
+        <!-- on a neutral page, a name that reads as the entry's own name in a converted
+             tree is left out there (中國 beside 中国 in the simplified tree) -->
+        <xsl:variable name="alike" select="if ($mode = 'neutral') then tt:alike-in(string(.), string($main)) else ()"/>
+        <xsl:if test="exists($alike)"><xsl:comment>tt-mode {('orig', 'hans', 'hant')[not(. = $alike)]}</xsl:comment></xsl:if>
+        <li><span lang="{@xml:lang}">{.}</span> <span class="lang-tag">{if ($mode = 'neutral' and starts-with(@xml:lang, 'zh')) then tt:mode-token('lang:' || @xml:lang) else string(@xml:lang)}</span></li>
+        <xsl:if test="exists($alike)"><xsl:comment>/tt-mode</xsl:comment></xsl:if>
       </xsl:for-each>
     </ul>
     <xsl:for-each select="tei:location/tei:geo">

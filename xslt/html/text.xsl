@@ -97,7 +97,7 @@
     <xsl:variable name="href" select="tt:safe-href(@target)"/>
     <span class="ref ref-{@type}"><xsl:call-template name="tt:lang-attr"/><xsl:apply-templates mode="text"/><xsl:choose>
       <xsl:when test="@type = 'noteref' and $href"><a class="noteref" href="{$href}">↓</a></xsl:when>
-      <xsl:when test="$href"><a class="extlink" href="{$href}" title="{$href}" aria-label="Link: {tt:plain(.)}">↗</a></xsl:when>
+      <xsl:when test="$href"><a class="extlink" href="{$href}" aria-label="Link: {tt:plain(.)}">↗</a></xsl:when>
       <xsl:otherwise><span class="inert" title="Link target not shown: not an http(s) address">⊘</span></xsl:otherwise>
     </xsl:choose></span>
   </xsl:template>
