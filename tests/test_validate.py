@@ -93,6 +93,24 @@ def test_pointer_resolves_in_register(tmp_path):
     assert len(problems) == 1 and "#register-nowhere" in problems[0].message and "register.xml" in problems[0].message
 
 
+
+def test_each_folder_is_checked_against_its_own_register(tmp_path):
+    """The register is parsed once and handed to the Schematron: files of two folders
+    in one run still see each its own (or none), and an edited register is read again."""
+    text = (CORPUS / "good" / "minimal.xml").read_text(encoding="utf-8").replace(
+        "<p>一、自定议之日始。</p>", '<p><placeName ref="#register-kyakhta">恰克图</placeName></p>')
+    for folder in ("with", "without"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "doc.xml").write_text(text, encoding="utf-8")
+    shutil.copy(CORPUS / "good" / "register.xml", tmp_path / "with" / "register.xml")
+    files = [tmp_path / "with" / "doc.xml", tmp_path / "without" / "doc.xml", tmp_path / "with" / "doc.xml"]
+    problems = errors(validate(files, RNG, SCH))
+    assert [(Path(p.file).parent.name, "no register.xml beside it" in p.message) for p in problems] == [("without", True)]
+    reg = tmp_path / "with" / "register.xml"
+    reg.write_text(reg.read_text(encoding="utf-8").replace('xml:id="register-kyakhta"', 'xml:id="register-kiakhta"'), encoding="utf-8")
+    problems = errors(validate([tmp_path / "with" / "doc.xml"], RNG, SCH))
+    assert len(problems) == 1 and "#register-kyakhta" in problems[0].message and "nor in register.xml" in problems[0].message
+
 def test_cli_text_and_exit_codes(repo):
     r = run_cli("validate", cwd=repo)
     assert r.returncode == 0, r.stdout + r.stderr

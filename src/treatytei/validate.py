@@ -52,15 +52,22 @@ def schematron_executable(sch: Path):
     """Compile the Schematron schema to XSLT (our own compiler, xsl/schematron.xsl)
     and that XSLT to a Saxon executable; cached per schema content."""
     data = read_bytes(sch)
-    compiler = Path(str(resources.files("treatytei").joinpath("xsl/schematron.xsl")))
-    exe = saxon.compile_file(compiler)
-    proc = saxon.processor()
-    try:
-        node = proc.parse_xml(xml_text=data.decode("utf-8"))
-        generated = exe.transform_to_string(xdm_node=node)
-    except Exception as exc:
-        raise TreatyError(sch, f"Schematron schema does not compile: {exc}") from None
-    return saxon.compile_text(generated, sch.resolve().as_uri(), hashlib.sha256(data).hexdigest())
+    key = hashlib.sha256(data).hexdigest()
+    if key not in _SCH_COMPILED:
+        compiler = Path(str(resources.files("treatytei").joinpath("xsl/schematron.xsl")))
+        exe = saxon.compile_file(compiler)
+        proc = saxon.processor()
+        try:
+            node = proc.parse_xml(xml_text=data.decode("utf-8"))
+            generated = exe.transform_to_string(xdm_node=node)
+        except Exception as exc:
+            raise TreatyError(sch, f"Schematron schema does not compile: {exc}") from None
+        _SCH_COMPILED[key] = saxon.compile_text(generated, sch.resolve().as_uri(), key)
+    return _SCH_COMPILED[key]
+
+
+#: compiled Schematron schemas by the SHA-256 of their text (one compilation per process)
+_SCH_COMPILED: dict[str, object] = {}
 
 
 def validate_file(path: Path, rng_path: Path, sch_path: Path | None, display: str | None = None) -> list[Problem]:
@@ -144,14 +151,48 @@ def _set_edition_ids(exe, folder: Path) -> None:
     _IDS_SET.update(folder=key, exe=exe)
 
 
+_REGISTER_SET: dict[str, object] = {}
+
+
+def _set_register(exe, folder: Path) -> None:
+    """The register beside the files, parsed once per process (and again when it
+    changes) and given to the Schematron as its parameter, instead of each file's run
+    reading it again. A register that is absent or not well-formed is left to the
+    schema's own default (no register)."""
+    reg = Path(folder).resolve() / "register.xml"
+    try:
+        st = reg.stat()
+        key = f"{reg}|{st.st_mtime_ns}|{st.st_size}"
+    except OSError:
+        key = ""
+    if _REGISTER_SET.get("key") == key and _REGISTER_SET.get("exe") is exe:
+        return
+    node = None
+    if key:
+        try:
+            parse_bytes(read_bytes(reg), str(reg), expect_tei=False)
+            node = saxon.parse(reg)
+        except Exception:   # not well-formed, or unsafe: as if absent
+            node = None
+    if node is not None:
+        exe.set_parameter("register", node)
+    elif _REGISTER_SET.get("exe") is exe and _REGISTER_SET.get("set"):
+        # a register was given for another folder: back to the schema's default
+        exe.clear_parameters()
+        _IDS_SET.clear()
+    _REGISTER_SET.update(key=key, exe=exe, set=node is not None)
+
+
 def forget_edition_ids() -> None:
     """Call after the files of an edition changed within one process."""
     _IDS_SET.clear()
     _SCANS.clear()
+    _REGISTER_SET.clear()
 
 
 def run_schematron(path: Path, tree, lines, sch_path: Path, shown: str) -> list[Problem]:
     exe = schematron_executable(sch_path)
+    _set_register(exe, Path(path).parent)
     _set_edition_ids(exe, Path(path).parent)
     try:
         node = saxon.parse(path)
