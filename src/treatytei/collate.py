@@ -173,14 +173,16 @@ def _anchors(a: list[Tok], b: list[Tok]) -> list[tuple[int, int]]:
     def unique(toks):
         found: dict[tuple, int] = {}
         count: dict[tuple, int] = {}
+        loose = [t.loose for t in toks]
+        plain = [t.el is None and not t.punct for t in toks]
+        last = len(toks) - ANCHOR_NGRAM
         for k, t in enumerate(toks):
-            keys = []
             if t.el is not None:
-                keys.append((t.loose,))
-            run = toks[k:k + ANCHOR_NGRAM]
-            if len(run) == ANCHOR_NGRAM and all(x.el is None and not x.punct for x in run):
-                keys.append(tuple(x.loose for x in run))
-            for key in keys:
+                key = (loose[k],)
+                count[key] = count.get(key, 0) + 1
+                found[key] = k
+            if k <= last and all(plain[k:k + ANCHOR_NGRAM]):
+                key = tuple(loose[k:k + ANCHOR_NGRAM])
                 count[key] = count.get(key, 0) + 1
                 found[key] = k
         return {key: k for key, k in found.items() if count[key] == 1}
@@ -219,6 +221,13 @@ def _gotoh(a: list[Tok], b: list[Tok], a_open: bool) -> list[tuple]:
     n, m = len(a), len(b)
     ka = [t.loose for t in a]
     kb = [t.loose for t in b]
+    if not a_open:
+        # most pieces between anchors are empty or agree throughout: their one best
+        # alignment, without the table (matches score > 0, gaps < 0)
+        if not n or not m:
+            return [(k, None) for k in range(n)] + [(None, k) for k in range(m)]
+        if ka == kb:
+            return [(k, k) for k in range(n)]
     # a shared name or date scores as many matches as it has characters
     wa = [MATCH * max(1, len(t.text)) if t.el is not None else MATCH for t in a]
     # three score rows: M (ends in a pair), X (ends consuming a), Y (ends consuming b)
@@ -592,18 +601,23 @@ def _fill_choice(el, texts: dict[str, str], lang: dict[str, str]) -> None:
     any_text = next(iter(texts.values()))
     normal = "".join(normal_char(c) for c in any_text)
     n = len(normal)
+    # where any witness's characters differ from the normal form (mostly nowhere)
+    differs = [False] * n
+    for t in texts.values():
+        if t != normal:
+            for k, (x, y) in enumerate(zip(t, normal)):
+                if x != y:
+                    differs[k] = True
     i = 0
     parts: list = []
     while i < n:
-        if all(t[i] == normal[i] for t in texts.values()):
-            j = i
-            while j < n and all(t[j] == normal[j] for t in texts.values()):
-                j += 1
+        d = differs[i]
+        j = i + 1
+        while j < n and differs[j] == d:
+            j += 1
+        if not d:
             parts.append(normal[i:j])
         else:
-            j = i
-            while j < n and not all(t[j] == normal[j] for t in texts.values()):
-                j += 1
             choice = E("choice", E("reg", normal[i:j]))
             for w, t in texts.items():
                 if t[i:j] != normal[i:j]:
