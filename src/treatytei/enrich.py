@@ -225,20 +225,21 @@ def wrap(parent, start: int, end: int, new) -> bool:
     the range cuts. False if the range would cut any other element."""
     while True:
         items = _items(parent)
+        lens = [_item_len(it) for it in items]     # each item's flat length, once
         offsets, pos = [], 0
-        for it in items:
+        for n in lens:
             offsets.append(pos)
-            pos += _item_len(it)
+            pos += n
         # the whole range inside one element child: descend
-        for it, off in zip(items, offsets):
-            if not isinstance(it, str) and off <= start and end <= off + _item_len(it) and (off, off + _item_len(it)) != (start, end):
+        for it, off, n in zip(items, offsets, lens):
+            if not isinstance(it, str) and off <= start and end <= off + n and (off, off + n) != (start, end):
                 if local(it) in ENCLOSABLE and not _splittable(it):
                     return wrap(it, start - off, end - off, new)
         cut = None
-        for it, off in zip(items, offsets):
+        for it, off, n in zip(items, offsets, lens):
             if isinstance(it, str):
                 continue
-            a, b = off, off + _item_len(it)
+            a, b = off, off + n
             if (a < start < b) or (a < end < b):
                 cut = (it, a, start if a < start < b else end)
                 break
@@ -254,8 +255,7 @@ def wrap(parent, start: int, end: int, new) -> bool:
         it.tail = None
         it.addnext(second)
     before, inside, after = [], [], []
-    for it, off in zip(items, offsets):
-        n = _item_len(it)
+    for it, off, n in zip(items, offsets, lens):
         if isinstance(it, str):
             lo, hi = max(start, off), min(end, off + n)
             if off < start:
