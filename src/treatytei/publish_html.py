@@ -156,6 +156,9 @@ def _prepared(project, files: list[str], cache: Path) -> dict[str, dict]:
 
     infos: dict[str, dict] = {}
     todo = []
+    for stale in ("hans", "hant"):   # the TEI script copies of version 1, no longer used
+        if (cache / stale).exists():
+            shutil.rmtree(cache / stale, ignore_errors=True)
     for f in files:
         path = project.tei / f
         d = sha256(path.read_bytes())
