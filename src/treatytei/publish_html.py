@@ -341,6 +341,8 @@ def _render_pages(job: tuple) -> None:
             exe.call_template_returning_string(None)
         except Exception as exc:
             raise TreatyError(entry, f"site: {str(exc).splitlines()[0]}") from None
+        for prefix in MODES.values():
+            (Path(fresh) / prefix).mkdir(parents=True, exist_ok=True)
         for page, target in todo:
             name = page_file(page, target)
             try:
@@ -348,9 +350,7 @@ def _render_pages(job: tuple) -> None:
             except FileNotFoundError:
                 raise TreatyError(entry, f"site: the stylesheet did not write {name}") from None
             for mode, prefix in MODES.items():
-                dest = Path(fresh) / prefix / name
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(for_mode(text, mode).encode("utf-8"))
+                (Path(fresh) / prefix / name).write_bytes(for_mode(text, mode).encode("utf-8"))
     finally:
         shutil.rmtree(neutral, ignore_errors=True)
 

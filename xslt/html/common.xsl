@@ -174,8 +174,8 @@
               <li><a href="search.html">Search</a></li>
             </ul>
           </nav>
-          <!-- the labels name the trees: never converted (tt-keep) -->
-          <xsl:if test="$mode = 'neutral'"><xsl:comment>tt-keep</xsl:comment></xsl:if>
+          <!-- the labels name the trees: never converted -->
+          <xsl:call-template name="tt:as-is"><xsl:with-param name="content">
           <div class="script-switch" role="group" aria-label="Script of the Chinese text" translate="no">
             <xsl:for-each select="('orig', 'hans', 'hant')">
               <xsl:variable name="m" select="."/>
@@ -187,7 +187,7 @@
               </a>
             </xsl:for-each>
           </div>
-          <xsl:if test="$mode = 'neutral'"><xsl:comment>/tt-keep</xsl:comment></xsl:if>
+          </xsl:with-param></xsl:call-template>
         </header>
         <main id="main">
           <xsl:sequence select="$content"/>
