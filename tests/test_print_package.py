@@ -93,6 +93,139 @@ def test_pdf_is_reproducible(edition, pdf, tmp_path):
     assert again.read_bytes() == pdf.read_bytes()
 
 
+# ------------------------------------------------- the volume put together from parts
+
+def _crop_text(pdf, page: int, rect) -> str:
+    """The text poppler finds inside ``rect`` (PDF points, origin bottom left) of a page (1-based)."""
+    x1, y1, x2, y2 = (float(v) for v in rect)
+    height = 841.89
+    args = ["pdftotext", "-enc", "UTF-8", "-r", "72", "-f", str(page), "-l", str(page),
+            "-x", str(int(min(x1, x2)) - 1), "-y", str(int(height - max(y1, y2)) - 3),
+            "-W", str(int(abs(x2 - x1)) + 3), "-H", str(int(abs(y2 - y1)) + 5), str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def _folio(pdf, page: int) -> str:
+    return _crop_text(pdf, page, (0, 0, 595, 55)).strip()        # the bottom margin
+
+
+def _named_pages(doc) -> dict:
+    names = doc.Root.Names.Dests.Names
+    index = {p.obj.objgen: i for i, p in enumerate(doc.pages)}
+    return {str(names[i]): index[names[i + 1][0].objgen] for i in range(0, len(names), 2)}
+
+
+def test_pdf_page_numbers_in_contents_and_registers_are_the_folios_they_lead_to(pdf):
+    """Every page number printed in the contents, and those of the registers, is the
+    folio printed on the page its link leads to, across the parts the volume was
+    typeset in (front in roman numerals, the body from 1)."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as doc:
+        named = _named_pages(doc)
+        checked = {"contents": 0, "registers": 0}
+        for i, page in enumerate(doc.pages):
+            # a link may be drawn as several boxes (a title in another script, the number): one area
+            areas: dict[str, list[float]] = {}
+            for annot in page.obj.get("/Annots", []):
+                if annot.get("/Dest") is not None:
+                    x1, y1, x2, y2 = (float(v) for v in annot.Rect)
+                    a = areas.setdefault(str(annot.Dest), [x1, y1, x2, y2])
+                    areas[str(annot.Dest)] = [min(a[0], x1), min(a[1], y1), max(a[2], x2), max(a[3], y2)]
+            for dest, rect in areas.items():
+                target = named[dest]                              # every link resolves
+                shown = _crop_text(pdf, i + 1, rect)
+                number = re.findall(r"(\d+)\)?\s*$", shown.strip())       # a register's "(p. 4)"
+                if i == 1:
+                    kind = "contents"
+                elif number and checked["registers"] < 40:
+                    kind = "registers"
+                else:
+                    continue
+                assert number, (i + 1, dest, shown)
+                assert number[0] == _folio(pdf, target + 1), (i + 1, dest, shown)
+                checked[kind] += 1
+        labels = doc.Root.PageLabels.Nums
+    assert checked["contents"] == 8 and checked["registers"] == 40, checked
+    assert _folio(pdf, 2) == "ii" and _folio(pdf, 3) == "1"        # front matter, then the body from 1
+    assert [int(labels[0]), str(labels[1].S), int(labels[2]), str(labels[3].S)] == [0, "/r", 2, "/D"]
+
+
+def test_pdf_embeds_each_font_once_for_every_part(edition, pdf):
+    """The parts' font subsets are replaced by one subset per font, and every glyph any
+    part draws has in it the outline that part's own subset had."""
+    import io
+
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    def files(doc):
+        out = {}
+        for page in doc.pages:
+            for font in page.obj.Resources.Font.values():
+                desc = font.DescendantFonts[0].FontDescriptor
+                out.setdefault(str(font.BaseFont)[8:], set()).add(desc.FontFile3.objgen)
+        return out
+
+    def programs(stream, gids):
+        cff = TTFont(io.BytesIO(stream.read_bytes()))["CFF "].cff
+        top = cff[cff.fontNames[0]]
+        order = top.getGlyphOrder()
+        result = {}
+        for g in gids:
+            cs = top.CharStrings[order[g]]
+            cs.decompile()
+            result[g] = [op for op in cs.program if not isinstance(op, (int, float))]
+        return result
+
+    with pikepdf.open(pdf) as doc:
+        per_font = files(doc)
+        assert per_font and all(len(objs) == 1 for objs in per_font.values()), per_font
+        merged = {}
+        for page in doc.pages:
+            for font in page.obj.Resources.Font.values():
+                merged[str(font.BaseFont)[8:]] = font.DescendantFonts[0].FontDescriptor.FontFile3
+        parts = sorted((edition.root / "build" / "pdf" / "parts").glob("*.pdf"))
+        assert len(parts) == 6                                   # 3 texts, 1 collation, back, front
+        for part in parts:
+            with pikepdf.open(part) as p:
+                for font in {f.objgen: f for pg in p.pages for f in pg.obj.Resources.Font.values()}.values():
+                    gids = set()
+                    w = list(font.DescendantFonts[0].W)
+                    for k in range(0, len(w), 2):
+                        gids |= set(range(int(w[k]), int(w[k]) + len(w[k + 1])))
+                    own = programs(font.DescendantFonts[0].FontDescriptor.FontFile3, gids)
+                    assert own == programs(merged[str(font.BaseFont)[8:]], gids), (part.name, str(font.BaseFont))
+    assert pdf.stat().st_size < 2_000_000
+
+
+def test_pdf_rebuild_typesets_only_the_changed_part(edition, pdf, tmp_path):
+    """An editor changes one character of one text: that part alone is typeset again (the
+    registers and the contents print the same page numbers, so their parts are as
+    before), and the volume is the same, byte for byte, as one typeset from nothing."""
+    from treatytei.publish_pdf import typeset
+
+    f = edition.tei / "tacheng-protocol-1864.xml"
+    original = f.read_text(encoding="utf-8")
+    body = original.index("<body")
+    at = original.index("的", body)
+    f.write_text(original[:at] + "之" + original[at + 1:], encoding="utf-8")
+    try:
+        parts, done = typeset(edition)
+        assert done == 1, done
+        assert typeset(edition)[1] == 0                     # nothing changed since
+        assert [p.name for p in parts][1:4] == ["text-khalkha-trade-treaty-1727", "text-kyakhta-treaty-1727",
+                                                "text-tacheng-protocol-1864"]
+        again = publish_pdf(edition, tmp_path / "edited.pdf")
+        assert "之" in pdftext(again)
+        shutil.rmtree(edition.root / "build" / "pdf")
+        fresh = publish_pdf(edition, tmp_path / "fresh.pdf")
+        assert fresh.read_bytes() == again.read_bytes()
+    finally:
+        f.write_text(original, encoding="utf-8")
+        publish_pdf(edition)
+
+
 def test_chinese_note_numbers_beyond_ninety_nine(edition):
     from treatytei import saxon
     proc = saxon.processor()

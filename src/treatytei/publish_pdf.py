@@ -1,22 +1,38 @@
 """Step: publish pdf. TEI -> print HTML (XSLT 3.0, xslt/print/print.xsl, Saxon) ->
 PDF with WeasyPrint (CSS Paged Media: running heads, page numbers, page references),
-Chinese set in Noto Serif CJK, embedded. Written atomically to dist/."""
+Chinese set in Noto Serif CJK, embedded. Written atomically to dist/.
+
+The volume is typeset in parts, one per text and one per collation, then the registers
+(the back) and the title page and contents (the front, numbered i, ii, ...). Each part
+is kept in build/pdf/ under a hash of its HTML and the page it starts on, so a rebuild
+typesets only the parts that changed (and the registers and contents, whose page
+numbers may have moved), and no more than one part is ever in memory at once. The
+parts are put together with pikepdf (qpdf): the pages in order, one name tree of link
+targets, links across parts (written tt-xref:ANCHOR) turned into links inside the PDF,
+one outline, page labels, and each font embedded once, subset for the whole volume
+(fontsubset)."""
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, saxon
 from .errors import TreatyError
-from .fileio import write_atomic
+from .fileio import sha256, write_atomic, write_cache
 from .header import EDITION_DATE
 from .manifest import load
 
 PDF_NAME = "treatytei-edition.pdf"
+XREF = "tt-xref:"
+_PART_MARK = re.compile(r"<!--tt-part ([A-Za-z0-9._-]+)-->")
 
 
-def print_html(project) -> str:
+def _stylesheet(project, part: str, pages: dict | None = None) -> str:
     sources = load(project.manifest)
     texts = [s.id for s in sources if (project.tei / f"{s.id}.xml").exists()]
     if not texts:
@@ -29,14 +45,22 @@ def print_html(project) -> str:
     proc = saxon.processor()
     exe.clear_parameters()
     params = {"tei-dir": project.tei.resolve().as_uri() + "/", "texts": " ".join(f"{t}.xml" for t in texts),
-              "apparatus": " ".join(apps), "edition-date": EDITION_DATE, "version": __version__, "mode": "orig"}
+              "apparatus": " ".join(apps), "edition-date": EDITION_DATE, "version": __version__, "mode": "orig",
+              "part": part, "pages": json.dumps(pages or {}, sort_keys=True)}
     for k, v in params.items():
         exe.set_parameter(k, proc.make_string_value(v))
     try:
-        html = exe.call_template_returning_string(None)
+        return exe.call_template_returning_string(None)
     except Exception as exc:
         raise TreatyError(entry, f"print stylesheet failed: {str(exc).splitlines()[0]}") from None
-    return html
+
+
+def body_parts(project) -> list[tuple[str, str]]:
+    """(name, HTML document) for every text and every collation, in the book's order."""
+    html = _stylesheet(project, "body")
+    marks = list(_PART_MARK.finditer(html))
+    return [(m.group(1), html[m.end():marks[i + 1].start() if i + 1 < len(marks) else len(html)])
+            for i, m in enumerate(marks)]
 
 
 def inputs_digest(project) -> str:
@@ -46,6 +70,243 @@ def inputs_digest(project) -> str:
                   tree_digest(project.xslt / "html", pattern="*.xsl"), project.manifest)
 
 
+# --- typesetting one part (in a worker process: WeasyPrint's memory goes with it) ---
+
+_FONT_SHA: dict = {}
+
+
+def _font_file(font, fonts_dir: str) -> str:
+    """The SHA-256 of the font file behind a WeasyPrint font, the file kept under that
+    name in ``fonts_dir``. Hashing 20 MB per font per part would cost more than the
+    part, so a file is known again by its length and its first and last 64 KiB."""
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    blob = harfbuzz.hb_face_reference_blob(font.hb_face)
+    try:
+        length = ffi.new("unsigned int *")
+        view = ffi.buffer(harfbuzz.hb_blob_get_data(blob, length), length[0])
+        seen = (length[0], bytes(view[:65536]), bytes(view[-65536:]))
+        if seen not in _FONT_SHA:
+            full = bytes(view)
+            _FONT_SHA[seen] = sha = sha256(full)
+            if not (Path(fonts_dir) / sha).exists():
+                write_cache(Path(fonts_dir) / sha, full)
+        return _FONT_SHA[seen]
+    finally:
+        harfbuzz.hb_blob_destroy(blob)
+
+
+def _first_page_rule(start: int | None) -> str:
+    # WeasyPrint numbers the first page with the value the counter is reset to
+    return f"@page :first {{ counter-reset: page {start} }}" if start else ""
+
+
+def typeset_part(job: tuple[str, str, int | None, str, str]) -> dict:
+    """Typeset one part into ``pdf_path``; return its pages, where each anchor is
+    (page index in the part) and the fonts it embeds (full font kept in ``fonts_dir``)."""
+    html, base_url, start, pdf_path, fonts_dir = job
+    import weasyprint
+
+    # WeasyPrint reports unsupported CSS at WARNING level; keep the build's output clean
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    extra = [weasyprint.CSS(string=_first_page_rule(start))] if start else []
+    doc = weasyprint.HTML(string=html, base_url=base_url).render(stylesheets=extra)
+    anchors = {}
+    for i, page in enumerate(doc.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, i)
+    data = doc.write_pdf(pdf_identifier=b"treatytei-part")
+    fonts = []
+    for font in doc.fonts.values():
+        if font.bitmap or not font.to_unicode:
+            continue
+        fonts.append({"name": font.name.decode("latin-1").lstrip("/"), "font": _font_file(font, fonts_dir),
+                      "index": font.index, "gids": sorted(font.to_unicode), "notdef": bool(font.missing)})
+    write_cache(Path(pdf_path), data)
+    return {"pages": len(doc.pages), "anchors": anchors, "fonts": fonts}
+
+
+@dataclass
+class Part:
+    name: str
+    path: Path
+    meta: dict
+    start: int            # the number of its first page (front: 1, in roman numerals)
+
+
+class _Typesetter:
+    """Parts from the cache in build/pdf/parts/, or typeset in one worker process,
+    started when the first part needs it."""
+
+    def __init__(self, project):
+        self.project = project
+        self.cache = project.root / "build" / "pdf"
+        self.fonts = self.cache / "fonts"
+        self.base_url = str((project.xslt / "print").resolve()) + "/"
+        from .buildstate import digest, tree_digest
+        import weasyprint
+
+        self.salt = digest(tree_digest(project.xslt / "print"), weasyprint.__version__)
+        self.pool = None
+        self.used: set[str] = set()
+        self.typeset = 0
+
+    def part(self, name: str, html: str, start: int | None) -> Part:
+        from .buildstate import digest
+
+        key = digest(self.salt, html, _first_page_rule(start))
+        pdf, meta_path = self.cache / "parts" / f"{key}.pdf", self.cache / "parts" / f"{key}.json"
+        self.used |= {pdf.name, meta_path.name}
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if pdf.exists() and all((self.fonts / f["font"]).exists() for f in meta["fonts"]):
+                return Part(name, pdf, meta, start or 1)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        if self.pool is None:
+            import multiprocessing
+
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            meta = self.pool.submit(typeset_part, (html, self.base_url, start, str(pdf), str(self.fonts))).result()
+        except Exception as exc:
+            raise TreatyError(self.project.xslt / "print", f"WeasyPrint failed on part {name}: {exc}") from None
+        write_cache(meta_path, json.dumps(meta, sort_keys=True).encode("utf-8"))
+        self.typeset += 1
+        return Part(name, pdf, meta, start or 1)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+        # what this build did not use is gone (an edited text leaves its old parts behind)
+        for f in sorted((self.cache / "parts").glob("*")) if (self.cache / "parts").exists() else []:
+            if f.name not in self.used:
+                f.unlink(missing_ok=True)
+
+
+def typeset(project) -> tuple[list[Part], int]:
+    """Every part, numbered through: the body from page 1, the back after it, then the
+    front (its page numbers in the contents come from the others). Also returns how many
+    parts had to be typeset (the others came from the cache)."""
+    setter = _Typesetter(project)
+    try:
+        body, pages, start = [], {}, 1
+        for name, html in body_parts(project):
+            part = setter.part(name, html, start)
+            body.append(part)
+            for anchor, i in part.meta["anchors"].items():
+                pages.setdefault(anchor, start + i)
+            start += part.meta["pages"]
+        back = setter.part("back", _stylesheet(project, "back", pages), start)
+        for anchor, i in back.meta["anchors"].items():
+            pages.setdefault(anchor, start + i)
+        front = setter.part("front", _stylesheet(project, "front", pages), None)
+    finally:
+        setter.close()
+    return [front, *body, back], setter.typeset
+
+
+# --- putting the parts together ---
+
+def _outline_items(item, page_index, offset, pikepdf):
+    """An outline entry of a part, pointing at the same place in the whole volume."""
+    dest = item.destination
+    page, left, top = offset, None, None
+    if isinstance(dest, pikepdf.Array) and len(dest) >= 4 and dest[0].objgen in page_index:
+        page, left, top = offset + page_index[dest[0].objgen], float(dest[2]), float(dest[3])
+    made = pikepdf.OutlineItem(str(item.title), page, pikepdf.PageLocation.XYZ, left=left, top=top)
+    for child in item.children:
+        made.children.append(_outline_items(child, page_index, offset, pikepdf))
+    return made
+
+
+def merge(parts: list[Part], fonts_dir: Path) -> bytes:
+    import io
+
+    import pikepdf
+
+    from .fontsubset import subset
+
+    out = pikepdf.new()
+    names: dict[str, pikepdf.Array] = {}
+    outline = []
+    font_uses: dict[tuple[str, int], dict] = {}
+    descriptors = []   # (descriptor, font key)
+    front_pages = parts[0].meta["pages"]
+    sources = []
+    for part in parts:
+        src = pikepdf.open(part.path)
+        sources.append(src)
+        offset = len(out.pages)
+        out.pages.extend(src.pages)
+        page_index = {p.obj.objgen: i for i, p in enumerate(src.pages)}
+        # link targets: the first part to name an anchor owns it
+        dests = src.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
+        for i in range(0, len(dests), 2):
+            name, dest = str(dests[i]), dests[i + 1]
+            idx = page_index.get(dest[0].objgen)
+            if idx is not None and name not in names:
+                names[name] = pikepdf.Array([out.pages[offset + idx].obj, *list(dest)[1:]])
+        with src.open_outline() as ol:
+            outline += [_outline_items(it, page_index, offset, pikepdf) for it in ol.root]
+        # the fonts of this part, by their names
+        by_name = {f["name"]: f for f in part.meta["fonts"]}
+        seen = set()
+        for page in out.pages[offset:offset + len(src.pages)]:
+            for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+                if font.objgen in seen or "/DescendantFonts" not in font:
+                    continue
+                seen.add(font.objgen)
+                rec = by_name.get(str(font.BaseFont).lstrip("/"))
+                if rec is None:
+                    continue
+                key = (rec["font"], rec["index"])
+                use = font_uses.setdefault(key, {"gids": set(), "notdef": False})
+                use["gids"] |= set(rec["gids"])
+                use["notdef"] |= rec["notdef"]
+                descriptors.append((font.DescendantFonts[0].FontDescriptor, key))
+        # links across parts become links inside the PDF
+        for page in out.pages[offset:offset + len(src.pages)]:
+            for annot in page.obj.get("/Annots", []):
+                action = annot.get("/A")
+                uri = str(action.get("/URI", "")) if action is not None else ""
+                if uri.startswith(XREF):
+                    del annot["/A"]
+                    annot.Dest = pikepdf.String(uri[len(XREF):])
+    # each font once, subset for every part
+    streams = {}
+    for key, use in sorted(font_uses.items()):
+        data = subset((fonts_dir / key[0]).read_bytes(), key[1], use["gids"], use["notdef"])
+        extra = {"Subtype": pikepdf.Name.OpenType} if data[:4] == b"OTTO" else {"Length1": len(data)}
+        streams[key] = out.make_stream(data, **extra)
+    for descriptor, key in descriptors:
+        for slot in ("/FontFile2", "/FontFile3"):
+            if slot in descriptor:
+                descriptor[slot] = streams[key]
+    if names:
+        arr = pikepdf.Array()
+        for name in sorted(names):
+            arr.append(pikepdf.String(name))
+            arr.append(names[name])
+        out.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=arr))
+    with out.open_outline() as ol:
+        ol.root.extend(outline)
+    out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
+        0, pikepdf.Dictionary(S=pikepdf.Name.r),
+        front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)]))
+    front = sources[0]
+    if "/Lang" in front.Root:
+        out.Root.Lang = front.Root.Lang
+    for k, v in front.docinfo.items():
+        out.docinfo[k] = v
+    buf = io.BytesIO()
+    out.save(buf, deterministic_id=True, compress_streams=True,
+             object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    for src in sources:
+        src.close()
+    return buf.getvalue()
+
+
 def publish(project, out: Path | None = None, state=None) -> Path:
     """Write the PDF. With a BuildState, nothing is done when the TEI and the
     stylesheets are as at the last build."""
@@ -53,13 +314,11 @@ def publish(project, out: Path | None = None, state=None) -> Path:
     key = inputs_digest(project) if state is not None else None
     if state is not None and state.get("pdf", str(out)) == key and out.exists():
         return out
-    import weasyprint
-
-    html = print_html(project)
-    # WeasyPrint reports unsupported CSS at WARNING level; keep the build's output clean
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    doc = weasyprint.HTML(string=html, base_url=str(project.xslt / "print") + "/")
-    data = doc.write_pdf(pdf_identifier=b"treatytei-edition-" + EDITION_DATE.encode())
+    parts, _ = typeset(project)
+    try:
+        data = merge(parts, project.root / "build" / "pdf" / "fonts")
+    except Exception as exc:
+        raise TreatyError(out, f"could not put the parts of the PDF together: {exc}") from None
     write_atomic(out, data)
     if state is not None:
         state.put("pdf", str(out), key)

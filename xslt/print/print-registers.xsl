@@ -1,6 +1,6 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- print-registers: the registers and the index of dates, each entry with the pages
-     where it is named (CSS target-counter), grouped by text and section. -->
+     where it is named (the pages of the typeset parts), grouped by text and section. -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -34,7 +34,7 @@
               <td>{@when}</td>
               <td lang="{tt:lang(.)}">{tt:plain(.)}</td>
               <td>{if (@datingMethod = '#julian') then 'Julian ' || @when-custom else if (@datingMethod = '#chinese-qing') then 'Qing ' || @when-custom else 'Gregorian'}</td>
-              <td><span lang="{tt:lang(root(.)/tei:TEI)}">{tt:title(.)}</span>, {tt:place-label(.)}, p. <a class="pref" href="#{root(.)/tei:TEI/@xml:id}-{tt:occ-id(.)}"></a></td>
+              <td><span lang="{tt:lang(root(.)/tei:TEI)}">{tt:title(.)}</span>, {tt:place-label(.)}, p. <xsl:call-template name="tt:xref"><xsl:with-param name="anchor" select="root(.)/tei:TEI/@xml:id || '-' || tt:occ-id(.)"/><xsl:with-param name="class" select="'pref'"/></xsl:call-template></td>
             </tr>
           </xsl:for-each>
         </tbody>
@@ -65,7 +65,7 @@
                 <xsl:if test="position() gt 1">; </xsl:if>
                 <span lang="{tt:lang(root(.)/tei:TEI)}">{tt:title(.)}</span>
                 <xsl:for-each-group select="current-group()" group-by="tt:place-label(.)">
-                  <xsl:text> </xsl:text>{current-grouping-key()} (p. <a class="pref" href="#{root(.)/tei:TEI/@xml:id}-{tt:occ-id(.)}"></a>)<xsl:if test="position() != last()">,</xsl:if>
+                  <xsl:text> </xsl:text>{current-grouping-key()} (p. <xsl:call-template name="tt:xref"><xsl:with-param name="anchor" select="root(.)/tei:TEI/@xml:id || '-' || tt:occ-id(.)"/><xsl:with-param name="class" select="'pref'"/></xsl:call-template>)<xsl:if test="position() != last()">,</xsl:if>
                 </xsl:for-each-group>
               </xsl:for-each-group>.
             </span>

@@ -4,7 +4,7 @@
   a PDF by WeasyPrint (`treatytei publish pdf`). Contents: title page, table of contents,
   each source, the collated treaty with its collation notes (校勘記) after each article,
   the registers and the index of dates. Page numbers in the contents and the registers
-  come from CSS target-counter(). Uses the functions of ../html/common.xsl and the
+  are those the parts were typeset on ($pages). Uses the functions of ../html/common.xsl and the
   register lookups of ../html/entities.xsl.
 -->
 <xsl:stylesheet version="3.0"
@@ -25,7 +25,58 @@
   <xsl:param name="edition-date" as="xs:string" select="'2026-11-21'"/>
   <xsl:param name="version" as="xs:string" select="''"/>
 
+  <!-- The volume is typeset in parts (src/treatytei/publish_pdf.py), so that a change
+       to one text typesets that text again and not the whole book:
+         part=body   every text and every collation, each its own HTML document, each
+                     after a comment <!- -tt-part NAME- -> (the pages numbered on from
+                     the part before, by a page rule added when it is typeset);
+         part=back   the registers and the index of dates;
+         part=front  the title page and the contents, numbered i, ii, ...
+       Page numbers across parts come from $pages (JSON: anchor -> page), links across
+       parts are written tt-xref:ANCHOR and become links inside the PDF when the parts
+       are put together. -->
+  <xsl:param name="part" as="xs:string" select="'body'"/>
+  <xsl:param name="pages" as="xs:string" select="'{}'"/>
+  <xsl:variable name="page-of" as="map(*)" select="parse-json($pages)"/>
+
   <xsl:template name="xsl:initial-template">
+    <xsl:choose>
+      <xsl:when test="$part = 'body'">
+        <xsl:for-each select="tt:text-docs()">
+          <xsl:comment>tt-part text-{tei:TEI/@xml:id}</xsl:comment>
+          <xsl:call-template name="tt:part-doc">
+            <xsl:with-param name="content"><xsl:call-template name="tt:print-text"/></xsl:with-param>
+          </xsl:call-template>
+        </xsl:for-each>
+        <xsl:for-each select="tt:app-docs()">
+          <xsl:variable name="n" select="position()"/>
+          <xsl:comment>tt-part collation-{$n}</xsl:comment>
+          <xsl:call-template name="tt:part-doc">
+            <xsl:with-param name="content">
+              <xsl:call-template name="tt:print-collation"><xsl:with-param name="n" select="$n"/></xsl:call-template>
+            </xsl:with-param>
+          </xsl:call-template>
+        </xsl:for-each>
+      </xsl:when>
+      <xsl:when test="$part = 'back'">
+        <xsl:call-template name="tt:part-doc">
+          <xsl:with-param name="content"><xsl:call-template name="tt:print-registers"/></xsl:with-param>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:when test="$part = 'front'">
+        <xsl:call-template name="tt:part-doc">
+          <xsl:with-param name="content"><xsl:call-template name="tt:front-matter"/></xsl:with-param>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:message terminate="yes">print.xsl: unknown part '{$part}' (body, back or front)</xsl:message>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- one part: the head every part shares (the PDF's metadata comes from the front) -->
+  <xsl:template name="tt:part-doc">
+    <xsl:param name="content" as="node()*"/>
     <html lang="zh">
       <head>
         <meta charset="utf-8"/>
@@ -38,43 +89,58 @@
         <meta name="dcterms.modified" content="{$edition-date}T00:00:00Z"/>
         <link rel="stylesheet" href="print.css"/>
       </head>
-      <body>
-        <section class="titlepage" lang="en">
-          <p class="series">treatytei</p>
-          <h1 class="booktitle">Qing–Russian Treaty Texts</h1>
-          <p class="subtitle">
-            <span lang="zh-Hant">恰克圖界約</span> · <span lang="zh-Hans">喀尔喀会议通商定约</span> · <span lang="zh-Hans">中俄勘分西北界约记</span>
-          </p>
-          <p class="subtitle2">A TEI edition, with the collation of the two texts of 1727</p>
-          <p class="imprint">The treatytei project · edition of {$edition-date}<br/>
-            Texts: public domain (treaties), CC BY-SA 4.0 (Wikipedia) · Encoding: CC BY-SA 4.0</p>
-        </section>
-        <nav class="toc" lang="en">
-          <h1 class="unnumbered">Contents</h1>
-          <ol>
-            <xsl:for-each select="tt:text-docs()">
-              <li><a href="#text-{tei:TEI/@xml:id}"><span lang="{tt:lang(tei:TEI)}">{tt:title(.)}</span><xsl:if test="tt:siglum(.)"> (witness {tt:siglum(.)})</xsl:if></a></li>
-            </xsl:for-each>
-            <xsl:for-each select="tt:app-docs()">
-              <li><a href="#collation-{position()}">The collated treaty <span lang="zh-Hant">（校勘記）</span></a></li>
-            </xsl:for-each>
-            <li><a href="#reg-persons">Register of persons</a></li>
-            <li><a href="#reg-places">Register of places</a></li>
-            <li><a href="#reg-orgs">Register of organisations, offices and treaties</a></li>
-            <li><a href="#reg-dates">Index of dates</a></li>
-          </ol>
-        </nav>
-        <xsl:for-each select="tt:text-docs()">
-          <xsl:call-template name="tt:print-text"/>
-        </xsl:for-each>
-        <xsl:for-each select="tt:app-docs()">
-          <xsl:call-template name="tt:print-collation">
-            <xsl:with-param name="n" select="position()"/>
-          </xsl:call-template>
-        </xsl:for-each>
-        <xsl:call-template name="tt:print-registers"/>
+      <body class="part-{$part}">
+        <xsl:sequence select="$content"/>
       </body>
     </html>
+  </xsl:template>
+
+  <!-- a reference to an anchor in any part, with the page it is on -->
+  <xsl:template name="tt:xref">
+    <xsl:param name="anchor" as="xs:string"/>
+    <xsl:param name="class" as="xs:string"/>
+    <xsl:param name="content" as="node()*" select="()"/>
+    <a class="{$class}" href="tt-xref:{$anchor}" data-page="{($page-of($anchor), '?')[1]}"><xsl:sequence select="$content"/></a>
+  </xsl:template>
+
+  <xsl:template name="tt:front-matter">
+    <section class="titlepage" lang="en">
+      <p class="series">treatytei</p>
+      <h1 class="booktitle">Qing–Russian Treaty Texts</h1>
+      <p class="subtitle">
+        <span lang="zh-Hant">恰克圖界約</span> · <span lang="zh-Hans">喀尔喀会议通商定约</span> · <span lang="zh-Hans">中俄勘分西北界约记</span>
+      </p>
+      <p class="subtitle2">A TEI edition, with the collation of the two texts of 1727</p>
+      <p class="imprint">The treatytei project · edition of {$edition-date}<br/>
+        Texts: public domain (treaties), CC BY-SA 4.0 (Wikipedia) · Encoding: CC BY-SA 4.0</p>
+    </section>
+    <nav class="toc" lang="en">
+      <h1 class="unnumbered">Contents</h1>
+      <ol>
+        <xsl:for-each select="tt:text-docs()">
+          <li><xsl:call-template name="tt:xref">
+            <xsl:with-param name="anchor" select="'text-' || tei:TEI/@xml:id"/>
+            <xsl:with-param name="class" select="'toc-entry'"/>
+            <xsl:with-param name="content"><span lang="{tt:lang(tei:TEI)}">{tt:title(.)}</span><xsl:if test="tt:siglum(.)"> (witness {tt:siglum(.)})</xsl:if></xsl:with-param>
+          </xsl:call-template></li>
+        </xsl:for-each>
+        <xsl:for-each select="tt:app-docs()">
+          <li><xsl:call-template name="tt:xref">
+            <xsl:with-param name="anchor" select="'collation-' || position()"/>
+            <xsl:with-param name="class" select="'toc-entry'"/>
+            <xsl:with-param name="content">The collated treaty <span lang="zh-Hant">（校勘記）</span></xsl:with-param>
+          </xsl:call-template></li>
+        </xsl:for-each>
+        <xsl:for-each select="['reg-persons', 'Register of persons'], ['reg-places', 'Register of places'],
+                              ['reg-orgs', 'Register of organisations, offices and treaties'], ['reg-dates', 'Index of dates']">
+          <li><xsl:call-template name="tt:xref">
+            <xsl:with-param name="anchor" select="?1"/>
+            <xsl:with-param name="class" select="'toc-entry'"/>
+            <xsl:with-param name="content"><xsl:value-of select="?2"/></xsl:with-param>
+          </xsl:call-template></li>
+        </xsl:for-each>
+      </ol>
+    </nav>
   </xsl:template>
 
   <!-- Chinese numerals for note numbers, correct beyond 99 (format-integer gives 百五
