@@ -73,6 +73,7 @@ def inputs_digest(project) -> str:
 # --- typesetting one part (in a worker process: WeasyPrint's memory goes with it) ---
 
 _FONT_SHA: dict = {}
+_FONT_CONFIG = []      # one WeasyPrint FontConfiguration per worker: fonts are looked up once
 
 
 def _font_file(font, fonts_dir: str) -> str:
@@ -109,8 +110,12 @@ def typeset_part(job: tuple[str, str, int | None, str, str]) -> dict:
 
     # WeasyPrint reports unsupported CSS at WARNING level; keep the build's output clean
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    extra = [weasyprint.CSS(string=_first_page_rule(start))] if start else []
-    doc = weasyprint.HTML(string=html, base_url=base_url).render(stylesheets=extra)
+    if not _FONT_CONFIG:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONT_CONFIG.append(FontConfiguration())
+    extra = [weasyprint.CSS(string=_first_page_rule(start), font_config=_FONT_CONFIG[0])] if start else []
+    doc = weasyprint.HTML(string=html, base_url=base_url).render(stylesheets=extra, font_config=_FONT_CONFIG[0])
     anchors = {}
     for i, page in enumerate(doc.pages):
         for name in page.anchors:
@@ -175,10 +180,12 @@ class _Typesetter:
         self.typeset += 1
         return Part(name, pdf, meta, start or 1)
 
-    def close(self) -> None:
+    def close(self, prune: bool) -> None:
         if self.pool is not None:
             self.pool.shutdown()
-        # what this build did not use is gone (an edited text leaves its old parts behind)
+        if not prune:
+            return
+        # what a finished build did not use is gone (an edited text leaves its old parts behind)
         for f in sorted((self.cache / "parts").glob("*")) if (self.cache / "parts").exists() else []:
             if f.name not in self.used:
                 f.unlink(missing_ok=True)
@@ -189,6 +196,7 @@ def typeset(project) -> tuple[list[Part], int]:
     front (its page numbers in the contents come from the others). Also returns how many
     parts had to be typeset (the others came from the cache)."""
     setter = _Typesetter(project)
+    done = False
     try:
         body, pages, start = [], {}, 1
         for name, html in body_parts(project):
@@ -201,8 +209,9 @@ def typeset(project) -> tuple[list[Part], int]:
         for anchor, i in back.meta["anchors"].items():
             pages.setdefault(anchor, start + i)
         front = setter.part("front", _stylesheet(project, "front", pages), None)
+        done = True
     finally:
-        setter.close()
+        setter.close(prune=done)
     return [front, *body, back], setter.typeset
 
 
