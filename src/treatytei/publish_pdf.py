@@ -136,7 +136,6 @@ class Part:
     name: str
     path: Path
     meta: dict
-    start: int            # the number of its first page (front: 1, in roman numerals)
 
 
 class _Typesetter:
@@ -165,7 +164,7 @@ class _Typesetter:
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             if pdf.exists() and all((self.fonts / f["font"]).exists() for f in meta["fonts"]):
-                return Part(name, pdf, meta, start or 1)
+                return Part(name, pdf, meta)
         except (OSError, ValueError, KeyError, TypeError):
             pass
         if self.pool is None:
@@ -178,7 +177,7 @@ class _Typesetter:
             raise TreatyError(self.project.xslt / "print", f"WeasyPrint failed on part {name}: {exc}") from None
         write_cache(meta_path, json.dumps(meta, sort_keys=True).encode("utf-8"))
         self.typeset += 1
-        return Part(name, pdf, meta, start or 1)
+        return Part(name, pdf, meta)
 
     def close(self, prune: bool) -> None:
         if self.pool is not None:
@@ -230,6 +229,7 @@ def _outline_items(item, page_index, offset, pikepdf):
 
 
 def merge(parts: list[Part], fonts_dir: Path) -> bytes:
+    import contextlib
     import io
 
     import pikepdf
@@ -242,77 +242,75 @@ def merge(parts: list[Part], fonts_dir: Path) -> bytes:
     font_uses: dict[tuple[str, int], dict] = {}
     descriptors = []   # (descriptor, font key)
     front_pages = parts[0].meta["pages"]
-    sources = []
-    for part in parts:
-        src = pikepdf.open(part.path)
-        sources.append(src)
-        offset = len(out.pages)
-        out.pages.extend(src.pages)
-        page_index = {p.obj.objgen: i for i, p in enumerate(src.pages)}
-        # link targets: the first part to name an anchor owns it
-        dests = src.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
-        for i in range(0, len(dests), 2):
-            name, dest = str(dests[i]), dests[i + 1]
-            idx = page_index.get(dest[0].objgen)
-            if idx is not None and name not in names:
-                names[name] = pikepdf.Array([out.pages[offset + idx].obj, *list(dest)[1:]])
-        with src.open_outline() as ol:
-            outline += [_outline_items(it, page_index, offset, pikepdf) for it in ol.root]
-        # the fonts of this part, by their names
-        by_name = {f["name"]: f for f in part.meta["fonts"]}
-        seen = set()
-        for page in out.pages[offset:offset + len(src.pages)]:
-            for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
-                if font.objgen in seen or "/DescendantFonts" not in font:
-                    continue
-                seen.add(font.objgen)
-                rec = by_name.get(str(font.BaseFont).lstrip("/"))
-                if rec is None:
-                    continue
-                key = (rec["font"], rec["index"])
-                use = font_uses.setdefault(key, {"gids": set(), "notdef": False})
-                use["gids"] |= set(rec["gids"])
-                use["notdef"] |= rec["notdef"]
-                descriptors.append((font.DescendantFonts[0].FontDescriptor, key))
-        # links across parts become links inside the PDF
-        for page in out.pages[offset:offset + len(src.pages)]:
-            for annot in page.obj.get("/Annots", []):
-                action = annot.get("/A")
-                uri = str(action.get("/URI", "")) if action is not None else ""
-                if uri.startswith(XREF):
-                    del annot["/A"]
-                    annot.Dest = pikepdf.String(uri[len(XREF):])
-    # each font once, subset for every part
-    streams = {}
-    for key, use in sorted(font_uses.items()):
-        data = subset((fonts_dir / key[0]).read_bytes(), key[1], use["gids"], use["notdef"])
-        extra = {"Subtype": pikepdf.Name.OpenType} if data[:4] == b"OTTO" else {"Length1": len(data)}
-        streams[key] = out.make_stream(data, **extra)
-    for descriptor, key in descriptors:
-        for slot in ("/FontFile2", "/FontFile3"):
-            if slot in descriptor:
-                descriptor[slot] = streams[key]
-    if names:
-        arr = pikepdf.Array()
-        for name in sorted(names):
-            arr.append(pikepdf.String(name))
-            arr.append(names[name])
-        out.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=arr))
-    with out.open_outline() as ol:
-        ol.root.extend(outline)
-    out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
-        0, pikepdf.Dictionary(S=pikepdf.Name.r),
-        front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)]))
-    front = sources[0]
-    if "/Lang" in front.Root:
-        out.Root.Lang = front.Root.Lang
-    for k, v in front.docinfo.items():
-        out.docinfo[k] = v
-    buf = io.BytesIO()
-    out.save(buf, deterministic_id=True, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    for src in sources:
-        src.close()
+    # the parts stay open until the volume is written: qpdf reads their streams then
+    with contextlib.ExitStack() as sources:
+        front = None
+        for part in parts:
+            src = sources.enter_context(pikepdf.open(part.path))
+            front = front or src
+            offset = len(out.pages)
+            out.pages.extend(src.pages)
+            page_index = {p.obj.objgen: i for i, p in enumerate(src.pages)}
+            # link targets: the first part to name an anchor owns it
+            dests = src.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
+            for i in range(0, len(dests), 2):
+                name, dest = str(dests[i]), dests[i + 1]
+                idx = page_index.get(dest[0].objgen)
+                if idx is not None and name not in names:
+                    names[name] = pikepdf.Array([out.pages[offset + idx].obj, *list(dest)[1:]])
+            with src.open_outline() as ol:
+                outline += [_outline_items(it, page_index, offset, pikepdf) for it in ol.root]
+            by_name = {f["name"]: f for f in part.meta["fonts"]}
+            seen = set()
+            for page in out.pages[offset:offset + len(src.pages)]:
+                # the fonts of this part, by their names
+                for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+                    if font.objgen in seen or "/DescendantFonts" not in font:
+                        continue
+                    seen.add(font.objgen)
+                    rec = by_name.get(str(font.BaseFont).lstrip("/"))
+                    if rec is None:
+                        continue
+                    key = (rec["font"], rec["index"])
+                    use = font_uses.setdefault(key, {"gids": set(), "notdef": False})
+                    use["gids"] |= set(rec["gids"])
+                    use["notdef"] |= rec["notdef"]
+                    descriptors.append((font.DescendantFonts[0].FontDescriptor, key))
+                # links across parts become links inside the PDF
+                for annot in page.obj.get("/Annots", []):
+                    action = annot.get("/A")
+                    uri = str(action.get("/URI", "")) if action is not None else ""
+                    if uri.startswith(XREF):
+                        del annot["/A"]
+                        annot.Dest = pikepdf.String(uri[len(XREF):])
+        # each font once, subset for every part
+        streams = {}
+        for key, use in sorted(font_uses.items()):
+            data = subset((fonts_dir / key[0]).read_bytes(), key[1], use["gids"], use["notdef"])
+            extra = {"Subtype": pikepdf.Name.OpenType} if data[:4] == b"OTTO" else {"Length1": len(data)}
+            streams[key] = out.make_stream(data, **extra)
+        for descriptor, key in descriptors:
+            for slot in ("/FontFile2", "/FontFile3"):
+                if slot in descriptor:
+                    descriptor[slot] = streams[key]
+        if names:
+            arr = pikepdf.Array()
+            for name in sorted(names):
+                arr.append(pikepdf.String(name))
+                arr.append(names[name])
+            out.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=arr))
+        with out.open_outline() as ol:
+            ol.root.extend(outline)
+        out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
+            0, pikepdf.Dictionary(S=pikepdf.Name.r),
+            front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)]))
+        if "/Lang" in front.Root:
+            out.Root.Lang = front.Root.Lang
+        for k, v in front.docinfo.items():
+            out.docinfo[k] = v
+        buf = io.BytesIO()
+        out.save(buf, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buf.getvalue()
 
 
