@@ -94,6 +94,39 @@ def test_pointer_resolves_in_register(tmp_path):
 
 
 
+def test_schematron_compiler_rule_semantics(tmp_path):
+    """The compiled Schematron walks the document once for all patterns, yet keeps ISO
+    Schematron's rules: within a pattern only the first rule whose context matches a
+    node fires; every pattern gets its turn at every node (elements, attributes, the
+    document node); reports come pattern by pattern, each in document order."""
+    from treatytei.validate import run_schematron
+
+    sch = tmp_path / "rules.sch"
+    sch.write_text("""<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt3">
+  <ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/>
+  <pattern id="first">
+    <rule context="tei:p[@n = '2']"><report id="r-first-special" test="true()">[first-special] p <value-of select="@n"/></report></rule>
+    <rule context="tei:p"><report id="r-first-any" test="true()">[first-any] p <value-of select="@n"/></report></rule>
+  </pattern>
+  <pattern id="second">
+    <rule context="tei:p | @n"><report id="r-second" test="true()">[second] <name/>=<value-of select="."/></report></rule>
+  </pattern>
+  <pattern id="third">
+    <rule context="/"><assert id="r-root" test="false()">[root] the document</assert></rule>
+    <rule context="tei:p"><assert id="r-p" test="false()">[p-in-third] <value-of select="."/></assert></rule>
+  </pattern>
+</schema>""", encoding="utf-8")
+    doc = tmp_path / "doc.xml"
+    doc.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><p n="1">a</p><p n="2">b</p></TEI>', encoding="utf-8")
+    tree = etree.parse(str(doc))
+    got = [(p.rule, p.message) for p in run_schematron(doc, tree, doc.read_text().split("\n"), sch, "doc.xml")]
+    assert got == [
+        ("first-any", "p 1"), ("first-special", "p 2"),
+        ("second", "p=a"), ("second", "n=1"), ("second", "p=b"), ("second", "n=2"),
+        ("root", "the document"), ("p-in-third", "a"), ("p-in-third", "b"),
+    ]
+
+
 def test_each_folder_is_checked_against_its_own_register(tmp_path):
     """The register is parsed once and handed to the Schematron: files of two folders
     in one run still see each its own (or none), and an edited register is read again."""
