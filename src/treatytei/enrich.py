@@ -187,58 +187,40 @@ def _splittable(el) -> bool:
     return local(el) == "seg" and len(el) == 0 and set(el.attrib) <= {XML_LANG}
 
 
-def _items(parent) -> list:
-    items = []
-    if parent.text:
-        items.append(parent.text)
-    for child in parent:
-        items.append(child)
-        if child.tail:
-            items.append(child.tail)
-    return items
-
-
 def _item_len(item) -> int:
     return len(item) if isinstance(item, str) else len(_flat_item(item))
 
 
-def _set_items(parent, items) -> None:
-    for child in list(parent):
-        parent.remove(child)
-    parent.text = None
-    last = None
-    for item in items:
-        if isinstance(item, str):
-            if last is None:
-                parent.text = (parent.text or "") + item
-            else:
-                last.tail = (last.tail or "") + item
-        else:
-            item.tail = None
-            parent.append(item)
-            last = item
+def _children_until(parent, end: int) -> list[tuple]:
+    """(child, flat offset, flat length) of the children that start before flat
+    position ``end``: the only ones a range ending there can enter, cut or enclose."""
+    out = []
+    pos = len(parent.text or "")
+    for child in parent:
+        if pos >= end:
+            break
+        n = _item_len(child)
+        out.append((child, pos, n))
+        pos += n + len(child.tail or "")
+    return out
 
 
 def wrap(parent, start: int, end: int, new) -> bool:
     """Wrap flat positions [start, end) of ``parent``'s content in ``new``; descend
     into an enclosable child holding the whole range; split a script-run seg that
-    the range cuts. False if the range would cut any other element."""
+    the range cuts. False if the range would cut any other element.
+
+    Only what the range touches is changed: the children before and after it stay
+    where they are (a block is wrapped many times, from its end backwards)."""
     while True:
-        items = _items(parent)
-        lens = [_item_len(it) for it in items]     # each item's flat length, once
-        offsets, pos = [], 0
-        for n in lens:
-            offsets.append(pos)
-            pos += n
+        children = _children_until(parent, end)
         # the whole range inside one element child: descend
-        for it, off, n in zip(items, offsets, lens):
-            if not isinstance(it, str) and off <= start and end <= off + n and (off, off + n) != (start, end):
+        for it, off, n in children:
+            if off <= start and end <= off + n and (off, off + n) != (start, end):
                 if local(it) in ENCLOSABLE and not _splittable(it):
                     return wrap(it, start - off, end - off, new)
         cut = None
-        for it, off, n in zip(items, offsets, lens):
-            if isinstance(it, str):
-                continue
+        for it, off, n in children:
             a, b = off, off + n
             if (a < start < b) or (a < end < b):
                 cut = (it, a, start if a < start < b else end)
@@ -254,24 +236,32 @@ def wrap(parent, start: int, end: int, new) -> bool:
         second.tail = it.tail
         it.tail = None
         it.addnext(second)
-    before, inside, after = [], [], []
-    for it, off, n in zip(items, offsets, lens):
-        if isinstance(it, str):
-            lo, hi = max(start, off), min(end, off + n)
-            if off < start:
-                before.append(it[: min(start, off + n) - off])
-            if lo < hi:
-                inside.append(it[lo - off: hi - off])
-            if off + n > end:
-                after.append(it[max(end, off) - off:])
-        elif off + n <= start:
-            before.append(it)
-        elif off >= end:
-            after.append(it)
-        else:
-            inside.append(it)
-    _set_items(new, inside)
-    _set_items(parent, before + [new] + after)
+    # children wholly before the range stay; those inside it move into ``new``
+    before = [(c, off, n) for c, off, n in children if off + n <= start]
+    inside = [(c, off, n) for c, off, n in children if off + n > start and off < end]
+    anchor = before[-1] if before else None
+    # the text run just before the first child inside (or holding the whole range)
+    run = (anchor[0].tail if anchor else parent.text) or ""
+    run_off = anchor[1] + anchor[2] if anchor else 0
+    head = run[: max(0, start - run_off)]
+    if inside:
+        new.text = run[start - run_off:] or None
+        last, off, n = inside[-1]
+        tail = last.tail or ""
+        last.tail = tail[: end - off - n] or None
+        after = tail[end - off - n:]
+        for c, _, _ in inside:
+            new.append(c)   # moves the child, with its tail
+    else:
+        new.text = run[start - run_off: end - run_off] or None
+        after = run[end - run_off:]
+    if anchor:
+        anchor[0].tail = head or None
+        anchor[0].addnext(new)
+    else:
+        parent.text = head or None
+        parent.insert(0, new)
+    new.tail = after or None
     return True
 
 
