@@ -319,6 +319,26 @@ def test_bad_input_gives_one_line_and_writes_nothing(project, case, expect):
     assert list(project.tei.iterdir()) == []
 
 
+
+def test_a_bad_source_among_many_writes_nothing(project):
+    """With enough sources to convert on every core, finished ones are written beside
+    their targets while the rest convert; a bad source late in the list still leaves
+    tei/ as it was: no TEI file, no temporary file, no fingerprints."""
+    src = project.root / "sources"
+    (src / "ok.txt").write_text("条约 甲 清朝\n甲、乙\n1727年10月21日\n\n一、正文。\n", encoding="utf-8")
+    (src / "date.txt").write_text("条约 甲 清朝\n甲、乙\n雍正五年\n\n一、正文。\n", encoding="utf-8")
+    entries = [ENTRY.format(id=f"good-{i:02d}", file="ok.txt", format="wikisource-treaty") for i in range(30)]
+    entries.insert(25, ENTRY.format(id="late-bad", file="date.txt", format="wikisource-treaty"))
+    _manifest(project, "\n".join(entries))
+    r = run_cli("convert", cwd=project.root)
+    assert r.returncode == 1 and "expected the treaty date" in r.stderr and "Traceback" not in r.stderr
+    assert list(project.tei.iterdir()) == []
+    _manifest(project, "\n".join(e for e in entries if "late-bad" not in e))
+    r = run_cli("convert", cwd=project.root)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in project.tei.iterdir()) == [".fingerprints.json"] + [f"good-{i:02d}.xml" for i in range(30)]
+
+
 def test_bom_and_crlf_have_defined_behaviour(project):
     src = project.root / "sources"
     raw = (src / "zh-wikisource-kyakhta-treaty-1727.txt").read_bytes()

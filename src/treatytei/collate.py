@@ -34,6 +34,7 @@ Method
 from __future__ import annotations
 
 import copy
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -44,7 +45,7 @@ from . import __version__
 from .chinese import PUNCT_CLASS, compare_chars, is_punct, normal_char, script_normal
 from .enrich import match_key
 from .errors import TreatyError
-from .fileio import Fingerprints, write_atomic
+from .fileio import Fingerprints, Staged
 from .header import EDITION_DATE, publication_stmt
 from .manifest import Source, load
 from .tei import EDITORIAL, NS, XML_ID, XML_LANG, E, iri, local, parse_file, serialise
@@ -839,7 +840,7 @@ def collate(project, work: str | None = None, force: bool = False, state=None) -
     """Collate each work (in parallel when there are many). With a BuildState, a work
     whose witness files and manifest entries did not change is skipped."""
     from .buildstate import digest
-    from .parallel import pmap
+    from .parallel import imap
 
     sources = load(project.manifest)
     names = [work] if work else works(project)
@@ -857,19 +858,26 @@ def collate(project, work: str | None = None, force: bool = False, state=None) -
             raise TreatyError(path, "was changed after it was generated; refusing to overwrite it "
                               "(treatytei collate --force regenerates it, keeping a backup)")
         todo.append(w)
-    results = pmap(_collate_job, [(str(project.root), w) for w in todo], "collate")
-    for w, data in zip(todo, results):
-        path = project.tei / f"{w}.apparatus.xml"
-        if fp.state(path.name) in ("edited", "untracked"):
-            fp.backup(path.name)
-        if path.exists() and path.read_bytes() == data:
-            status = "unchanged"
-        else:
-            write_atomic(path, data)
-            status = "written"
-        fp.record(path.name, data)
-        if state is not None:
+    # works are collated on every core while the finished ones are written beside their
+    # targets; all are put in place together once every work is done
+    done = []
+    with closing(imap(_collate_job, [(str(project.root), w) for w in todo], "collate")) as results, \
+            Staged() as staged:
+        for w, data in zip(todo, results):
+            path = project.tei / f"{w}.apparatus.xml"
+            if fp.state(path.name) in ("edited", "untracked"):
+                fp.backup(path.name)
+            if path.exists() and path.read_bytes() == data:
+                status = "unchanged"
+            else:
+                staged.add(path, data)
+                status = "written"
+            fp.record(path.name, data)
+            done.append(w)
+            out.append((path, status))
+        staged.commit()
+    if state is not None:
+        for w in done:
             state.put("collate", w, keys[w])
-        out.append((path, status))
     fp.save()
     return out

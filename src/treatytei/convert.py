@@ -4,12 +4,13 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import manifest as manifest_mod
 from .errors import TreatyError
-from .fileio import Fingerprints, sha256, write_atomic
+from .fileio import Fingerprints, Staged, sha256
 from .project import Project
 from .readers import READERS
 from .tei import serialise
@@ -64,26 +65,28 @@ def convert(project: Project, ids=(), force: bool = False, build_mode: bool = Fa
                               "refusing to overwrite it. Use --force to regenerate it (a backup is kept)")
         plans.append((src, name, None, key, state))
         todo.append(len(plans) - 1)
-    from .parallel import pmap
-    rendered = pmap(render, [plans[i][0] for i in todo], "convert")
-    for i, data in zip(todo, rendered):
-        src, name, _, key, state = plans[i]
-        plans[i] = (src, name, data, key, state)
+    from .parallel import imap
+
+    # sources are converted on every core while the finished ones are written beside
+    # their targets; all are put in place together once every source has converted
     outcomes = []
-    for src, name, data, key, state in plans:
-        path = project.tei / name
-        if data is None:
-            outcomes.append(Outcome(src.id, path, state))
-            continue
-        backup = None
-        if state in ("edited", "untracked"):
-            backup = fp.backup(name)
-        if state == "pristine" and path.read_bytes() == data:
-            status = "unchanged"
-        else:
-            write_atomic(path, data)
-            status = "replaced-edited" if backup else "written"
-        fp.record(name, data, source=key)
-        outcomes.append(Outcome(src.id, path, status, backup))
+    with closing(imap(render, [plans[i][0] for i in todo], "convert")) as rendered, Staged() as staged:
+        for src, name, _, key, state in plans:
+            path = project.tei / name
+            if state in ("up-to-date", "kept-edited"):
+                outcomes.append(Outcome(src.id, path, state))
+                continue
+            data = next(rendered)
+            backup = None
+            if state in ("edited", "untracked"):
+                backup = fp.backup(name)
+            if state == "pristine" and path.read_bytes() == data:
+                status = "unchanged"
+            else:
+                staged.add(path, data)
+                status = "replaced-edited" if backup else "written"
+            fp.record(name, data, source=key)
+            outcomes.append(Outcome(src.id, path, status, backup))
+        staged.commit()
     fp.save()
     return outcomes

@@ -17,6 +17,7 @@ texts and links them to the register (tei/register.xml).
 from __future__ import annotations
 
 import re
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from lxml import etree
 from .chinese import normal_char, variant_rows
 from .dates import DateError, DateValue, find_dates
 from .errors import TreatyError
-from .fileio import Fingerprints, write_atomic
+from .fileio import Fingerprints, Staged
 from .tei import NS, XML_ID, XML_LANG, E, local, parse_file, serialise
 
 NAME_TAGS = {"persName", "placeName", "orgName", "roleName"}
@@ -387,7 +388,7 @@ def enrich(project, files=(), state=None) -> list[tuple[Path, int]]:
     skipped."""
     from .buildstate import digest
     from .fileio import sha256
-    from .parallel import pmap
+    from .parallel import imap
 
     register = project.register
     if not register.exists():
@@ -399,17 +400,22 @@ def enrich(project, files=(), state=None) -> list[tuple[Path, int]]:
                                                     if p.name != "register.xml" and ".apparatus." not in p.name]
     reg = digest(register)
     todo = [p for p in paths if state is None or state.get("enrich", p.name) != [sha256(p.read_bytes()), reg]]
-    results = pmap(_enrich_job, [(str(p), str(register)) for p in todo], "enrich")
     fp = Fingerprints(project.tei)
     out = []
-    for p, (count, data) in zip(todo, results):
-        if data is not None:
-            pristine = fp.state(p.name) == "pristine"
-            write_atomic(p, data)
-            if pristine:
-                fp.record(p.name, data)
-        if state is not None:
-            state.put("enrich", p.name, [sha256(p.read_bytes()), reg])
-        out.append((p, count))
+    # files are enriched on every core while the finished ones are written beside their
+    # targets; all are put in place together once every file is done
+    with closing(imap(_enrich_job, [(str(p), str(register)) for p in todo], "enrich")) as results, \
+            Staged() as staged:
+        for p, (count, data) in zip(todo, results):
+            if data is not None:
+                if fp.state(p.name) == "pristine":
+                    fp.record(p.name, data)
+                staged.add(p, data)
+            out.append((p, count, data))
+        staged.commit()
+    if state is not None:
+        for p, _, data in out:
+            state.put("enrich", p.name, [sha256(data if data is not None else p.read_bytes()), reg])
+    out = [(p, count) for p, count, _ in out]
     fp.save()
     return out

@@ -3,7 +3,8 @@
 Every file the toolkit writes goes through :func:`write_atomic`: the bytes go to a
 temporary file in the same directory, are flushed to disk, and replace the target in
 one ``os.replace`` -- a reader never sees half a file, and a crash leaves the old
-file intact. Caches under build/ go through :func:`write_cache`: atomic too, not
+file intact. A step that writes many files at once stages them the same way
+(:class:`Staged`) while it computes the rest, and replaces them all at the end, or none. Caches under build/ go through :func:`write_cache`: atomic too, not
 forced to disk.
 
 Files under ``tei/`` are the editors' master copies. :class:`Fingerprints` remembers
@@ -44,6 +45,52 @@ def write_atomic(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+class Staged:
+    """Files written beside their targets (flushed to disk, as by :func:`write_atomic`)
+    while other work goes on, and put in place all together by :meth:`commit` -- or,
+    if the ``with`` block fails, removed, leaving every target as it was::
+
+        with Staged() as staged:
+            for path, data in results:      # results computed while we write
+                staged.add(path, data)
+            staged.commit()
+    """
+
+    def __init__(self):
+        self.pending: list[tuple[str, Path]] = []
+
+    def add(self, path: Path, data: bytes) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.pending.append((tmp, path))
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+
+    def commit(self) -> None:
+        done = 0
+        try:
+            for tmp, path in self.pending:
+                os.replace(tmp, path)
+                done += 1
+        finally:
+            del self.pending[:done]
+
+    def __enter__(self) -> "Staged":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for tmp, _ in self.pending:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+        self.pending.clear()
 
 
 def write_cache(path: Path, data: bytes) -> None:

@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterable, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -49,27 +49,36 @@ class Progress:
             self.stream.flush()
 
 
-def pmap(fn: Callable[[T], R], items: Iterable[T], label: str = "", jobs: int | None = None,
-         min_items: int = MIN_PARALLEL) -> list[R]:
-    """[fn(x) for x in items], in order, on all cores when there are at least
-    ``min_items`` items. ``fn`` must be a module-level function (it is pickled)."""
+def imap(fn: Callable[[T], R], items: Iterable[T], label: str = "", jobs: int | None = None,
+         min_items: int = MIN_PARALLEL) -> Iterator[R]:
+    """fn(x) for x in items, yielded in order as each is ready, on all cores when there
+    are at least ``min_items`` items: the caller can write one result while the workers
+    compute the next. ``fn`` must be a module-level function (it is pickled). If the
+    caller stops early (or fails), work not yet started is cancelled."""
     items = list(items)
     jobs = min(jobs or workers(), max(1, len(items)))
     progress = Progress(label, len(items))
     try:
         if jobs == 1 or len(items) < min_items:
-            out = []
             for x in items:
-                out.append(fn(x))
+                yield fn(x)
                 progress.step()
-            return out
+            return
         ctx = multiprocessing.get_context("spawn")
         chunk = max(1, len(items) // (jobs * 8))
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            out = []
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+        try:
             for r in pool.map(fn, items, chunksize=chunk):
-                out.append(r)
+                yield r
                 progress.step()
-            return out
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     finally:
         progress.close()
+
+
+def pmap(fn: Callable[[T], R], items: Iterable[T], label: str = "", jobs: int | None = None,
+         min_items: int = MIN_PARALLEL) -> list[R]:
+    """[fn(x) for x in items], in order, on all cores when there are at least
+    ``min_items`` items. ``fn`` must be a module-level function (it is pickled)."""
+    return list(imap(fn, items, label, jobs, min_items))
