@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import tempfile
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
@@ -292,7 +293,12 @@ def locate(el, lines: list[str]) -> tuple[int, int]:
 
 
 def _validate_job(job: tuple) -> list[Problem]:
-    path, rng, sch, shown = job
+    path, rng, sch, shown, ids_file = job
+    folder = Path(path).resolve().parent
+    if ids_file and folder not in _SCANS:
+        # the folder's ids as the caller scanned them, instead of each worker reading
+        # every file of the folder again
+        _SCANS[folder] = (json.loads(Path(ids_file).read_text(encoding="utf-8")), {}, {})
     return validate_file(Path(path), Path(rng), Path(sch) if sch else None, shown)
 
 
@@ -301,7 +307,7 @@ def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None =
     validation inputs did not change (its bytes, the schemas, the register, the files
     it points into, and which other files share its ids) reuses its earlier result."""
     from .buildstate import digest
-    from .parallel import pmap
+    from .parallel import MIN_PARALLEL, pmap
 
     forget_edition_ids()
     paths = [Path(p) for p in paths]
@@ -337,8 +343,14 @@ def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None =
             results[k] = [Problem(**d) for d in cached["problems"]]
         else:
             todo.append(k)
-    done = pmap(_validate_job, [(str(paths[k]), str(rng), str(sch) if sch else "", _display(paths[k], root))
-                                for k in todo], "validate")
+    ids_files: dict[Path, str] = {}
+    with tempfile.TemporaryDirectory(prefix="treatytei-ids-") as tmp:
+        if sch and len(todo) >= MIN_PARALLEL:   # on worker processes: give them the scans
+            for folder in sorted({resolved[k].parent for k in todo}):
+                ids_files[folder] = str(Path(tmp) / f"{len(ids_files)}.json")
+                Path(ids_files[folder]).write_text(json.dumps(_scan(folder, state)[0]), encoding="utf-8")
+        done = pmap(_validate_job, [(str(paths[k]), str(rng), str(sch) if sch else "", _display(paths[k], root),
+                                     ids_files.get(resolved[k].parent, "")) for k in todo], "validate")
     for k, probs in zip(todo, done):
         results[k] = probs
         if state is not None:
