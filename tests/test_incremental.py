@@ -218,3 +218,31 @@ def test_a_damaged_file_of_the_old_bag_is_not_carried_over(edition):
     bag, _ = package(edition, include_pdf=False, state=BuildState(edition.root))
     assert verify(bag) == []
     assert (bag / "data" / "tei" / "kyakhta-treaty-1727.xml").read_bytes() == (edition.tei / "kyakhta-treaty-1727.xml").read_bytes()
+
+
+def test_site_rendered_on_workers_equals_one_process(tmp_path, monkeypatch):
+    """An edition of more pages than one process renders alone (a synthetic one, made
+    as the benchmark makes them): on two workers, with the rest of the site staged in
+    a thread meanwhile, the site is byte-identical to one rendered in this process."""
+    import sys
+
+    from treatytei import parallel
+    from treatytei.cli import steps
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import corpus
+
+    project = Project(corpus.make(tmp_path / "synthetic", 12))
+    for name, fn in steps(project):
+        if name in ("convert", "enrich", "collate", "validate"):
+            fn()
+    n_pages = len(list(project.tei.glob("*.xml"))) + 6
+    assert n_pages >= parallel.MIN_PARALLEL
+    monkeypatch.setenv("TREATYTEI_JOBS", "2")
+    publish(project, tmp_path / "site-workers")
+    monkeypatch.setenv("TREATYTEI_JOBS", "1")
+    shutil.rmtree(project.root / "build" / "html")
+    publish(project, tmp_path / "site-one")
+    workers, one = tree(tmp_path / "site-workers"), tree(tmp_path / "site-one")
+    assert len([f for f in workers if f.endswith(".html")]) >= 3 * parallel.MIN_PARALLEL
+    assert workers == one

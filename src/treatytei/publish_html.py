@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
@@ -35,6 +36,7 @@ from .enrich import match_key
 from .errors import TreatyError
 from .fileio import sha256, write_cache
 from .manifest import load
+from .parallel import MIN_PARALLEL, workers
 from .tei import NS, XML_ID, XML_LANG, local, original_text, parse_file
 
 MODES = {"orig": "", "hans": "zh-Hans/", "hant": "zh-Hant/"}
@@ -254,10 +256,8 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=".site-pages-", dir=out_dir.parent))
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out_dir.parent))
-    try:
-        if todo:
-            forms = json.dumps(infos.get("register.xml", {}).get("forms", {}), ensure_ascii=False, sort_keys=True)
-            _render(project, todo, fresh, texts, app_files, witnesses, forms)
+    def stage() -> None:
+        """Everything of the new site but the rendered pages, into staging."""
         if incremental:
             shutil.rmtree(staging)
             # the current site, hard-linked (no bytes copied); every changed file below
@@ -265,11 +265,6 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
             shutil.copytree(out_dir, staging, copy_function=_link)
         else:
             shutil.copytree(project.xslt / "html" / "assets", staging / "assets")
-        for prefix in MODES.values():
-            for n in todo:
-                dest = staging / prefix / n
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(fresh / prefix / n, dest)
         if not incremental or previous.get("search") != search_key:
             write_cache(staging / "assets" / "search-index.js", search_index(project, texts, infos).encode("utf-8"))
         (staging / "tei").mkdir(exist_ok=True)
@@ -281,6 +276,28 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
         readme = out_dir / "README.md"
         if readme.exists() and not incremental:
             shutil.copy2(readme, staging / "README.md")
+
+    try:
+        forms = json.dumps(infos.get("register.xml", {}).get("forms", {}), ensure_ascii=False, sort_keys=True)
+        if len(todo) >= MIN_PARALLEL and workers() > 1:
+            # the pages render on worker processes; this process stages the rest meanwhile
+            with ThreadPoolExecutor(max_workers=1) as side:
+                staged = side.submit(stage)
+                try:
+                    _render(project, todo, fresh, texts, app_files, witnesses, forms)
+                except BaseException:
+                    staged.exception()   # let it finish; the render's error is the one to report
+                    raise
+                staged.result()
+        else:
+            if todo:
+                _render(project, todo, fresh, texts, app_files, witnesses, forms)
+            stage()
+        for prefix in MODES.values():
+            for n in todo:
+                dest = staging / prefix / n
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(fresh / prefix / n, dest)
         _swap(staging, out_dir)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -304,14 +321,17 @@ def _render(project, todo: list[str], fresh: Path, texts, app_files, witnesses: 
     """Render the pages in ``todo`` into the three script trees in ``fresh``: in this
     process for a few pages, else as jobs on every core -- the pages that read the whole
     edition (index, registers) as one job, the others in chunks."""
-    from .parallel import MIN_PARALLEL, pmap, workers
+    from .parallel import pmap
 
     kinds = {name: (page, target) for page, target, name in pages(texts, [a[: -len(".apparatus.xml")] for a in app_files])}
     whole = [kinds[n] for n in todo if n in WHOLE_EDITION_PAGES]
-    single = [kinds[n] for n in todo if n not in WHOLE_EDITION_PAGES]
+    # the costliest pages first (a collation page takes about three times a text page),
+    # in chunks small enough that no worker is left with a long one at the end
+    single = sorted((kinds[n] for n in todo if n not in WHOLE_EDITION_PAGES),
+                    key=lambda k: (k[0] != "collation", k[0] == "text"))
     groups = [whole] if whole else []
     if single:
-        size = max(25, -(-len(single) // (4 * workers())))
+        size = max(25, -(-len(single) // (8 * workers())))
         groups += [single[i:i + size] for i in range(0, len(single), size)]
     jobs = [(str(project.root), str(fresh), texts, app_files, witnesses, forms, group) for group in groups]
     pmap(_render_pages, jobs, "html", min_items=1 if len(todo) >= MIN_PARALLEL else len(jobs) + 1)
