@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lxml import etree
@@ -23,6 +24,7 @@ from . import __version__
 from .errors import TreatyError
 from .fileio import write_atomic, write_cache
 from .header import EDITION_DATE
+from .parallel import workers
 from .tei import NS, XML_ID, XML_LANG, parse_file
 
 BAG_NAME = "treatytei-bag"
@@ -125,8 +127,10 @@ def _described(project, tei_files: list[Path]) -> dict[Path, dict]:
     """_describe of every file, from build/package/ for files whose bytes did not change."""
     import json
 
+    from contextlib import closing
+
     from .fileio import sha256
-    from .parallel import pmap
+    from .parallel import imap
 
     cache = project.root / "build" / "package"
     out, todo = {}, []
@@ -140,10 +144,11 @@ def _described(project, tei_files: list[Path]) -> dict[Path, dict]:
             out[p] = info
         else:
             todo.append((p, d))
-    for (p, d), info in zip(todo, pmap(_describe, [str(p) for p, _ in todo], "describe")):
-        info["digest"] = d
-        write_cache(cache / f"{p.name}.json", json.dumps(info, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-        out[p] = info
+    with closing(imap(_describe, [str(p) for p, _ in todo], "describe")) as described:
+        for (p, d), info in zip(todo, described):   # kept while the workers describe the next
+            info["digest"] = d
+            write_cache(cache / f"{p.name}.json", json.dumps(info, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            out[p] = info
     return out
 
 
@@ -237,17 +242,22 @@ def write_bag(folder: Path, payload: dict[str, bytes], info: dict[str, str], pre
         old = dict(reversed(line.split("  ", 1)) for line in
                    (previous / "manifest-sha256.txt").read_text(encoding="utf-8").splitlines() if "  " in line)
         unchanged = {path for path, h in sums["sha256"].items() if old.get(name(path)) == h}
-    for path, data in files.items():
+    def put(item: tuple[str, bytes]) -> None:
+        path, data = item
         dest = folder / path
-        dest.parent.mkdir(parents=True, exist_ok=True)
         if path in unchanged:
             try:   # linked only if its bytes on disk are still those of the manifest
                 if (previous / path).read_bytes() == data:
                     os.link(previous / path, dest)
-                    continue
+                    return
             except OSError:   # no hard links here, or the file went missing: write it
                 pass
         dest.write_bytes(data)   # the whole folder is swapped into place when complete
+
+    for parent in sorted({(folder / path).parent for path in files}):
+        parent.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=workers()) as pool:   # file writes wait on the disk, not the GIL
+        list(pool.map(put, files.items()))
     return files
 
 
@@ -262,19 +272,29 @@ def reproducible_zip(files: dict[str, bytes], top: str, cache: Path | None = Non
 
     y, m, d = (int(x) for x in EDITION_DATE.split("-"))
     dos_time, dos_date = 0, ((y - 1980) << 9) | (m << 5) | d
+
+    def pack(key: str) -> bytes:
+        data = by_key[key]
+        if cache is not None and (cache / key).exists():
+            return (cache / key).read_bytes()
+        c = zlib.compressobj(6, zlib.DEFLATED, -15)
+        packed = c.compress(data) + c.flush()
+        if cache is not None:
+            write_cache(cache / key, packed)
+        return packed
+
+    paths = sorted(files)
+    keys = {path: hashlib.sha256(files[path]).hexdigest() for path in paths}
+    by_key = {keys[path]: files[path] for path in paths}   # each distinct content once
+    # members deflated on every core (zlib and file writes release the GIL), put in
+    # the zip in sorted order
+    with ThreadPoolExecutor(max_workers=workers()) as pool:
+        packed_by_key = dict(zip(by_key, pool.map(pack, by_key)))
     out, central, offset = [], [], 0
-    for path in sorted(files):
+    for path in paths:
+        packed = packed_by_key[keys[path]]
         data = files[path]
         raw_name = f"{top}/{path}".encode()
-        key = hashlib.sha256(data).hexdigest()
-        packed = None
-        if cache is not None and (cache / key).exists():
-            packed = (cache / key).read_bytes()
-        if packed is None:
-            c = zlib.compressobj(6, zlib.DEFLATED, -15)
-            packed = c.compress(data) + c.flush()
-            if cache is not None:
-                write_cache(cache / key, packed)
         crc, size, csize = zlib.crc32(data), len(data), len(packed)
         if max(size, csize, offset) >= 0xFFFFFFFF:
             raise TreatyError(path, "too large for a zip without ZIP64 (over 4 GiB)")
