@@ -57,14 +57,16 @@ def floor(project) -> dict[str, float]:
 
 def build(project, state, skip=()) -> dict[str, float]:
     from treatytei.cli import steps
+    from treatytei.parallel import shared_pool
 
     times = {}
-    for name, fn in steps(project, state):
-        if name in skip:
-            continue
-        t0 = time.perf_counter()
-        fn()
-        times[name] = time.perf_counter() - t0
+    with shared_pool():   # as treatytei build does
+        for name, fn in steps(project, state):
+            if name in skip:
+                continue
+            t0 = time.perf_counter()
+            fn()
+            times[name] = time.perf_counter() - t0
     state.save()
     return times
 

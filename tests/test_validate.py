@@ -259,3 +259,33 @@ def test_schema_readme_documents_every_element_and_value():
     assert not missing, missing
     missing = sorted(v for v in values if f"`{v}`" not in readme)
     assert not missing, missing
+
+
+def worker_pid(_) -> int:
+    return os.getpid()
+
+
+def test_one_pool_for_a_build_and_no_stale_worker_state(tmp_path, monkeypatch):
+    """Inside parallel.shared_pool (what `treatytei build` runs in) every step uses the
+    same worker processes -- and a worker that validated the folder before still sees
+    the folder as it is now: an id another file has since taken is reported."""
+    from treatytei import parallel
+
+    monkeypatch.setenv("TREATYTEI_JOBS", "2")
+    base = (CORPUS / "good" / "minimal.xml").read_text(encoding="utf-8")
+    files = []
+    for i in range(parallel.MIN_PARALLEL + 2):
+        f = tmp_path / f"doc{i:02d}.xml"
+        f.write_text(base.replace('xml:id="minimal"', f'xml:id="doc{i:02d}"'), encoding="utf-8")
+        files.append(f)
+    with parallel.shared_pool():
+        used = set(parallel.pmap(worker_pid, range(parallel.MIN_PARALLEL)))
+        pool = set(parallel._SESSION.pool._processes)   # the session's worker processes
+        assert errors(validate(files, RNG, SCH)) == []
+        files[-1].write_text(base.replace('xml:id="minimal"', 'xml:id="doc00"'), encoding="utf-8")
+        problems = errors(validate(files, RNG, SCH))
+        assert sorted((Path(p.file).name, p.rule) for p in problems) == [("doc00.xml", "id-unique"), ("doc17.xml", "id-unique")]
+        used |= set(parallel.pmap(worker_pid, range(parallel.MIN_PARALLEL)))
+        assert set(parallel._SESSION.pool._processes) == pool and used <= pool
+    assert os.getpid() not in pool and len(pool) == 2
+    assert parallel._SESSION is None

@@ -318,6 +318,7 @@ def build(ctx: click.Context, clean: bool, timings: bool, skip: tuple[str, ...])
     import time
 
     from .buildstate import BuildState
+    from .parallel import shared_pool
 
     project = _project(ctx)
     state = BuildState(project.root)
@@ -325,15 +326,16 @@ def build(ctx: click.Context, clean: bool, timings: bool, skip: tuple[str, ...])
         state.data = {}
     started = time.perf_counter()
     try:
-        for name, fn in steps(project, state):
-            if name in skip:
-                _say(f"[{name}] skipped")
-                continue
-            _say(f"[{name}]")
-            t0 = time.perf_counter()
-            fn()
-            if timings:
-                _say(f"  ({time.perf_counter() - t0:.2f} s)")
+        with shared_pool():   # one set of worker processes for every step
+            for name, fn in steps(project, state):
+                if name in skip:
+                    _say(f"[{name}] skipped")
+                    continue
+                _say(f"[{name}]")
+                t0 = time.perf_counter()
+                fn()
+                if timings:
+                    _say(f"  ({time.perf_counter() - t0:.2f} s)")
     finally:
         state.save()
     _say(f"build complete ({time.perf_counter() - started:.1f} s)")

@@ -1,6 +1,7 @@
 """Work over many documents: a process pool using every core, and a progress line on
 a terminal (silent otherwise). Workers are started fresh ('spawn'), never forked from a
-process that may already hold a running Saxon."""
+process that may already hold a running Saxon. A build runs inside shared_pool(): its
+steps share one set of workers instead of starting their own."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -49,6 +51,44 @@ class Progress:
             self.stream.flush()
 
 
+class _Session:
+    """The pool of one build: started when first needed, shared by every step."""
+
+    def __init__(self):
+        self.pool: ProcessPoolExecutor | None = None
+        self.jobs = 0
+
+    def get(self, jobs: int) -> ProcessPoolExecutor:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+            self.jobs = jobs
+        return self.pool
+
+
+_SESSION: _Session | None = None
+
+
+@contextmanager
+def shared_pool() -> Iterator[None]:
+    """Within this block every imap/pmap runs on one pool of worker processes, started
+    once: a build's steps do not each pay for starting workers, importing the toolkit
+    and starting Saxon again. What a worker keeps between jobs is keyed by the content
+    or modification time of what it was made from (schemas, register, manifest,
+    stylesheets), so a later step never sees an earlier step's stale state; the pool
+    ends with the block."""
+    global _SESSION
+    if _SESSION is not None:   # already inside one
+        yield
+        return
+    _SESSION = _Session()
+    try:
+        yield
+    finally:
+        session, _SESSION = _SESSION, None
+        if session.pool is not None:
+            session.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def imap(fn: Callable[[T], R], items: Iterable[T], label: str = "", jobs: int | None = None,
          min_items: int = MIN_PARALLEL) -> Iterator[R]:
     """fn(x) for x in items, yielded in order as each is ready, on all cores when there
@@ -64,15 +104,20 @@ def imap(fn: Callable[[T], R], items: Iterable[T], label: str = "", jobs: int | 
                 yield fn(x)
                 progress.step()
             return
-        ctx = multiprocessing.get_context("spawn")
         chunk = max(1, len(items) // (jobs * 8))
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+        pool = _SESSION.get(workers()) if _SESSION is not None else None
+        shared = pool is not None and jobs <= _SESSION.jobs
+        if not shared:
+            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+        results = pool.map(fn, items, chunksize=chunk)
         try:
-            for r in pool.map(fn, items, chunksize=chunk):
+            for r in results:
                 yield r
                 progress.step()
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            results.close()   # cancels what has not started
+            if not shared:
+                pool.shutdown(wait=True, cancel_futures=True)
     finally:
         progress.close()
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import tempfile
+import uuid
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
@@ -129,6 +130,8 @@ def scan_edition(folder: Path, state=None) -> tuple[dict[str, str], dict[str, tu
 
 
 _SCANS: dict[Path, tuple] = {}
+#: the caller's scan each folder's entry in _SCANS was loaded from (a worker's)
+_IDS_FROM: dict[Path, str] = {}
 
 
 def _scan(folder: Path, state=None) -> tuple:
@@ -188,6 +191,7 @@ def forget_edition_ids() -> None:
     """Call after the files of an edition changed within one process."""
     _IDS_SET.clear()
     _SCANS.clear()
+    _IDS_FROM.clear()
     _REGISTER_SET.clear()
 
 
@@ -295,10 +299,12 @@ def locate(el, lines: list[str]) -> tuple[int, int]:
 def _validate_job(job: tuple) -> list[Problem]:
     path, rng, sch, shown, ids_file = job
     folder = Path(path).resolve().parent
-    if ids_file and folder not in _SCANS:
-        # the folder's ids as the caller scanned them, instead of each worker reading
-        # every file of the folder again
+    if ids_file and _IDS_FROM.get(folder) != ids_file:
+        # the folder's ids as the caller scanned them for this run, instead of each
+        # worker reading every file of the folder again
         _SCANS[folder] = (json.loads(Path(ids_file).read_text(encoding="utf-8")), {}, {})
+        _IDS_FROM[folder] = ids_file
+        _IDS_SET.clear()
     return validate_file(Path(path), Path(rng), Path(sch) if sch else None, shown)
 
 
@@ -347,7 +353,7 @@ def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None =
     with tempfile.TemporaryDirectory(prefix="treatytei-ids-") as tmp:
         if sch and len(todo) >= MIN_PARALLEL:   # on worker processes: give them the scans
             for folder in sorted({resolved[k].parent for k in todo}):
-                ids_files[folder] = str(Path(tmp) / f"{len(ids_files)}.json")
+                ids_files[folder] = str(Path(tmp) / f"{uuid.uuid4().hex}.json")   # never a name seen before
                 Path(ids_files[folder]).write_text(json.dumps(_scan(folder, state)[0]), encoding="utf-8")
         done = pmap(_validate_job, [(str(paths[k]), str(rng), str(sch) if sch else "", _display(paths[k], root),
                                      ids_files.get(resolved[k].parent, "")) for k in todo], "validate")
