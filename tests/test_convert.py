@@ -413,3 +413,20 @@ def test_fingerprints_do_not_depend_on_the_checkout_folder(project, tmp_path):
     outs = convert(Project(moved), build_mode=True)
     assert {o.status for o in outs} == {"up-to-date"}
     assert (moved / "tei" / ".fingerprints.json").read_bytes() == (project.tei / ".fingerprints.json").read_bytes()
+
+
+def test_manifest_read_again_only_when_it_changed(project):
+    """A build reads sources.toml in several steps; the parsed manifest is kept by its
+    bytes, so an edit is always seen, and a source file deleted since is still reported."""
+    from treatytei.errors import TreatyError
+    from treatytei.manifest import load
+
+    src = project.root / "sources"
+    (src / "ok.txt").write_text("条约 甲 清朝\n甲、乙\n1727年10月21日\n\n一、正文。\n", encoding="utf-8")
+    _manifest(project, ENTRY.format(id="one", file="ok.txt", format="wikisource-treaty"))
+    assert [s.id for s in load(project.manifest)] == ["one"]
+    _manifest(project, ENTRY.format(id="two", file="ok.txt", format="wikisource-treaty"))
+    assert [s.id for s in load(project.manifest)] == ["two"]
+    (src / "ok.txt").unlink()
+    with pytest.raises(TreatyError, match="missing source file"):
+        load(project.manifest)

@@ -80,9 +80,29 @@ def decode_source(data: bytes, path) -> str:
 REQUIRED = ("id", "file", "format", "title", "script", "url", "licence")
 
 
+#: manifests read in this process: resolved path -> (SHA-256 of the bytes, sources)
+_LOADED: dict[str, tuple[str, list[Source]]] = {}
+
+
 def load(manifest: Path) -> list[Source]:
+    """The [[source]] entries of sources.toml, checked. A build reads the manifest in
+    several steps: one whose bytes did not change is not parsed again (each listed
+    file is still checked to exist)."""
     manifest = Path(manifest)
     data = read_bytes(manifest)
+    digest = sha256(data)
+    known = _LOADED.get(str(manifest.resolve()))
+    if known and known[0] == digest:
+        for s in known[1]:
+            if not s.file.is_file():
+                raise TreatyError(s.file, f"missing source file (listed for '{s.id}' in {manifest.name})")
+        return list(known[1])
+    sources = _parse(manifest, data)
+    _LOADED[str(manifest.resolve())] = (digest, sources)
+    return list(sources)
+
+
+def _parse(manifest: Path, data: bytes) -> list[Source]:
     try:
         doc = tomllib.loads(decode_source(data, manifest))
     except tomllib.TOMLDecodeError as exc:
