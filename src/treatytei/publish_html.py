@@ -139,16 +139,22 @@ def _names_digest(root) -> str:
     name and date (its markup and words), the section it stands in, the text's title."""
     parts = [root.get(XML_ID) or "", root.get(XML_LANG) or "",
              root.findtext(".//{*}titleStmt/{*}title[@type='main']") or ""]
+    # for each element, what its children inherit: the nearest xml:lang, and the
+    # sections (div, notesStmt) they stand in, nearest first -- one walk of the tree
+    inherited: dict = {}
     for el in root.iter():
-        if not isinstance(el.tag, str) or (el.get("ref") is None and el.get("when") is None):
+        if not isinstance(el.tag, str):
             continue
-        where = [next((a.get(XML_LANG) for a in el.iterancestors() if a.get(XML_LANG)), "")]
-        for anc in el.iterancestors():
-            if local(anc) == "div":
-                where.append(f"{anc.get('type')}|{anc.get('n')}|{anc.findtext('{*}head') or ''}")
-            elif local(anc) == "notesStmt":
-                where.append("notesStmt")
-        parts.append(etree.tostring(el, with_tail=False).decode("utf-8") + "@" + "/".join(where))
+        parent = el.getparent()
+        lang, where = inherited[parent] if parent is not None else ("", ())
+        if el.get("ref") is not None or el.get("when") is not None:
+            parts.append(etree.tostring(el, with_tail=False).decode("utf-8") + "@" + "/".join((lang,) + where))
+        name = local(el)
+        if name == "div":
+            where = (f"{el.get('type')}|{el.get('n')}|{el.findtext('{*}head') or ''}",) + where
+        elif name == "notesStmt":
+            where = ("notesStmt",) + where
+        inherited[el] = (el.get(XML_LANG) or lang, where)
     return sha256("\n".join(parts).encode("utf-8"))
 
 
