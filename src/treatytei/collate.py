@@ -240,45 +240,50 @@ def _gotoh(a: list[Tok], b: list[Tok], a_open: bool) -> list[tuple]:
     tb_m: list[bytearray] = [bytearray(m + 1)]
     tb_x: list[bytearray] = [bytearray(m + 1)]
     tb_y: list[bytearray] = [bytearray([0] + [0] + [2] * (m - 1)) if m else bytearray(1)]
+    go, ge, mis = GAP_OPEN, GAP_EXTEND, MISMATCH
     for i in range(1, n + 1):
         cM = [NEG] * (m + 1)
         cX = [NEG] * (m + 1)
         cY = [NEG] * (m + 1)
+        # the traceback rows start at 0 (state M): only other states are written
         bm = bytearray(m + 1)
         bx = bytearray(m + 1)
         by = bytearray(m + 1)
         cX[0] = GAP_OPEN + (i - 1) * GAP_EXTEND
         bx[0] = 0 if i == 1 else 1
-        ai = ka[i - 1]
+        ai, wai = ka[i - 1], wa[i - 1]
+        # the cells to the upper left (pm, px, py) and to the left (lm, lx, ly)
+        pm, px, py = M[0], X[0], Y[0]
+        lm, lx, ly = cM[0], cX[0], cY[0]
         for j in range(1, m + 1):
+            um, ux, uy = M[j], X[j], Y[j]
             # M: diagonal from the best of the three
-            pm, px, py = M[j - 1], X[j - 1], Y[j - 1]
             if pm >= px and pm >= py:
-                best, src = pm, 0
+                best = pm
             elif px >= py:
-                best, src = px, 1
+                best, bm[j] = px, 1
             else:
-                best, src = py, 2
-            cM[j] = best + (wa[i - 1] if ai == kb[j - 1] else MISMATCH)
-            bm[j] = src
+                best, bm[j] = py, 2
+            vm = cM[j] = best + (wai if ai == kb[j - 1] else mis)
             # X: consume a[i-1] (a gap in b), from the row above
-            o, e = M[j] + GAP_OPEN, X[j] + GAP_EXTEND
-            oy = Y[j] + GAP_OPEN
+            o, e, oy = um + go, ux + ge, uy + go
             if o >= e and o >= oy:
-                cX[j], bx[j] = o, 0
+                vx = o
             elif e >= oy:
-                cX[j], bx[j] = e, 1
+                vx, bx[j] = e, 1
             else:
-                cX[j], bx[j] = oy, 2
+                vx, bx[j] = oy, 2
             # Y: consume b[j-1] (a gap in a), from the left
-            o, e = cM[j - 1] + GAP_OPEN, cY[j - 1] + GAP_EXTEND
-            ox = cX[j - 1] + GAP_OPEN
+            o, e, ox = lm + go, ly + ge, lx + go
             if o >= e and o >= ox:
-                cY[j], by[j] = o, 0
+                vy = o
             elif e >= ox:
-                cY[j], by[j] = e, 2
+                vy, by[j] = e, 2
             else:
-                cY[j], by[j] = ox, 1
+                vy, by[j] = ox, 1
+            cX[j], cY[j] = vx, vy
+            lm, lx, ly = vm, vx, vy
+            pm, px, py = um, ux, uy
         M, X, Y = cM, cX, cY
         tb_m.append(bm)
         tb_x.append(bx)
