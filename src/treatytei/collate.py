@@ -378,8 +378,18 @@ def _key(toks, which) -> tuple:
 
 
 def _agrees(col: Column) -> bool:
-    present = [v for v in col.cells.values() if v is not None]
-    return len({_key(v, "strict") for v in present}) <= 1 and all(v for v in present)
+    """Every present witness has tokens here, the same up to script."""
+    first = None
+    for v in col.cells.values():
+        if v is None:
+            continue
+        if not v:
+            return False
+        if first is None:
+            first = v
+        elif len(v) != len(first) or any(x.strict != y.strict for x, y in zip(v, first)):
+            return False
+    return True
 
 
 def _present(col: Column) -> list[str]:
