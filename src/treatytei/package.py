@@ -195,41 +195,41 @@ def package(project, include_site: bool = False, include_pdf: bool = True, state
 
     dist = project.dist
     dist.mkdir(parents=True, exist_ok=True)
+    files = bag_files(payload, bag_info(infos[p] for p in tei_files))
     staging = Path(tempfile.mkdtemp(prefix=".bag-", dir=dist))
-    try:
-        files = write_bag(staging, payload, bag_info(infos[p] for p in tei_files), previous=final)
-        old = dist / f".{BAG_NAME}-old"
-        shutil.rmtree(old, ignore_errors=True)
-        if final.exists():
-            final.rename(old)
-        staging.rename(final)
-        final.chmod(0o755)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    write_atomic(zip_path, reproducible_zip(files, BAG_NAME, project.root / "build" / "package" / "zip"))
+    # the zip is made while the bag is written (both wait on zlib or the disk, not the GIL)
+    with ThreadPoolExecutor(max_workers=1) as side:
+        zipped = side.submit(reproducible_zip, files, BAG_NAME, project.root / "build" / "package" / "zip")
+        try:
+            write_bag(staging, files, previous=final)
+            old = dist / f".{BAG_NAME}-old"
+            shutil.rmtree(old, ignore_errors=True)
+            if final.exists():
+                final.rename(old)
+            staging.rename(final)
+            final.chmod(0o755)
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+            zipped.exception()   # the zip's own error, if any, is raised below
+        write_atomic(zip_path, zipped.result())
     if state is not None:
         state.put("package", str(zip_path), key)
     return final, zip_path
 
 
-def write_bag(folder: Path, payload: dict[str, bytes], info: dict[str, str], previous: Path | None = None) -> dict[str, bytes]:
-    """A BagIt 0.97 bag in ``folder`` (as bagit.py writes one; bagit.py's validator
-    checks it in the tests and in verify-bag): the payload under data/, manifests and tag
-    manifests in SHA-256 and SHA-512, bag-info.txt with the Payload-Oxum. Files that are
-    unchanged in the ``previous`` bag (by its SHA-256 manifest) are hard-linked from it,
-    not written again. Returns every file of the bag by its path, for the zip."""
+def bag_files(payload: dict[str, bytes], info: dict[str, str]) -> dict[str, bytes]:
+    """Every file of a BagIt 0.97 bag (as bagit.py writes one; bagit.py's validator
+    checks it in the tests and in verify-bag), by its path in the bag: the payload under
+    data/, manifests and tag manifests in SHA-256 and SHA-512, bag-info.txt with the
+    Payload-Oxum."""
     import hashlib
-    import os
-
-    def name(path: str) -> str:   # as bagit.py encodes file names in manifests
-        return path.replace("%", "%25").replace("\n", "%0A").replace("\r", "%0D")
 
     files: dict[str, bytes] = {f"data/{k}": v for k, v in sorted(payload.items())}
     sums = {algo: {path: hashlib.new(algo, data).hexdigest() for path, data in files.items()} for algo in ("sha256", "sha512")}
     for algo in ("sha256", "sha512"):
-        files[f"manifest-{algo}.txt"] = "".join(f"{sums[algo][path]}  {name(path)}\n" for path in sorted(sums[algo])).encode("utf-8")
+        files[f"manifest-{algo}.txt"] = "".join(f"{sums[algo][path]}  {_bag_name(path)}\n" for path in sorted(sums[algo])).encode("utf-8")
     info = dict(info, **{"Payload-Oxum": f"{sum(len(v) for v in payload.values())}.{len(payload)}"})
     files["bagit.txt"] = b"BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n"
     files["bag-info.txt"] = "".join(f"{k}: {' '.join(str(v).splitlines())}\n" for k, v in sorted(info.items())).encode("utf-8")
@@ -237,11 +237,30 @@ def write_bag(folder: Path, payload: dict[str, bytes], info: dict[str, str], pre
     for algo in ("sha256", "sha512"):
         files[f"tagmanifest-{algo}.txt"] = "".join(
             f"{hashlib.new(algo, files[t]).hexdigest()} {t}\n" for t in tags).encode("utf-8")
+    return files
+
+
+def _bag_name(path: str) -> str:
+    """A file name as bagit.py encodes it in manifests."""
+    return path.replace("%", "%25").replace("\n", "%0A").replace("\r", "%0D")
+
+
+def write_bag(folder: Path, files: dict[str, bytes], previous: Path | None = None) -> None:
+    """The bag's files (:func:`bag_files`) written into ``folder``. Files that are
+    unchanged in the ``previous`` bag (by its SHA-256 manifest) are hard-linked from it,
+    not written again."""
+    import os
+
+    def sums(manifest: str) -> dict[str, str]:
+        return dict(reversed(line.split("  ", 1)) for line in manifest.splitlines() if "  " in line)
+
     unchanged: set[str] = set()
     if previous is not None and (previous / "manifest-sha256.txt").exists():
-        old = dict(reversed(line.split("  ", 1)) for line in
-                   (previous / "manifest-sha256.txt").read_text(encoding="utf-8").splitlines() if "  " in line)
-        unchanged = {path for path, h in sums["sha256"].items() if old.get(name(path)) == h}
+        old = sums((previous / "manifest-sha256.txt").read_text(encoding="utf-8"))
+        new = sums(files["manifest-sha256.txt"].decode("utf-8"))
+        unchanged = {path for path in files if path.startswith("data/")
+                     and old.get(_bag_name(path)) == new[_bag_name(path)]}
+
     def put(item: tuple[str, bytes]) -> None:
         path, data = item
         dest = folder / path
@@ -258,7 +277,6 @@ def write_bag(folder: Path, payload: dict[str, bytes], info: dict[str, str], pre
         parent.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=workers()) as pool:   # file writes wait on the disk, not the GIL
         list(pool.map(put, files.items()))
-    return files
 
 
 def reproducible_zip(files: dict[str, bytes], top: str, cache: Path | None = None) -> bytes:
