@@ -49,11 +49,12 @@ _TOKEN = "\ue000tt-{}\ue000"
 _LANG_TOKEN = re.compile("\ue000tt-lang:([^\ue000]*)\ue000")
 #: a part of a neutral page written in some trees only: <!--tt-mode M ...-->...<!--/tt-mode-->
 #: (in register.js, inside JSON strings, "<" is written \u003c)
-_MODE_ONLY = re.compile(r"(?:<|\\u003c)!--tt-mode ([\w ]+)-->(.*?)(?:<|\\u003c)!--/tt-mode-->", re.S)
+_MODE_ONLY = [re.compile(opener + r"!--tt-mode ([\w ]+)-->(.*?)(?:<|\\u003c)!--/tt-mode-->", re.S)
+              for opener in ("<", r"\\u003c")]   # one pattern per opener: each starts with a literal
 #: a part never converted (the labels of the script switch): <!--tt-keep-->...<!--/tt-keep-->
 _KEEP = re.compile(r"<!--tt-keep-->(.*?)<!--/tt-keep-->", re.S)
 #: a Chinese language tag in an attribute, also inside register.js's JSON strings
-_ZH_LANG = re.compile(r'(\slang=\\?")zh(?:-[A-Za-z]+)*(\\?")')
+_ZH_LANG = re.compile(r'lang=(?<=\slang=)(\\?")zh(?:-[A-Za-z]+)*(\\?")')   # starts with a literal: found fast
 
 
 def for_mode(page: str, mode: str) -> str:
@@ -62,7 +63,8 @@ def for_mode(page: str, mode: str) -> str:
     such. The whole page goes through OpenCC in one call: OpenCC maps only Chinese
     characters and phrases, which no markup character continues, so every text node and
     attribute value converts as it would alone, and the markup is left as it is."""
-    page = _MODE_ONLY.sub(lambda m: m.group(2) if mode in m.group(1).split() else "", page)
+    for pattern in _MODE_ONLY:
+        page = pattern.sub(lambda m: m.group(2) if mode in m.group(1).split() else "", page)
     for m in MODES:
         page = page.replace(f' aria-current="{_TOKEN.format("current-" + m)}"', ' aria-current="true"' if m == mode else "")
     page = _LANG_TOKEN.sub(lambda m: m.group(1) if mode == "orig" else "zh-Hans" if mode == "hans" else "zh-Hant", page)
@@ -75,7 +77,7 @@ def for_mode(page: str, mode: str) -> str:
     lang = "zh-Hans" if mode == "hans" else "zh-Hant"
     pieces = _KEEP.split(page)   # even: converted; odd: kept
     for i in range(0, len(pieces), 2):
-        pieces[i] = _ZH_LANG.sub(lambda m: m.group(1) + lang + m.group(2), convert(pieces[i]))
+        pieces[i] = _ZH_LANG.sub(r"lang=\1" + lang + r"\2", convert(pieces[i]))
     return "".join(pieces)
 
 
