@@ -658,15 +658,35 @@ def render_reading(toks: list[Tok]) -> list:
 
 # ------------------------------------------------------------------ the work
 
+_GROUPED: list = []   # [(sources, witnesses by work, works by siglum)]: the last list grouped
+
+
+def _grouped(sources: list[Source]) -> tuple[dict, dict]:
+    """The sources with a siglum by work, and the works using each siglum: made once
+    per list of sources (looking them up by scanning the list for every work cost
+    works x sources)."""
+    if not _GROUPED or _GROUPED[0][0] is not sources:
+        by_work: dict = {}
+        works_of: dict = {}
+        for s in sources:
+            if s.siglum:
+                by_work.setdefault(s.work, []).append(s)
+                works_of.setdefault(s.siglum, set()).add(s.work)
+        for wits in by_work.values():
+            wits.sort(key=lambda s: s.siglum)
+        _GROUPED[:] = [(sources, by_work, works_of)]
+    return _GROUPED[0][1], _GROUPED[0][2]
+
+
 def witnesses_of(sources: list[Source], work: str) -> list[Source]:
-    wits = sorted((s for s in sources if s.work == work and s.siglum), key=lambda s: s.siglum)
-    return wits
+    """The witnesses of a work (the sources with a siglum), by siglum."""
+    return list(_grouped(sources)[0].get(work, []))
 
 
 def witness_id(sources: list[Source], work: str, siglum: str) -> str:
     """The witness's xml:id: its siglum (#A), unless another work of the edition uses the
     same siglum -- xml:ids are unique across the edition -- then work-siglum."""
-    shared = any(s.siglum == siglum and s.work != work for s in sources)
+    shared = any(w != work for w in _grouped(sources)[1].get(siglum, ()))
     return f"{work}-{siglum}" if shared else siglum
 
 
@@ -832,7 +852,7 @@ def _document(work: str, wits: list[Source], files: dict[str, str], body, prefix
 
 def works(project) -> list[str]:
     sources = load(project.manifest)
-    return sorted({s.work for s in sources if s.work and len(witnesses_of(sources, s.work)) >= 2})
+    return sorted(w for w, wits in _grouped(sources)[0].items() if w and len(wits) >= 2)
 
 
 _SOURCES: dict[tuple, list] = {}

@@ -97,6 +97,8 @@ def imap(fn: Callable[[T], R], items: Iterable[T], label: str = "", jobs: int | 
     caller stops early (or fails), work not yet started is cancelled."""
     items = list(items)
     jobs = min(jobs or workers(), max(1, len(items)))
+    if multiprocessing.parent_process() is not None:   # already in a worker: no pool in a pool
+        jobs = 1
     progress = Progress(label, len(items))
     try:
         if jobs == 1 or len(items) < min_items:

@@ -100,10 +100,12 @@ def scan_edition(folder: Path, state=None) -> tuple[dict[str, str], dict[str, tu
     cache keys on all three. With a BuildState, a file whose bytes did not change is
     not parsed again."""
     from .fileio import sha256
+    from .parallel import imap
 
     ids: dict[str, list[str]] = {}
     per_file: dict[str, tuple[list[str], list[str]]] = {}
     digests: dict[str, str] = {}
+    todo: list[Path] = []
     for f in sorted(Path(folder).glob("*.xml")):
         try:
             data = read_bytes(f)
@@ -112,21 +114,35 @@ def scan_edition(folder: Path, state=None) -> tuple[dict[str, str], dict[str, tu
         d = digests[f.name] = sha256(data)
         cached = state.get("scan", str(f)) if state is not None else None
         if cached and cached[0] == d:
-            own, refs = cached[1], cached[2]
+            per_file[f.name] = (cached[1], cached[2])
         else:
-            try:
-                tree = parse_bytes(data, f, expect_tei=False)
-            except TreatyError:
-                continue
-            own = sorted({str(i) for i in tree.xpath("//@xml:id")})
-            refs = sorted({t.split("#")[0] for v in tree.xpath("//@*[contains(., '.xml')]") for t in str(v).split()
-                           if re.match(r"^[A-Za-z0-9_.-]+\.xml(#|$)", t)} - {f.name})
-            if state is not None:
-                state.put("scan", str(f), [d, own, refs])
-        per_file[f.name] = (own, refs)
+            todo.append(f)
+    # the files whose bytes changed are parsed on every core
+    for f, found in zip(todo, imap(_scan_file, [str(f) for f in todo], "scan")):
+        if found is None:   # not well-formed: reported when the file itself is validated
+            continue
+        per_file[f.name] = found
+        if state is not None:
+            state.put("scan", str(f), [digests[f.name], *found])
+    per_file = dict(sorted(per_file.items()))
+    for name, (own, _) in per_file.items():
         for i in own:
-            ids.setdefault(i, []).append(f.name)
+            ids.setdefault(i, []).append(name)
     return {k: " ".join(v) for k, v in ids.items()}, per_file, digests
+
+
+def _scan_file(path: str) -> tuple[list[str], list[str]] | None:
+    """A file's xml:ids and the other files it points into (a worker's job); None if
+    it is not well-formed."""
+    f = Path(path)
+    try:
+        tree = parse_bytes(read_bytes(f), f, expect_tei=False)
+    except TreatyError:
+        return None
+    own = sorted({str(i) for i in tree.xpath("//@xml:id")})
+    refs = sorted({t.split("#")[0] for v in tree.xpath("//@*[contains(., '.xml')]") for t in str(v).split()
+                   if re.match(r"^[A-Za-z0-9_.-]+\.xml(#|$)", t)} - {f.name})
+    return own, refs
 
 
 _SCANS: dict[Path, tuple] = {}
