@@ -61,9 +61,20 @@ def normal_char(c: str) -> str:
     return out if len(out) == 1 else c
 
 
+class _NormalTable(dict):
+    """Code point -> normal_char, for str.translate; filled in as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        out = self[code] = normal_char(chr(code))
+        return out
+
+
+_NORMAL = _NormalTable()
+
+
 def normalise(text: str) -> str:
     """Character-by-character simplified form: len(normalise(s)) == len(s)."""
-    return "".join(normal_char(c) for c in text)
+    return text.translate(_NORMAL)
 
 
 def is_han(c: str) -> bool:

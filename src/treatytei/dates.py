@@ -24,6 +24,7 @@ the Chinese year starting in first + N - 1.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -72,6 +73,12 @@ def qing_months() -> dict[tuple[int, str], dt.date]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _month_starts() -> list[dt.date]:
+    """The first days of all months of the table, in order."""
+    return sorted(qing_months().values())
+
+
 class DateError(ValueError):
     pass
 
@@ -86,8 +93,9 @@ def chinese_to_gregorian(year: int, month: int, day: int, leap: bool = False) ->
         raise DateError(f"the Chinese year {year} has no {'leap ' if leap else ''}month {month}")
     first = months[key]
     # the month's length: up to the next month's first day
-    later = sorted(d for d in months.values() if d > first)
-    length = (later[0] - first).days if later else 30
+    starts = _month_starts()
+    k = bisect.bisect_right(starts, first)
+    length = (starts[k] - first).days if k < len(starts) else 30
     if not 1 <= day <= length:
         raise DateError(f"day {day} is outside the month ({length} days)")
     return first + dt.timedelta(days=day - 1)

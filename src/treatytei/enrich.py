@@ -45,15 +45,29 @@ def _variant_map() -> dict[str, str]:
     return {variant: normal_char(standard) for variant, standard, _ in variant_rows()}
 
 
-_VARIANTS: dict[str, str] | None = None
+class _KeyTable(dict):
+    """Code point -> its match key character, for str.translate; filled in as
+    characters are first met (variant -> standard, then simplified)."""
+
+    def __init__(self):
+        super().__init__()
+        self.variants = _variant_map()
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        key = self[code] = self.variants.get(c) or normal_char(c)
+        return key
+
+
+_KEYS: _KeyTable | None = None
 
 
 def match_key(text: str) -> str:
     """One character per input character: variant -> standard, then simplified."""
-    global _VARIANTS
-    if _VARIANTS is None:
-        _VARIANTS = _variant_map()
-    return "".join(_VARIANTS.get(c) or normal_char(c) for c in text)
+    global _KEYS
+    if _KEYS is None:
+        _KEYS = _KeyTable()
+    return text.translate(_KEYS)
 
 
 @dataclass(frozen=True)
