@@ -102,6 +102,21 @@ def _first_page_rule(start: int | None) -> str:
     return f"@page :first {{ counter-reset: page {start} }}" if start else ""
 
 
+def _font_config():
+    if not _FONT_CONFIG:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONT_CONFIG.append(FontConfiguration())
+    return _FONT_CONFIG[0]
+
+
+def _warm_up() -> None:
+    """The worker's first job: WeasyPrint imported, its font configuration made."""
+    import weasyprint  # noqa: F401
+
+    _font_config()
+
+
 def typeset_part(job: tuple[str, str, int | None, str, str]) -> dict:
     """Typeset one part into ``pdf_path``; return its pages, where each anchor is
     (page index in the part) and the fonts it embeds (full font kept in ``fonts_dir``)."""
@@ -110,12 +125,9 @@ def typeset_part(job: tuple[str, str, int | None, str, str]) -> dict:
 
     # WeasyPrint reports unsupported CSS at WARNING level; keep the build's output clean
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    if not _FONT_CONFIG:
-        from weasyprint.text.fonts import FontConfiguration
-
-        _FONT_CONFIG.append(FontConfiguration())
-    extra = [weasyprint.CSS(string=_first_page_rule(start), font_config=_FONT_CONFIG[0])] if start else []
-    doc = weasyprint.HTML(string=html, base_url=base_url).render(stylesheets=extra, font_config=_FONT_CONFIG[0])
+    config = _font_config()
+    extra = [weasyprint.CSS(string=_first_page_rule(start), font_config=config)] if start else []
+    doc = weasyprint.HTML(string=html, base_url=base_url).render(stylesheets=extra, font_config=config)
     anchors = {}
     for i, page in enumerate(doc.pages):
         for name in page.anchors:
@@ -147,11 +159,19 @@ class _Typesetter:
         self.cache = project.root / "build" / "pdf"
         self.fonts = self.cache / "fonts"
         self.base_url = str((project.xslt / "print").resolve()) + "/"
-        from .buildstate import digest, tree_digest
-        import weasyprint
+        import importlib.metadata
+        import multiprocessing
 
-        self.salt = digest(tree_digest(project.xslt / "print"), weasyprint.__version__)
-        self.pool = None
+        from .buildstate import digest, tree_digest
+
+        # the version from the package's metadata: importing WeasyPrint here would cost
+        # this process a second
+        self.salt = digest(tree_digest(project.xslt / "print"), importlib.metadata.version("weasyprint"))
+        # the worker starts now and loads WeasyPrint and the fonts while this process
+        # makes the parts' HTML (the step runs only when its inputs changed, so a part
+        # almost always needs typesetting)
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self.pool.submit(_warm_up)
         self.used: set[str] = set()
         self.typeset = 0
 
@@ -167,10 +187,6 @@ class _Typesetter:
                 return Part(name, pdf, meta)
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        if self.pool is None:
-            import multiprocessing
-
-            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         try:
             meta = self.pool.submit(typeset_part, (html, self.base_url, start, str(pdf), str(self.fonts))).result()
         except Exception as exc:
@@ -180,8 +196,7 @@ class _Typesetter:
         return Part(name, pdf, meta)
 
     def close(self, prune: bool) -> None:
-        if self.pool is not None:
-            self.pool.shutdown()
+        self.pool.shutdown(cancel_futures=True)
         if not prune:
             return
         # what a finished build did not use is gone (an edited text leaves its old parts behind)
@@ -228,13 +243,22 @@ def _outline_items(item, page_index, offset, pikepdf):
     return made
 
 
+#: what the merged subsets depend on besides their font and glyphs: the subsetter
+_SUBSETTER = sha256(Path(__file__).with_name("fontsubset.py").read_bytes())
+
+
 def merge(parts: list[Part], fonts_dir: Path) -> bytes:
+    """The parts as one PDF (see the module's notes). Font subsets are kept in
+    ``fonts_dir``/../subsets; those this volume does not use are removed."""
     import contextlib
     import io
 
     import pikepdf
 
+    from .buildstate import digest
     from .fontsubset import subset
+
+    used_subsets: set[str] = set()
 
     out = pikepdf.new()
     names: dict[str, pikepdf.Array] = {}
@@ -283,10 +307,19 @@ def merge(parts: list[Part], fonts_dir: Path) -> bytes:
                     if uri.startswith(XREF):
                         del annot["/A"]
                         annot.Dest = pikepdf.String(uri[len(XREF):])
-        # each font once, subset for every part
+        # each font once, subset for every part (kept by what it is made from: an edit
+        # that brings no new glyph reuses the subsets of the last build)
         streams = {}
+        subsets = fonts_dir.parent / "subsets"
         for key, use in sorted(font_uses.items()):
-            data = subset((fonts_dir / key[0]).read_bytes(), key[1], use["gids"], use["notdef"])
+            made = digest(_SUBSETTER, key[0], key[1], " ".join(map(str, sorted(use["gids"]))), use["notdef"])
+            kept = subsets / made
+            if kept.exists():
+                data = kept.read_bytes()
+            else:
+                data = subset((fonts_dir / key[0]).read_bytes(), key[1], use["gids"], use["notdef"])
+                write_cache(kept, data)
+            used_subsets.add(made)
             extra = {"Subtype": pikepdf.Name.OpenType} if data[:4] == b"OTTO" else {"Length1": len(data)}
             streams[key] = out.make_stream(data, **extra)
         for descriptor, key in descriptors:
@@ -311,6 +344,9 @@ def merge(parts: list[Part], fonts_dir: Path) -> bytes:
         buf = io.BytesIO()
         out.save(buf, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    for f in sorted(subsets.glob("*")) if subsets.exists() else []:
+        if f.name not in used_subsets:
+            f.unlink(missing_ok=True)
     return buf.getvalue()
 
 
