@@ -106,7 +106,8 @@ def imap(fn: Callable[[T], R], items: Iterable[T], label: str = "", jobs: int | 
                 yield fn(x)
                 progress.step()
             return
-        chunk = max(1, len(items) // (jobs * 8))
+        # small chunks: at the end no worker waits long for the other to finish its last
+        chunk = max(1, len(items) // (jobs * 32))
         pool = _SESSION.get(workers()) if _SESSION is not None else None
         shared = pool is not None and jobs <= _SESSION.jobs
         if not shared:

@@ -92,13 +92,14 @@ def validate_file(path: Path, rng_path: Path, sch_path: Path | None, display: st
     return problems
 
 
-def scan_edition(folder: Path, state=None) -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]], dict[str, str]]:
+def scan_edition(folder: Path, state=None, parallel: bool = False) -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]], dict[str, str]]:
     """One pass over the edition's folder: xml:id -> the space-separated names of the
     files that use it; for each file, its ids and the other files it points into
     (file.xml#id); and each file's SHA-256. The Schematron gets the first, computed
     once, instead of reading the whole folder again for every file it checks; the build
     cache keys on all three. With a BuildState, a file whose bytes did not change is
-    not parsed again."""
+    not parsed again. ``parallel``: the changed files are parsed on every core (for a
+    caller that runs under ``if __name__ == "__main__"``, as validate's callers do)."""
     from .fileio import sha256
     from .parallel import imap
 
@@ -118,7 +119,7 @@ def scan_edition(folder: Path, state=None) -> tuple[dict[str, str], dict[str, tu
         else:
             todo.append(f)
     # the files whose bytes changed are parsed on every core
-    for f, found in zip(todo, imap(_scan_file, [str(f) for f in todo], "scan")):
+    for f, found in zip(todo, imap(_scan_file, [str(f) for f in todo], "scan", jobs=None if parallel else 1)):
         if found is None:   # not well-formed: reported when the file itself is validated
             continue
         per_file[f.name] = found
@@ -150,11 +151,11 @@ _SCANS: dict[Path, tuple] = {}
 _IDS_FROM: dict[Path, str] = {}
 
 
-def _scan(folder: Path, state=None) -> tuple:
+def _scan(folder: Path, state=None, parallel: bool = False) -> tuple:
     """scan_edition, once per folder until forget_edition_ids()."""
     folder = Path(folder).resolve()
     if folder not in _SCANS:
-        _SCANS[folder] = scan_edition(folder, state)
+        _SCANS[folder] = scan_edition(folder, state, parallel)
     return _SCANS[folder]
 
 
@@ -349,7 +350,7 @@ def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None =
         for k, p in enumerate(resolved):
             folder = p.parent
             if folder not in scans:
-                scans[folder] = _scan(folder, state)
+                scans[folder] = _scan(folder, state, parallel=True)
                 # the scan has just read and hashed every file of the folder
                 known.update({folder / name: d for name, d in scans[folder][2].items()})
             ids, per_file, _ = scans[folder]
@@ -370,7 +371,7 @@ def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None =
         if sch and len(todo) >= MIN_PARALLEL:   # on worker processes: give them the scans
             for folder in sorted({resolved[k].parent for k in todo}):
                 ids_files[folder] = str(Path(tmp) / f"{uuid.uuid4().hex}.json")   # never a name seen before
-                Path(ids_files[folder]).write_text(json.dumps(_scan(folder, state)[0]), encoding="utf-8")
+                Path(ids_files[folder]).write_text(json.dumps(_scan(folder, state, parallel=True)[0]), encoding="utf-8")
         done = pmap(_validate_job, [(str(paths[k]), str(rng), str(sch) if sch else "", _display(paths[k], root),
                                      ids_files.get(resolved[k].parent, "")) for k in todo], "validate")
     for k, probs in zip(todo, done):
