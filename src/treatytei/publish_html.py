@@ -412,8 +412,18 @@ def _text_records(root, t: str) -> list[dict]:
         if not text.strip():
             continue
         anchor, label = _section(b)
-        records.append(_record(f"{t}.html#{anchor}", f"{title} · {label}", text, lang))
+        records.append({"url": f"{t}.html#{anchor}", "label": f"{title} · {label}", "text": text,
+                        "norm": match_key(text), "lang": lang})
+    # the passages converted in one OpenCC call per script, joined by U+FFFF (which XML
+    # text cannot hold, and at which no phrase of OpenCC's continues)
+    texts = [r["text"] for r in records]
+    for key, convert in (("hans", to_simplified), ("hant", to_traditional)):
+        for r, converted in zip(records, convert(_SEP.join(texts)).split(_SEP)):
+            r[key] = converted
     return records
+
+
+_SEP = "\uffff"
 
 
 def _search_digest(infos: dict, texts: list[str]) -> str:
