@@ -32,8 +32,16 @@ DC = "http://purl.org/dc/elements/1.1/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 
 
+def _header(root):
+    """The teiHeader of a parsed TEI root (the root itself if it has none): what the
+    archive's records are made from, searched without walking the whole text."""
+    header = root.find(f"{{{NS['tei']}}}teiHeader")
+    return header if header is not None else root
+
+
 def header_problems(root) -> list[str]:
     """What an archive needs from a TEI header (a parsed TEI root) and this one lacks."""
+    header = _header(root)
     missing = []
     checks = [
         ("a licence (publicationStmt/availability/licence)", "//tei:publicationStmt/tei:availability/tei:licence[normalize-space()]"),
@@ -43,7 +51,7 @@ def header_problems(root) -> list[str]:
         ("a title (titleStmt/title)", "//tei:titleStmt/tei:title[normalize-space()]"),
     ]
     for what, xp in checks:
-        if not root.xpath(xp, namespaces=NS):
+        if not header.xpath("." + xp, namespaces=NS):
             missing.append(what)
     return missing
 
@@ -51,9 +59,11 @@ def header_problems(root) -> list[str]:
 def dublin_core(root) -> bytes:
     """An oai_dc record from a TEI header (a parsed TEI root)."""
 
+    header = _header(root)
+
     def xp(q):
         return [" ".join("".join(e.itertext()).split()) if isinstance(e, etree._Element) else str(e)
-                for e in root.xpath(q, namespaces=NS)]
+                for e in header.xpath("." + q, namespaces=NS)]
     nsmap = {"oai_dc": OAI_DC, "dc": DC, "xsi": "http://www.w3.org/2001/XMLSchema-instance"}
     rec = etree.Element(f"{{{OAI_DC}}}dc", nsmap=nsmap)
     rec.set("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation",
@@ -112,10 +122,11 @@ def _describe(path: str) -> dict:
     """What packaging needs from one TEI file (a worker's job, once per change of the
     file): what its header lacks, its Dublin Core record, its part of bag-info.txt."""
     root = parse_file(Path(path)).getroot()
+    header = _header(root)
 
     def texts(q, joined=False):
         return [" ".join("".join(t.itertext()).split()) if joined else t.text
-                for t in root.xpath(q, namespaces=NS) if joined or t.text]
+                for t in header.xpath("." + q, namespaces=NS) if joined or t.text]
     return {"problems": header_problems(root), "dc": dublin_core(root).decode("utf-8"),
             "titles": texts("//tei:titleStmt/tei:title[@type='main']"),
             "publishers": texts("//tei:publicationStmt/tei:publisher"),
