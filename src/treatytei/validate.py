@@ -53,8 +53,17 @@ def relaxng(path: str) -> etree.RelaxNG:
 def schematron_executable(sch: Path):
     """Compile the Schematron schema to XSLT (our own compiler, xsl/schematron.xsl)
     and that XSLT to a Saxon executable; cached per schema content."""
+    try:   # the file read and hashed again only when it changed
+        st = Path(sch).stat()
+        seen = (str(sch), st.st_mtime_ns, st.st_size)
+    except OSError:
+        seen = None
+    if seen is not None and seen in _SCH_SEEN:
+        return _SCH_COMPILED[_SCH_SEEN[seen]]
     data = read_bytes(sch)
     key = hashlib.sha256(data).hexdigest()
+    if seen is not None:
+        _SCH_SEEN[seen] = key
     if key not in _SCH_COMPILED:
         compiler = Path(str(resources.files("treatytei").joinpath("xsl/schematron.xsl")))
         exe = saxon.compile_file(compiler)
@@ -70,6 +79,14 @@ def schematron_executable(sch: Path):
 
 #: compiled Schematron schemas by the SHA-256 of their text (one compilation per process)
 _SCH_COMPILED: dict[str, object] = {}
+#: (path, mtime, size) of a schema file -> the SHA-256 of its text
+_SCH_SEEN: dict[tuple, str] = {}
+
+
+@lru_cache(maxsize=64)
+def _real(folder: str) -> Path:
+    """A folder resolved (asked for every file validated: resolved once)."""
+    return Path(folder).resolve()
 
 
 def validate_file(path: Path, rng_path: Path, sch_path: Path | None, display: str | None = None) -> list[Problem]:
@@ -163,7 +180,7 @@ _IDS_SET: dict[str, object] = {}
 
 
 def _set_edition_ids(exe, folder: Path) -> None:
-    key = str(Path(folder).resolve())
+    key = str(_real(str(folder)))
     if _IDS_SET.get("folder") == key and _IDS_SET.get("exe") is exe:
         return
     proc = saxon.processor()
@@ -180,7 +197,7 @@ def _set_register(exe, folder: Path) -> None:
     changes) and given to the Schematron as its parameter, instead of each file's run
     reading it again. A register that is absent or not well-formed is left to the
     schema's own default (no register)."""
-    reg = Path(folder).resolve() / "register.xml"
+    reg = _real(str(folder)) / "register.xml"
     try:
         st = reg.stat()
         key = f"{reg}|{st.st_mtime_ns}|{st.st_size}"
@@ -315,7 +332,7 @@ def locate(el, lines: list[str]) -> tuple[int, int]:
 
 def _validate_job(job: tuple) -> list[Problem]:
     path, rng, sch, shown, ids_file = job
-    folder = Path(path).resolve().parent
+    folder = _real(str(Path(path).parent))   # as _scan keys it
     if ids_file and _IDS_FROM.get(folder) != ids_file:
         # the folder's ids as the caller scanned them for this run, instead of each
         # worker reading every file of the folder again
