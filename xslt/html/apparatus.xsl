@@ -29,7 +29,17 @@
     <xsl:call-template name="tt:shell">
       <xsl:with-param name="title" select="'The collated treaty'"/>
       <xsl:with-param name="body-class" select="'collation-page'"/>
-      <xsl:with-param name="content">
+      <xsl:with-param name="content-doc" select="$doc" tunnel="yes"/>
+      <xsl:with-param name="content-wits" select="$wits" tunnel="yes"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- the content of the page (tt:collation-page), written straight into the shell's <main> -->
+  <xsl:template match=".[. = 'collation']" mode="tt:content">
+    <xsl:param name="content-doc" tunnel="yes"/>
+    <xsl:param name="content-wits" tunnel="yes"/>
+    <xsl:variable name="doc" select="$content-doc"/>
+    <xsl:variable name="wits" select="$content-wits"/>
         <h1>The collated treaty: {string-join($wits/tei:bibl/tei:title, ' / ')}</h1>
         <ul class="witnesses">
           <xsl:for-each select="$wits">
@@ -87,8 +97,6 @@
           <xsl:with-param name="scope" select="$doc/tei:TEI/tei:text"/>
           <xsl:with-param name="date-prefix" select="'pop-dx-'"/>
         </xsl:call-template>
-      </xsl:with-param>
-    </xsl:call-template>
   </xsl:template>
 
   <!-- one witness's text -->

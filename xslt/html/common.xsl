@@ -141,10 +141,14 @@
       else 'sec-' || $div/@n"/>
   </xsl:function>
 
-  <!-- the page shell -->
+  <!-- the page shell. Each page's content is a template of mode tt:content matching the
+       page's name ('text', 'collation', ...): the shell applies it in place, instead of
+       copying a tree built beforehand (what a page template computes for its content,
+       it hands on as tunnel parameters named content-*) -->
+  <xsl:mode name="tt:content" on-no-match="fail"/>
+
   <xsl:template name="tt:shell">
     <xsl:param name="title" as="xs:string"/>
-    <xsl:param name="content" as="item()*"/>
     <xsl:param name="page" as="xs:string" tunnel="yes"/>
     <xsl:param name="this-page" as="xs:string" tunnel="yes"/>
     <xsl:param name="body-class" as="xs:string" select="$page"/>
@@ -190,7 +194,7 @@
           </xsl:with-param></xsl:call-template>
         </header>
         <main id="main">
-          <xsl:sequence select="$content"/>
+          <xsl:apply-templates select="$page" mode="tt:content"/>
         </main>
         <footer class="site">
           <p>treatytei: a TEI P5 edition of Qing–Russian treaty texts. Texts: public domain (treaties) and CC BY-SA 4.0 (Wikipedia);
@@ -243,7 +247,11 @@
   <xsl:template name="tt:search-page">
     <xsl:call-template name="tt:shell">
       <xsl:with-param name="title" select="'Search'"/>
-      <xsl:with-param name="content">
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- the content of the page (tt:search-page), written straight into the shell's <main> -->
+  <xsl:template match=".[. = 'search']" mode="tt:content">
         <h1>Search the edition</h1>
         <form class="search" role="search" action="search.html" method="get">
           <label for="q">Words, names or dates, in simplified or traditional characters</label>
@@ -253,7 +261,5 @@
         <p class="hint">Matching ignores the difference between simplified and traditional characters and the variant forms the edition lists <xsl:call-template name="tt:as-is"><xsl:with-param name="content"><span lang="zh" translate="no">(拏/拿, 爲/为 …)</span></xsl:with-param></xsl:call-template>. It runs in your browser on an index built with the site; nothing is sent anywhere.</p>
         <div id="results" aria-live="polite"></div>
         <script src="{$assets}search-index.js" defer=""></script>
-      </xsl:with-param>
-    </xsl:call-template>
   </xsl:template>
 </xsl:stylesheet>

@@ -11,7 +11,11 @@
   <xsl:template name="tt:index-page">
     <xsl:call-template name="tt:shell">
       <xsl:with-param name="title" select="'Sources'"/>
-      <xsl:with-param name="content">
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- the content of the page (tt:index-page), written straight into the shell's <main> -->
+  <xsl:template match=".[. = 'index']" mode="tt:content">
         <h1>Qing–Russian treaty texts: a TEI edition</h1>
         <p class="lede">Two Chinese texts of the 1727 Treaty of Kyakhta — the received text
           <span lang="zh-Hant">恰克圖界約</span> (witness A) and the variant text
@@ -53,8 +57,6 @@
             <li><a href="{$up}tei/{$file}" download="">{$file}</a> — <span lang="{tt:lang(tei:TEI)}">{tt:title(.)}</span></li>
           </xsl:for-each>
         </ul>
-      </xsl:with-param>
-    </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="tei:teiHeader" mode="source-card">

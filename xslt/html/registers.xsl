@@ -18,7 +18,15 @@
     <xsl:call-template name="tt:shell">
       <xsl:with-param name="title" select="$title"/>
       <xsl:with-param name="body-class" select="'register-page'"/>
-      <xsl:with-param name="content">
+      <xsl:with-param name="content-title" select="$title" tunnel="yes"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- the content of the page (tt:register-page), written straight into the shell's <main> -->
+  <xsl:template match=".[. = ('persons', 'places', 'organisations', 'dates')]" mode="tt:content">
+    <xsl:param name="content-title" tunnel="yes"/>
+    <xsl:param name="page" as="xs:string" tunnel="yes"/>
+    <xsl:variable name="title" select="$content-title"/>
         <h1>{$title}</h1>
         <xsl:choose>
           <xsl:when test="$page = 'persons'">
@@ -38,8 +46,6 @@
           </xsl:when>
           <xsl:otherwise><xsl:call-template name="tt:date-index"/></xsl:otherwise>
         </xsl:choose>
-      </xsl:with-param>
-    </xsl:call-template>
   </xsl:template>
 
   <xsl:template name="tt:entries">

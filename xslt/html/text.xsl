@@ -19,7 +19,21 @@
     <xsl:call-template name="tt:shell">
       <xsl:with-param name="title" select="tt:title($doc)"/>
       <xsl:with-param name="body-class" select="'text-page'"/>
-      <xsl:with-param name="content">
+      <xsl:with-param name="content-doc" select="$doc" tunnel="yes"/>
+      <xsl:with-param name="content-tei" select="$tei" tunnel="yes"/>
+      <xsl:with-param name="content-sig" select="$sig" tunnel="yes"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- the content of the page (tt:text-page), written straight into the shell's <main> -->
+  <xsl:template match=".[. = 'text']" mode="tt:content">
+    <xsl:param name="content-doc" tunnel="yes"/>
+    <xsl:param name="content-tei" tunnel="yes"/>
+    <xsl:param name="content-sig" tunnel="yes"/>
+    <xsl:param name="target" as="xs:string" tunnel="yes"/>
+    <xsl:variable name="doc" select="$content-doc"/>
+    <xsl:variable name="tei" select="$content-tei"/>
+    <xsl:variable name="sig" select="$content-sig"/>
         <article class="text" lang="{$tei/@xml:lang}">
           <header class="text-head">
             <h1>{tt:title($doc)}</h1>
@@ -54,8 +68,6 @@
         <xsl:call-template name="tt:popovers">
           <xsl:with-param name="scope" select="$tei/tei:text | $tei//tei:notesStmt"/>
         </xsl:call-template>
-      </xsl:with-param>
-    </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="tei:div" mode="text">
