@@ -345,6 +345,18 @@ def _render(project, todo: list[str], fresh: Path, texts, app_files, witnesses: 
     pmap(_render_pages, jobs, "html", min_items=1 if len(todo) >= MIN_PARALLEL else len(jobs) + 1)
 
 
+def _scratch(fallback: str) -> str:
+    """Where a job's neutral pages are written and read back once: memory (/dev/shm)
+    where there is plenty of it, else beside the new site."""
+    try:
+        st = os.statvfs("/dev/shm")
+        if st.f_bavail * st.f_frsize >= 1 << 30 and os.access("/dev/shm", os.W_OK):
+            return "/dev/shm"
+    except OSError:
+        pass
+    return fallback
+
+
 def _render_pages(job: tuple) -> None:
     """Write some pages (a worker's job): rendered neutral in one transformation
     (page=some; a page reads only the documents it shows), then each written into the
@@ -356,7 +368,7 @@ def _render_pages(job: tuple) -> None:
     entry = project.xslt / "html" / "edition.xsl"
     exe = saxon.compile_file(entry)
     proc = saxon.processor()
-    neutral = Path(tempfile.mkdtemp(prefix=".neutral-", dir=fresh))
+    neutral = Path(tempfile.mkdtemp(prefix=".neutral-", dir=_scratch(fresh)))
     try:
         params = {"mode": "neutral", "tei-dir": project.tei.resolve().as_uri() + "/", "texts": " ".join(f"{t}.xml" for t in texts),
                   "apparatus": " ".join(app_files), "witnesses": witnesses, "script-forms": forms,
