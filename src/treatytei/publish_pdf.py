@@ -196,7 +196,9 @@ class _Typesetter:
         return Part(name, pdf, meta)
 
     def close(self, prune: bool) -> None:
-        self.pool.shutdown(cancel_futures=True)
+        # not waiting: if every part came from the cache, the warm-up may still be
+        # running, and nothing needs it to finish
+        self.pool.shutdown(wait=False, cancel_futures=True)
         if not prune:
             return
         # what a finished build did not use is gone (an edited text leaves its old parts behind)
