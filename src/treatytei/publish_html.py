@@ -352,7 +352,7 @@ def _scratch(fallback: str) -> str:
         st = os.statvfs("/dev/shm")
         if st.f_bavail * st.f_frsize >= 1 << 30 and os.access("/dev/shm", os.W_OK):
             return "/dev/shm"
-    except OSError:
+    except (OSError, AttributeError):   # no /dev/shm, or no statvfs (not a Unix)
         pass
     return fallback
 
