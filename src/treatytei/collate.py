@@ -42,7 +42,7 @@ from pathlib import Path
 from lxml import etree
 
 from . import __version__
-from .chinese import PUNCT_CLASS, compare_chars, is_punct, normal_char, script_normal
+from .chinese import PUNCT_CLASS, compare_chars, is_punct, normal_char, normalise, script_normal
 from .enrich import match_key
 from .errors import TreatyError
 from .fileio import Fingerprints, Staged
@@ -615,7 +615,7 @@ def _fill_choice(el, texts: dict[str, str], lang: dict[str, str]) -> None:
     """Write the normal form of equal-length texts into el; where a witness's own
     characters differ, a <choice> with its <orig>."""
     any_text = next(iter(texts.values()))
-    normal = "".join(normal_char(c) for c in any_text)
+    normal = normalise(any_text)
     n = len(normal)
     # where any witness's characters differ from the normal form (mostly nowhere)
     differs = [False] * n

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .chinese import normal_char
+from .chinese import normalise
 from .evaluate import Score
 from .collate import sections
 from .errors import TreatyError
@@ -48,7 +48,7 @@ def gold_spans(items: list, a_text: str, b_text: str, where: str) -> list[Span]:
     for item in items:
         if item[0] == "=":
             t = item[1]
-            if a_text[a:a + len(t)] != t or _norm(b_text[b:b + len(t)]) != _norm(t):
+            if a_text[a:a + len(t)] != t or normalise(b_text[b:b + len(t)]) != normalise(t):
                 raise TreatyError(where, f"gold common text {t!r} does not match the witnesses at A:{a} B:{b}")
             a, b = a + len(t), b + len(t)
         else:
@@ -60,10 +60,6 @@ def gold_spans(items: list, a_text: str, b_text: str, where: str) -> list[Span]:
     if a != len(a_text):
         raise TreatyError(where, f"gold covers {a} of A's {len(a_text)} characters")
     return spans
-
-
-def _norm(s: str) -> str:
-    return "".join(normal_char(c) for c in s)
 
 
 def predicted_spans(div, wits=("A", "B")) -> tuple[list[Span], int | None]:

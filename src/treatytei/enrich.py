@@ -202,10 +202,6 @@ def _splittable(el) -> bool:
     return local(el) == "seg" and len(el) == 0 and set(el.attrib) <= {XML_LANG}
 
 
-def _item_len(item) -> int:
-    return len(item) if isinstance(item, str) else len(_flat_item(item))
-
-
 def _children_until(parent, end: int) -> list[tuple]:
     """(child, flat offset, flat length) of the children that start before flat
     position ``end``: the only ones a range ending there can enter, cut or enclose."""
@@ -214,7 +210,7 @@ def _children_until(parent, end: int) -> list[tuple]:
     for child in parent:
         if pos >= end:
             break
-        n = _item_len(child)
+        n = len(_flat_item(child))
         out.append((child, pos, n))
         pos += n + len(child.tail or "")
     return out

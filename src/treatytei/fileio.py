@@ -4,8 +4,9 @@ Every file the toolkit writes goes through :func:`write_atomic`: the bytes go to
 temporary file in the same directory, are flushed to disk, and replace the target in
 one ``os.replace`` -- a reader never sees half a file, and a crash leaves the old
 file intact. A step that writes many files at once stages them the same way
-(:class:`Staged`) while it computes the rest, and replaces them all at the end, or none. Caches under build/ go through :func:`write_cache`: atomic too, not
-forced to disk.
+(:class:`Staged`) while it computes the rest, and replaces them all at the end, or
+none. Caches under build/ go through :func:`write_cache`: atomic too, not forced to
+disk.
 
 Files under ``tei/`` are the editors' master copies. :class:`Fingerprints` remembers
 the SHA-256 of what the toolkit last wrote there (``tei/.fingerprints.json``, kept in
@@ -28,8 +29,16 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    path = Path(path)
+def _unlink(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+
+
+def _write_beside(path: Path, data: bytes) -> str:
+    """``data`` in a new temporary file beside ``path``, flushed to disk; its name.
+    Nothing is left behind if writing fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -38,12 +47,19 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    return tmp
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path = Path(path)
+    tmp = _write_beside(path, data)
+    try:
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _unlink(tmp)
         raise
 
 
@@ -63,14 +79,7 @@ class Staged:
 
     def add(self, path: Path, data: bytes) -> None:
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        self.pending.append((tmp, path))
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+        self.pending.append((_write_beside(path, data), path))
 
     def commit(self) -> None:
         done = 0
@@ -86,10 +95,7 @@ class Staged:
 
     def __exit__(self, *exc) -> None:
         for tmp, _ in self.pending:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
+            _unlink(tmp)
         self.pending.clear()
 
 

@@ -11,7 +11,7 @@ nothing of scripts. A static search index (assets/search-index.js) is built besi
 Incremental: every page has a digest of what it is made from (its TEI file, the
 register, the stylesheets; the register pages: every name and date of every text; the
 index: every header). A rebuild renders only the pages whose digest changed, and each
-TEI file is prepared (script copies, search records, digests) only when its bytes
+TEI file is prepared (search records, digests) only when its bytes
 changed -- kept in build/html/. The site is assembled in a fresh folder (unchanged
 pages hard-linked from the current one) and swapped into place only when complete:
 site/ is never half-written.
@@ -36,7 +36,7 @@ from .enrich import match_key
 from .errors import TreatyError
 from .fileio import sha256, write_cache
 from .manifest import load
-from .parallel import MIN_PARALLEL, workers
+from .parallel import MIN_PARALLEL, pmap, workers
 from .tei import NS, XML_ID, XML_LANG, local, original_text, parse_file
 
 MODES = {"orig": "", "hans": "zh-Hans/", "hant": "zh-Hant/"}
@@ -162,8 +162,6 @@ def _names_digest(root) -> str:
 
 def _prepared(project, files: list[str], cache: Path) -> dict[str, dict]:
     """The prepared state of every file, preparing those whose bytes changed."""
-    from .parallel import pmap
-
     infos: dict[str, dict] = {}
     todo = []
     for stale in ("hans", "hant"):   # the TEI script copies of version 1, no longer used
@@ -329,8 +327,6 @@ def _render(project, todo: list[str], fresh: Path, texts, app_files, witnesses: 
     """Render the pages in ``todo`` into the three script trees in ``fresh``: in this
     process for a few pages, else as jobs on every core -- the pages that read the whole
     edition (index, registers) as one job, the others in chunks."""
-    from .parallel import pmap
-
     kinds = {name: (page, target) for page, target, name in pages(texts, [a[: -len(".apparatus.xml")] for a in app_files])}
     whole = [kinds[n] for n in todo if n in WHOLE_EDITION_PAGES]
     # the costliest pages first (a collation page takes about three times a text page),
