@@ -220,6 +220,39 @@ def test_a_damaged_file_of_the_old_bag_is_not_carried_over(edition):
     assert (bag / "data" / "tei" / "kyakhta-treaty-1727.xml").read_bytes() == (edition.tei / "kyakhta-treaty-1727.xml").read_bytes()
 
 
+def test_zip_deflates_only_new_members_and_ignores_a_damaged_cache(tmp_path, monkeypatch):
+    import zlib
+
+    from treatytei.package import reproducible_zip
+
+    deflated = []
+    real = zlib.compressobj
+
+    def counting(*args):
+        deflated.append(1)
+        return real(*args)
+    monkeypatch.setattr(zlib, "compressobj", counting)
+    files = {f"data/tei/t{i}.xml": f"<TEI>{'恰克圖' * (i + 1)}</TEI>".encode() for i in range(6)}
+    files["bagit.txt"] = b"BagIt-Version: 0.97\n"
+    cache = tmp_path / "zip"
+    first = reproducible_zip(files, "bag", cache)
+    assert len(deflated) == 7
+    changed = dict(files, **{"data/tei/t2.xml": b"<TEI>edited</TEI>"})
+    deflated.clear()
+    again = reproducible_zip(changed, "bag", cache)
+    assert len(deflated) == 1   # only the edited member
+    deflated.clear()
+    assert again == reproducible_zip(changed, "bag", None) and first == reproducible_zip(files, "bag", None)
+    # a damaged cache is not used: every member is deflated again, and the zip is right
+    blob = cache / "members.bin"
+    data = bytearray(blob.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    blob.write_bytes(bytes(data))
+    deflated.clear()
+    assert reproducible_zip(changed, "bag", cache) == again
+    assert len(deflated) == 7
+
+
 def test_site_rendered_on_workers_equals_one_process(tmp_path, monkeypatch):
     """An edition of more pages than one process renders alone (a synthetic one, made
     as the benchmark makes them): on two workers, with the rest of the site staged in

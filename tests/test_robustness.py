@@ -172,3 +172,29 @@ def test_control_character_in_source_is_named(tmp_path):
     with pytest.raises(TreatyError, match=r"line 5: character U\+0007 cannot be stored in XML"):
         convert(project)
     assert list(project.tei.iterdir()) == []
+
+
+def test_staged_writes_all_or_none(tmp_path):
+    """Files staged on the writing threads are put in place all together -- or, when
+    one cannot be written, none is, and no temporary file is left."""
+    from treatytei.fileio import Staged
+
+    (tmp_path / "old.xml").write_bytes(b"old")
+    (tmp_path / "blocker").write_bytes(b"a file where a folder is wanted")
+    targets = [tmp_path / f"t{i}.xml" for i in range(40)]
+    with pytest.raises(OSError):
+        with Staged() as staged:
+            for i, t in enumerate(targets):
+                staged.add(t, b"new %d" % i)
+                if i == 25:   # this one cannot be written: its folder is a file
+                    staged.add(tmp_path / "blocker" / "x.xml", b"never")
+            staged.add(tmp_path / "old.xml", b"replaced")
+            staged.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker", "old.xml"]
+    assert (tmp_path / "old.xml").read_bytes() == b"old"
+    with Staged() as staged:
+        for i, t in enumerate(targets):
+            staged.add(t, b"new %d" % i)
+        staged.commit()
+    assert [t.read_bytes() for t in targets] == [b"new %d" % i for i in range(40)]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

@@ -72,16 +72,38 @@ class Staged:
             for path, data in results:      # results computed while we write
                 staged.add(path, data)
             staged.commit()
-    """
+
+    The writes go to a few threads (writing and flushing wait on the disk, not on the
+    GIL), so that ``add`` returns at once and the disk's flushes overlap."""
+
+    THREADS = 4
 
     def __init__(self):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=self.THREADS, thread_name_prefix="staged")
+        self._writes: list = []   # (future of the temporary file's name, target), in order added
         self.pending: list[tuple[str, Path]] = []
 
     def add(self, path: Path, data: bytes) -> None:
         path = Path(path)
-        self.pending.append((_write_beside(path, data), path))
+        self._writes.append((self._pool.submit(_write_beside, path, data), path))
+
+    def _settle(self) -> None:
+        """Wait for every write; the ones written join ``pending``. The first failure is
+        raised once all have finished (so that every temporary file is known)."""
+        error = None
+        for future, path in self._writes:
+            try:
+                self.pending.append((future.result(), path))
+            except BaseException as exc:   # noqa: BLE001 -- raised below, after the rest settle
+                error = error or exc
+        self._writes.clear()
+        if error is not None:
+            raise error
 
     def commit(self) -> None:
+        self._settle()
         done = 0
         try:
             for tmp, path in self.pending:
@@ -94,9 +116,16 @@ class Staged:
         return self
 
     def __exit__(self, *exc) -> None:
-        for tmp, _ in self.pending:
-            _unlink(tmp)
-        self.pending.clear()
+        try:
+            self._settle()
+        except BaseException:   # noqa: BLE001 -- the block's own error (or this one) is what counts
+            if exc[0] is None:
+                raise
+        finally:
+            for tmp, _ in self.pending:
+                _unlink(tmp)
+            self.pending.clear()
+            self._pool.shutdown(wait=True)
 
 
 def write_cache(path: Path, data: bytes) -> None:

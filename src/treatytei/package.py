@@ -294,7 +294,8 @@ def reproducible_zip(files: dict[str, bytes], top: str, cache: Path | None = Non
     """Same files -> same bytes: sorted entries, a fixed timestamp (the edition's
     date), fixed permissions, no extra fields. ``files``: bytes by path in the bag.
     Written here rather than with zipfile so that each member's deflated bytes can be
-    kept in ``cache`` (by the SHA-256 of the member) and reused by the next build."""
+    kept in ``cache`` (a folder; by the SHA-256 of the member) and reused by the next
+    build."""
     import hashlib
     import struct
     import zlib
@@ -303,22 +304,21 @@ def reproducible_zip(files: dict[str, bytes], top: str, cache: Path | None = Non
     dos_time, dos_date = 0, ((y - 1980) << 9) | (m << 5) | d
 
     def pack(key: str) -> bytes:
-        data = by_key[key]
-        if cache is not None and (cache / key).exists():
-            return (cache / key).read_bytes()
         c = zlib.compressobj(6, zlib.DEFLATED, -15)
-        packed = c.compress(data) + c.flush()
-        if cache is not None:
-            write_cache(cache / key, packed)
-        return packed
+        return c.compress(by_key[key]) + c.flush()
 
     paths = sorted(files)
     keys = {path: hashlib.sha256(files[path]).hexdigest() for path in paths}
     by_key = {keys[path]: files[path] for path in paths}   # each distinct content once
-    # members deflated on every core (zlib and file writes release the GIL), put in
-    # the zip in sorted order
+    kept = _packed_load(cache) if cache is not None else {}
+    todo = [k for k in by_key if k not in kept]
+    # the members not kept deflated on every core (zlib releases the GIL), put in the
+    # zip in sorted order
     with ThreadPoolExecutor(max_workers=workers()) as pool:
-        packed_by_key = dict(zip(by_key, pool.map(pack, by_key)))
+        packed_by_key = dict(zip(todo, pool.map(pack, todo)))
+    packed_by_key.update((k, kept[k]) for k in by_key if k in kept)
+    if cache is not None and (todo or len(kept) != len(by_key)):
+        _packed_save(cache, {k: packed_by_key[k] for k in by_key})
     out, central, offset = [], [], 0
     for path in paths:
         packed = packed_by_key[keys[path]]
@@ -337,6 +337,48 @@ def reproducible_zip(files: dict[str, bytes], top: str, cache: Path | None = Non
     cd = b"".join(central)
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(cd), offset, 0)
     return b"".join(out) + cd + end
+
+
+#: the deflated members of the last zip, in two files of the cache folder: their bytes
+#: one after another, and an index (key -> offset and length, and the SHA-256 of the
+#: bytes file, so that a torn or altered one is not used). Two files, not one per member:
+#: a file made costs more here than deflating a small one.
+_PACKED, _PACKED_INDEX = "members.bin", "members.json"
+
+
+def _packed_load(cache: Path) -> dict[str, bytes]:
+    """The deflated members kept in ``cache`` by key; empty if there are none or the
+    files do not agree."""
+    import hashlib
+    import json
+
+    try:
+        index = json.loads((cache / _PACKED_INDEX).read_text(encoding="utf-8"))
+        blob = (cache / _PACKED).read_bytes()
+        if index.get("sha256") != hashlib.sha256(blob).hexdigest():
+            return {}
+        return {k: blob[o:o + n] for k, (o, n) in index["members"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _packed_save(cache: Path, packed: dict[str, bytes]) -> None:
+    import hashlib
+    import json
+
+    members, offset = {}, 0
+    for k, data in packed.items():
+        members[k] = [offset, len(data)]
+        offset += len(data)
+    blob = b"".join(packed.values())
+    index = {"sha256": hashlib.sha256(blob).hexdigest(), "members": members}
+    # the member files of the cache's former layout (one per member) go
+    if cache.exists():
+        for f in cache.iterdir():
+            if f.name not in (_PACKED, _PACKED_INDEX) and f.is_file():
+                f.unlink()
+    write_cache(cache / _PACKED, blob)
+    write_cache(cache / _PACKED_INDEX, json.dumps(index, sort_keys=True).encode("utf-8"))
 
 
 def verify(bag_dir: Path) -> list[str]:

@@ -53,8 +53,11 @@ _MODE_ONLY = [re.compile(opener + r"!--tt-mode ([\w ]+)-->(.*?)(?:<|\\u003c)!--/
               for opener in ("<", r"\\u003c")]   # one pattern per opener: each starts with a literal
 #: a part never converted (the labels of the script switch): <!--tt-keep-->...<!--/tt-keep-->
 _KEEP = re.compile(r"<!--tt-keep-->(.*?)<!--/tt-keep-->", re.S)
-#: a Chinese language tag in an attribute, also inside register.js's JSON strings
-_ZH_LANG = re.compile(r'lang=(?<=\slang=)(\\?")zh(?:-[A-Za-z]+)*(\\?")')   # starts with a literal: found fast
+#: a Chinese language tag in an attribute, and inside register.js's JSON strings (where
+#: its quotes are written \"): (pattern, the quote). Each pattern starts with a literal
+#: (found fast), and the replacement is a literal too (no template expanded per match).
+_ZH_LANG = [(re.compile(r'lang=(?<=\slang=)' + re.escape(q) + r'zh(?:-[A-Za-z]+)*' + re.escape(q)), q)
+            for q in ('"', '\\"')]
 
 
 def for_mode(page: str, mode: str) -> str:
@@ -77,7 +80,11 @@ def for_mode(page: str, mode: str) -> str:
     lang = "zh-Hans" if mode == "hans" else "zh-Hant"
     pieces = _KEEP.split(page)   # even: converted; odd: kept
     for i in range(0, len(pieces), 2):
-        pieces[i] = _ZH_LANG.sub(r"lang=\1" + lang + r"\2", convert(pieces[i]))
+        piece = convert(pieces[i])
+        for pattern, q in _ZH_LANG:
+            if q in piece:   # the replacement's backslashes escaped: a literal, as the pattern's
+                piece = pattern.sub(f"lang={q}{lang}{q}".replace("\\", "\\\\"), piece)
+        pieces[i] = piece
     return "".join(pieces)
 
 
@@ -414,7 +421,7 @@ def _text_records(root, t: str) -> list[dict]:
     blocks = root.xpath("//tei:notesStmt/tei:note[@type='editorial'] | //tei:text//tei:p | //tei:text//tei:head"
                         " | //tei:text//tei:item | //tei:text//tei:cell", namespaces=NS)
     for b in blocks:
-        if b.xpath("ancestor::tei:p | ancestor::tei:item | ancestor::tei:cell", namespaces=NS):
+        if any(up.tag in _BLOCKS for up in b.iterancestors()):
             continue
         text = original_text(b)
         if not text.strip():
@@ -477,14 +484,21 @@ def _record(url: str, label: str, text: str, lang: str) -> dict:
             "norm": match_key(text), "lang": lang}
 
 
+#: the blocks a search passage never stands inside
+_BLOCKS = {f"{{{NS['tei']}}}{n}" for n in ("p", "item", "cell")}
+_DIV, _NOTES_STMT = f"{{{NS['tei']}}}div", f"{{{NS['tei']}}}notesStmt"
+
+
 def _section(el) -> tuple[str, str]:
     """(anchor, label) of the section a block stands in, as the pages name them."""
-    if el.xpath("ancestor::tei:notesStmt", namespaces=NS):
-        return "note", "Editorial note"
-    div = el.xpath("ancestor::tei:div[@type='article' or @type='preamble' or @type='section'][1]", namespaces=NS)
-    if not div:
+    d = None
+    for up in el.iterancestors():   # one walk up: the nearest such div, and any notesStmt
+        if up.tag == _NOTES_STMT:
+            return "note", "Editorial note"
+        if d is None and up.tag == _DIV and up.get("type") in ("article", "preamble", "section"):
+            d = up
+    if d is None:
         return "main", "Opening"
-    d = div[0]
     if d.get("type") == "article":
         return f"art-{d.get('n')}", f"Article {d.get('n')}"
     if d.get("type") == "preamble":
