@@ -198,3 +198,54 @@ def test_staged_writes_all_or_none(tmp_path):
         staged.commit()
     assert [t.read_bytes() for t in targets] == [b"new %d" % i for i in range(40)]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_second_run_on_the_same_edition_stops_with_one_clear_line(project):
+    """While one run holds the edition, another writing command stops at once, names
+    the running process and writes nothing; afterwards it runs."""
+    import os
+
+    from conftest import run_cli
+    from treatytei.runlock import edition_lock
+
+    with edition_lock(project.root):
+        r = run_cli("convert", cwd=project.root)
+        assert r.returncode == 1
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and "build/.lock" in lines[0]
+        assert f"another treatytei run is working on this edition (process {os.getpid()})" in lines[0]
+        assert not list(project.tei.iterdir())
+        with pytest.raises(TreatyError):   # the lock is taken by this process's own run too
+            with edition_lock(project.root):
+                pass
+    r = run_cli("convert", cwd=project.root)
+    assert r.returncode == 0, r.stderr
+    assert (project.tei / "kyakhta-treaty-1727.xml").exists()
+
+
+def test_what_a_killed_run_left_is_cleared(project, tmp_path):
+    """Temporary files and folders of a killed run go; anything else stays, and so do
+    the scratch folders of runs still alive."""
+    import os
+    import subprocess
+
+    from treatytei.runlock import NEUTRAL_PREFIX, sweep
+
+    root = project.root
+    dead = subprocess.Popen(["true"])   # a process id no longer alive
+    dead.wait()
+    scratch = tmp_path / "shm"
+    debris = [root / "tei" / ".kyakhta-treaty-1727.xml.k2x_9q0a.tmp", root / "build" / "html" / "info" / ".a.xml.json.4242.tmp",
+              root / ".site-ab12cd34", root / ".site-pages-zz99yy88", root / ".site-old-q1w2e3r4",
+              root / "dist" / ".bag-0a1b2c3d", root / "dist" / ".treatytei-bag-old",
+              scratch / f"{NEUTRAL_PREFIX}{dead.pid}-abcdefgh"]
+    kept = [root / "tei" / "notes.txt", root / "tei" / ".notes.tmp", root / ".site-notes", root / "dist" / ".bag-mine",
+            scratch / f"{NEUTRAL_PREFIX}{os.getpid()}-abcdefgh", scratch / ".neutral-abcdefgh"]
+    for p in debris + kept:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if p.suffix in (".tmp", ".txt"):
+            p.write_bytes(b"x")
+        else:
+            (p / "inside").mkdir(parents=True)
+    assert sweep(root, scratch) == sorted(debris)
+    assert not any(p.exists() for p in debris) and all(p.exists() for p in kept)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -18,6 +19,19 @@ def _project(ctx: click.Context) -> Project:
 
 def _say(msg: str) -> None:
     click.echo(msg, err=True)
+
+
+@contextmanager
+def _running(project: Project):
+    """A command that writes: it holds the edition's lock (one run at a time), and
+    first clears what an interrupted run left behind."""
+    from .runlock import edition_lock, sweep
+
+    with edition_lock(project.root):
+        gone = sweep(project.root)
+        if gone:
+            _say(f"cleared {len(gone)} temporary file(s) or folder(s) an interrupted run left behind")
+        yield
 
 
 @click.group()
@@ -39,7 +53,9 @@ def convert(ctx: click.Context, ids: tuple[str, ...], force: bool) -> None:
     from .convert import convert as run
 
     project = _project(ctx)
-    for o in run(project, ids, force=force):
+    with _running(project):
+        outcomes = run(project, ids, force=force)
+    for o in outcomes:
         extra = f" (backup: {o.backup.relative_to(project.root)})" if o.backup else ""
         _say(f"{o.status:>15}  {o.path.relative_to(project.root)}{extra}")
 
@@ -88,7 +104,9 @@ def enrich(ctx: click.Context, files: tuple[str, ...]) -> None:
     from .enrich import enrich as run
 
     project = _project(ctx)
-    for path, n in run(project, files):
+    with _running(project):
+        done = run(project, files)
+    for path, n in done:
         _say(f"{n:>6} new tag(s)  {_rel(path, project)}")
 
 
@@ -102,7 +120,9 @@ def collate(ctx: click.Context, work: str | None, force: bool) -> None:
     from .collate import collate as run
 
     project = _project(ctx)
-    for path, status in run(project, work, force=force):
+    with _running(project):
+        done = run(project, work, force=force)
+    for path, status in done:
         _say(f"{status:>10}  {_rel(path, project)}")
 
 
@@ -177,7 +197,8 @@ def publish_html(ctx: click.Context) -> None:
     from .publish_html import publish as run
 
     project = _project(ctx)
-    out = run(project)
+    with _running(project):
+        out = run(project)
     _say(f"site written to {_rel(out, project)}/ (open {_rel(out, project)}/index.html, or run treatytei serve)")
 
 
@@ -188,7 +209,8 @@ def publish_pdf(ctx: click.Context) -> None:
     from .publish_pdf import publish as run
 
     project = _project(ctx)
-    out = run(project)
+    with _running(project):
+        out = run(project)
     _say(f"print edition written to {_rel(out, project)}")
 
 
@@ -201,7 +223,8 @@ def package(ctx: click.Context, with_site: bool, no_pdf: bool) -> None:
     from .package import package as run
 
     project = _project(ctx)
-    bag, zipped = run(project, include_site=with_site, include_pdf=not no_pdf)
+    with _running(project):
+        bag, zipped = run(project, include_site=with_site, include_pdf=not no_pdf)
     _say(f"bag written to {_rel(bag, project)}/ and {_rel(zipped, project)}")
 
 
@@ -321,23 +344,24 @@ def build(ctx: click.Context, clean: bool, timings: bool, skip: tuple[str, ...])
     from .parallel import shared_pool
 
     project = _project(ctx)
-    state = BuildState(project.root)
-    if clean:
-        state.data = {}
     started = time.perf_counter()
-    try:
-        with shared_pool():   # one set of worker processes for every step
-            for name, fn in steps(project, state):
-                if name in skip:
-                    _say(f"[{name}] skipped")
-                    continue
-                _say(f"[{name}]")
-                t0 = time.perf_counter()
-                fn()
-                if timings:
-                    _say(f"  ({time.perf_counter() - t0:.2f} s)")
-    finally:
-        state.save()
+    with _running(project):
+        state = BuildState(project.root)
+        if clean:
+            state.data = {}
+        try:
+            with shared_pool():   # one set of worker processes for every step
+                for name, fn in steps(project, state):
+                    if name in skip:
+                        _say(f"[{name}] skipped")
+                        continue
+                    _say(f"[{name}]")
+                    t0 = time.perf_counter()
+                    fn()
+                    if timings:
+                        _say(f"  ({time.perf_counter() - t0:.2f} s)")
+        finally:
+            state.save()
     _say(f"build complete ({time.perf_counter() - started:.1f} s)")
 
 

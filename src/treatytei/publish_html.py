@@ -37,6 +37,7 @@ from .errors import TreatyError
 from .fileio import sha256, write_cache
 from .manifest import load
 from .parallel import MIN_PARALLEL, pmap, workers
+from .runlock import NEUTRAL_PREFIX
 from .tei import NS, XML_ID, XML_LANG, local, original_text, parse_file
 
 MODES = {"orig": "", "hans": "zh-Hans/", "hant": "zh-Hant/"}
@@ -371,7 +372,7 @@ def _render_pages(job: tuple) -> None:
     entry = project.xslt / "html" / "edition.xsl"
     exe = saxon.compile_file(entry)
     proc = saxon.processor()
-    neutral = Path(tempfile.mkdtemp(prefix=".neutral-", dir=_scratch(fresh)))
+    neutral = Path(tempfile.mkdtemp(prefix=f"{NEUTRAL_PREFIX}{os.getpid()}-", dir=_scratch(fresh)))
     try:
         params = {"mode": "neutral", "tei-dir": project.tei.resolve().as_uri() + "/", "texts": " ".join(f"{t}.xml" for t in texts),
                   "apparatus": " ".join(app_files), "witnesses": witnesses, "script-forms": forms,
