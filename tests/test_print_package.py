@@ -216,8 +216,12 @@ def test_pdf_rebuild_typesets_only_the_changed_part(edition, pdf, tmp_path):
         assert typeset(edition)[1] == 0                     # nothing changed since
         assert [p.name for p in parts][1:4] == ["text-khalkha-trade-treaty-1727", "text-kyakhta-treaty-1727",
                                                 "text-tacheng-protocol-1864"]
+        fonts = edition.root / "build" / "pdf" / "fonts"
+        (fonts / ("0" * 64)).write_bytes(b"a font no part uses any more")
         again = publish_pdf(edition, tmp_path / "edited.pdf")
         assert "之" in pdftext(again)
+        # the fonts kept are exactly those the parts embed
+        assert {f.name for f in fonts.iterdir()} == {f["font"] for p in parts for f in p.meta["fonts"]}
         shutil.rmtree(edition.root / "build" / "pdf")
         fresh = publish_pdf(edition, tmp_path / "fresh.pdf")
         assert fresh.read_bytes() == again.read_bytes()

@@ -251,7 +251,8 @@ _SUBSETTER = sha256(Path(__file__).with_name("fontsubset.py").read_bytes())
 
 def merge(parts: list[Part], fonts_dir: Path) -> bytes:
     """The parts as one PDF (see the module's notes). Font subsets are kept in
-    ``fonts_dir``/../subsets; those this volume does not use are removed."""
+    ``fonts_dir``/../subsets; those this volume does not use are removed, and so are the
+    full fonts in ``fonts_dir`` that none of its parts embeds."""
     import contextlib
     import io
 
@@ -348,6 +349,11 @@ def merge(parts: list[Part], fonts_dir: Path) -> bytes:
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
     for f in sorted(subsets.glob("*")) if subsets.exists() else []:
         if f.name not in used_subsets:
+            f.unlink(missing_ok=True)
+    # and the full fonts no part uses (a font the stylesheets no longer ask for: ~20 MB each)
+    used_fonts = {f["font"] for part in parts for f in part.meta["fonts"]}
+    for f in sorted(fonts_dir.glob("*")) if fonts_dir.exists() else []:
+        if f.name not in used_fonts and not f.name.startswith("."):
             f.unlink(missing_ok=True)
     return buf.getvalue()
 
