@@ -214,6 +214,32 @@ def test_hostile_source_is_escaped_and_links_inert(tmp_path):
     assert doc.xpath("//a[@href='https://zh.wikipedia.org/wiki/%E6%AD%A3%E5%B8%B8']")  # the good one works (URL-escaped)
 
 
+def test_text_that_looks_like_a_placeholder_is_shown_as_it_is(tmp_path):
+    """A neutral page's placeholders and markers carry a key made from every input, so a
+    text that holds their plain forms (private-use characters are the sources' own in
+    some editions) is shown as written in every script tree, not filled in."""
+    project = copy_edition(tmp_path / "ed")
+    odd = "\ue000tt-up\ue000|\ue000tt-mode\ue000|\ue000tt-lang:zh-Hant\ue000"
+    marker = "<!--tt-mode hans-->only-hans<!--/tt-mode-->"
+    f = project.tei / "tacheng-protocol-1864.xml"
+    text = f.read_text(encoding="utf-8")
+    body = text.index("<body")
+    at = text.index(">", body + re.search(r"<p[ >]", text[body:]).start()) + 1
+    f.write_text(text[:at] + odd + text[at:], encoding="utf-8")
+    reg = project.register
+    text = reg.read_text(encoding="utf-8")
+    at = text.index("</persName>") + len("</persName>")
+    reg.write_text(text[:at] + f'<persName xml:lang="en">{marker.replace("<", "&lt;").replace(">", "&gt;")}</persName>'
+                   + text[at:], encoding="utf-8")
+    site = publish(project)
+    for tree in ("", "zh-Hans/", "zh-Hant/"):
+        page = (site / tree / "tacheng-protocol-1864.html").read_text(encoding="utf-8")
+        assert odd in page, tree
+        data = (site / tree / "register.js").read_text(encoding="utf-8")
+        assert "only-hans" in data, tree   # a marker in the register's text is text, in every tree
+        assert "\ue000" not in page.replace(odd, "") and "\ue000" not in data   # every real placeholder filled in
+
+
 # ------------------------------------------------------------------ in the browser
 
 def test_switch_witness_and_open_a_variant(page, server):

@@ -25,6 +25,7 @@ import re
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -44,16 +45,36 @@ MODES = {"orig": "", "hans": "zh-Hans/", "hant": "zh-Hant/"}
 REGISTER_PAGES = ("persons", "places", "organisations", "dates")
 
 
-#: the placeholders of a neutral page (tt:mode-token in xslt/html/common.xsl)
-_TOKEN = "\ue000tt-{}\ue000"
-#: the language tag of a Chinese name shown as text (the tree's own in a converted tree)
-_LANG_TOKEN = re.compile("\ue000tt-lang:([^\ue000]*)\ue000")
-#: a part of a neutral page written in some trees only: <!--tt-mode M ...-->...<!--/tt-mode-->
-#: (in register.js, inside JSON strings, "<" is written \u003c)
-_MODE_ONLY = [re.compile(opener + r"!--tt-mode ([\w ]+)-->(.*?)(?:<|\\u003c)!--/tt-mode-->", re.S)
-              for opener in ("<", r"\\u003c")]   # one pattern per opener: each starts with a literal
-#: a part never converted (the labels of the script switch): <!--tt-keep-->...<!--/tt-keep-->
-_KEEP = re.compile(r"<!--tt-keep-->(.*?)<!--/tt-keep-->", re.S)
+@lru_cache(maxsize=8)
+def _markers(key: str) -> tuple:
+    """The placeholders and markers of a neutral page made with token key ``key`` (see
+    tt:mode-token in xslt/html/common.xsl): (the placeholder pattern, the language
+    placeholder, the parts written in some trees only, the parts never converted).
+
+    - a placeholder: private-use characters around "tt", the key and a name
+    - ``<!--tt-modeKEY M ...-->...<!--/tt-modeKEY-->``: a part written in the trees M only
+      (in register.js, inside JSON strings, "<" is written \\u003c)
+    - ``<!--tt-keepKEY-->...<!--/tt-keepKEY-->``: a part never converted (the labels of
+      the script switch)
+
+    The key is a hash of every input (:func:`token_key`): no text of the edition can
+    hold a placeholder made with it, so none is ever filled in by mistake."""
+    k = re.escape(key)
+    token = "\ue000tt" + key + "-{}\ue000"
+    lang = re.compile("\ue000tt" + k + "-lang:([^\ue000]*)\ue000")
+    # one pattern per opener: each starts with a literal (found fast)
+    mode_only = [re.compile(opener + r"!--tt-mode" + k + r" ([\w ]+)-->(.*?)(?:<|\\u003c)!--/tt-mode" + k + "-->", re.S)
+                 for opener in ("<", r"\\u003c")]
+    keep = re.compile(r"<!--tt-keep" + k + r"-->(.*?)<!--/tt-keep" + k + "-->", re.S)
+    return token, lang, mode_only, keep
+
+
+def token_key(*inputs: str) -> str:
+    """The token key of a render: a hash of the digests of everything the pages are
+    made from."""
+    return sha256("\n".join(inputs).encode("utf-8"))[:16]
+
+
 #: a Chinese language tag in an attribute, and inside register.js's JSON strings (where
 #: its quotes are written \"): (pattern, the quote). Each pattern starts with a literal
 #: (found fast), and the replacement is a literal too (no template expanded per match).
@@ -61,25 +82,27 @@ _ZH_LANG = [(re.compile(r'lang=(?<=\slang=)' + re.escape(q) + r'zh(?:-[A-Za-z]+)
             for q in ('"', '\\"')]
 
 
-def for_mode(page: str, mode: str) -> str:
+def for_mode(page: str, mode: str, key: str = "") -> str:
     """A neutral page (or register.js) as written in one script tree: the placeholders
-    resolved and, in zh-Hans/ and zh-Hant/, all Chinese text converted and tagged as
-    such. The whole page goes through OpenCC in one call: OpenCC maps only Chinese
-    characters and phrases, which no markup character continues, so every text node and
-    attribute value converts as it would alone, and the markup is left as it is."""
-    for pattern in _MODE_ONLY:
+    (made with token key ``key``) resolved and, in zh-Hans/ and zh-Hant/, all Chinese
+    text converted and tagged as such. The whole page goes through OpenCC in one call:
+    OpenCC maps only Chinese characters and phrases, which no markup character
+    continues, so every text node and attribute value converts as it would alone, and
+    the markup is left as it is."""
+    token, lang_token, mode_only, keep = _markers(key)
+    for pattern in mode_only:
         page = pattern.sub(lambda m: m.group(2) if mode in m.group(1).split() else "", page)
     for m in MODES:
-        page = page.replace(f' aria-current="{_TOKEN.format("current-" + m)}"', ' aria-current="true"' if m == mode else "")
-    page = _LANG_TOKEN.sub(lambda m: m.group(1) if mode == "orig" else "zh-Hans" if mode == "hans" else "zh-Hant", page)
+        page = page.replace(f' aria-current="{token.format("current-" + m)}"', ' aria-current="true"' if m == mode else "")
+    page = lang_token.sub(lambda m: m.group(1) if mode == "orig" else "zh-Hans" if mode == "hans" else "zh-Hant", page)
     up = "" if mode == "orig" else "../"
     # in a link Saxon writes the placeholder's private-use characters %-escaped
-    page = page.replace(_TOKEN.format("up"), up).replace(quote(_TOKEN.format("up")), up).replace(_TOKEN.format("mode"), mode)
+    page = page.replace(token.format("up"), up).replace(quote(token.format("up")), up).replace(token.format("mode"), mode)
     if mode == "orig":
-        return _KEEP.sub(r"\1", page)
+        return keep.sub(r"\1", page)
     convert = to_simplified if mode == "hans" else to_traditional
     lang = "zh-Hans" if mode == "hans" else "zh-Hant"
-    pieces = _KEEP.split(page)   # even: converted; odd: kept
+    pieces = keep.split(page)   # even: converted; odd: kept
     for i in range(0, len(pieces), 2):
         piece = convert(pieces[i])
         for pattern, q in _ZH_LANG:
@@ -293,19 +316,20 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
 
     try:
         forms = json.dumps(infos.get("register.xml", {}).get("forms", {}), ensure_ascii=False, sort_keys=True)
+        key = token_key(common, *(infos[f]["digest"] for f in files))
         if len(todo) >= MIN_PARALLEL and workers() > 1:
             # the pages render on worker processes; this process stages the rest meanwhile
             with ThreadPoolExecutor(max_workers=1) as side:
                 staged = side.submit(stage)
                 try:
-                    _render(project, todo, fresh, texts, app_files, witnesses, forms)
+                    _render(project, todo, fresh, texts, app_files, witnesses, forms, key)
                 except BaseException:
                     staged.exception()   # let it finish; the render's error is the one to report
                     raise
                 staged.result()
         else:
             if todo:
-                _render(project, todo, fresh, texts, app_files, witnesses, forms)
+                _render(project, todo, fresh, texts, app_files, witnesses, forms, key)
             stage()
         for prefix in MODES.values():
             for n in todo:
@@ -331,7 +355,7 @@ def _link(src, dst) -> None:
         shutil.copy2(src, dst)
 
 
-def _render(project, todo: list[str], fresh: Path, texts, app_files, witnesses: str, forms: str) -> None:
+def _render(project, todo: list[str], fresh: Path, texts, app_files, witnesses: str, forms: str, key: str) -> None:
     """Render the pages in ``todo`` into the three script trees in ``fresh``: in this
     process for a few pages, else as jobs on every core -- the pages that read the whole
     edition (index, registers) as one job, the others in chunks."""
@@ -345,7 +369,7 @@ def _render(project, todo: list[str], fresh: Path, texts, app_files, witnesses: 
     if single:
         size = max(25, -(-len(single) // (8 * workers())))
         groups += [single[i:i + size] for i in range(0, len(single), size)]
-    jobs = [(str(project.root), str(fresh), texts, app_files, witnesses, forms, group) for group in groups]
+    jobs = [(str(project.root), str(fresh), texts, app_files, witnesses, forms, key, group) for group in groups]
     pmap(_render_pages, jobs, "html", min_items=1 if len(todo) >= MIN_PARALLEL else len(jobs) + 1)
 
 
@@ -367,7 +391,7 @@ def _render_pages(job: tuple) -> None:
     three script trees by for_mode."""
     from .project import Project
 
-    root, fresh, texts, app_files, witnesses, forms, todo = job
+    root, fresh, texts, app_files, witnesses, forms, key, todo = job
     project = Project(Path(root))
     entry = project.xslt / "html" / "edition.xsl"
     exe = saxon.compile_file(entry)
@@ -375,7 +399,7 @@ def _render_pages(job: tuple) -> None:
     neutral = Path(tempfile.mkdtemp(prefix=f"{NEUTRAL_PREFIX}{os.getpid()}-", dir=_scratch(fresh)))
     try:
         params = {"mode": "neutral", "tei-dir": project.tei.resolve().as_uri() + "/", "texts": " ".join(f"{t}.xml" for t in texts),
-                  "apparatus": " ".join(app_files), "witnesses": witnesses, "script-forms": forms,
+                  "apparatus": " ".join(app_files), "witnesses": witnesses, "script-forms": forms, "token-key": key,
                   "page": "some", "target": " ".join(f"{page}:{target}" for page, target in todo)}
         exe.clear_parameters()
         for k, v in params.items():
@@ -394,7 +418,7 @@ def _render_pages(job: tuple) -> None:
             except FileNotFoundError:
                 raise TreatyError(entry, f"site: the stylesheet did not write {name}") from None
             for mode, prefix in MODES.items():
-                (Path(fresh) / prefix / name).write_bytes(for_mode(text, mode).encode("utf-8"))
+                (Path(fresh) / prefix / name).write_bytes(for_mode(text, mode, key).encode("utf-8"))
     finally:
         shutil.rmtree(neutral, ignore_errors=True)
 

@@ -15,6 +15,10 @@
        mode-dependent parts as placeholders that publish_html resolves per tree (where it
        also converts the Chinese text); see tt:mode-token -->
   <xsl:param name="mode" as="xs:string" select="'orig'"/>
+  <!-- on a neutral page, part of every placeholder and marker (tt:mode-token, tt-mode,
+       tt-keep): publish_html derives it from a hash of every input, so that no text of
+       the edition can contain a placeholder and have it filled in -->
+  <xsl:param name="token-key" as="xs:string" select="''"/>
   <xsl:param name="tei-dir" as="xs:string"/>
   <xsl:param name="texts" as="xs:string" select="''"/>
   <xsl:param name="apparatus" as="xs:string" select="''"/>
@@ -203,7 +207,7 @@
             <xsl:choose>
               <xsl:when test="$mode = 'neutral'">
                 <xsl:for-each select="('orig', 'hans', 'hant')">
-                  <xsl:comment>tt-mode {.}</xsl:comment>{tt:mode-note(.)}<xsl:comment>/tt-mode</xsl:comment>
+                  <xsl:comment>tt-mode{$token-key} {.}</xsl:comment>{tt:mode-note(.)}<xsl:comment>/tt-mode{$token-key}</xsl:comment>
                 </xsl:for-each>
               </xsl:when>
               <xsl:otherwise>{tt:mode-note($mode)}</xsl:otherwise>
@@ -218,9 +222,9 @@
        the trees): on a neutral page marked tt-keep, so that for_mode leaves it alone -->
   <xsl:template name="tt:as-is">
     <xsl:param name="content" as="node()*"/>
-    <xsl:if test="$mode = 'neutral'"><xsl:comment>tt-keep</xsl:comment></xsl:if>
+    <xsl:if test="$mode = 'neutral'"><xsl:comment>tt-keep{$token-key}</xsl:comment></xsl:if>
     <xsl:sequence select="$content"/>
-    <xsl:if test="$mode = 'neutral'"><xsl:comment>/tt-keep</xsl:comment></xsl:if>
+    <xsl:if test="$mode = 'neutral'"><xsl:comment>/tt-keep{$token-key}</xsl:comment></xsl:if>
   </xsl:template>
 
   <xsl:function name="tt:mode-note" as="xs:string">
@@ -232,10 +236,10 @@
        tree; current-M: aria-current of the switch to tree M), resolved by
        publish_html.for_mode; lang:L: the language tag L of a Chinese name, as shown in
        the text, which is the tree's in a converted tree); private-use characters around
-       an ASCII name -->
+       an ASCII name and the token key -->
   <xsl:function name="tt:mode-token" as="xs:string">
     <xsl:param name="name" as="xs:string"/>
-    <xsl:sequence select="'&#xE000;tt-' || $name || '&#xE000;'"/>
+    <xsl:sequence select="'&#xE000;tt' || $token-key || '-' || $name || '&#xE000;'"/>
   </xsl:function>
 
   <xsl:function name="tt:mode-href" as="xs:string">

@@ -191,9 +191,9 @@
         <!-- on a neutral page, a name that reads as the entry's own name in a converted
              tree is left out there (中國 beside 中国 in the simplified tree) -->
         <xsl:variable name="alike" select="if ($mode = 'neutral') then tt:alike-in(string(.), string($main)) else ()"/>
-        <xsl:if test="exists($alike)"><xsl:comment>tt-mode {('orig', 'hans', 'hant')[not(. = $alike)]}</xsl:comment></xsl:if>
+        <xsl:if test="exists($alike)"><xsl:comment>tt-mode{$token-key} {('orig', 'hans', 'hant')[not(. = $alike)]}</xsl:comment></xsl:if>
         <li><span lang="{@xml:lang}">{.}</span> <span class="lang-tag">{if ($mode = 'neutral' and starts-with(@xml:lang, 'zh')) then tt:mode-token('lang:' || @xml:lang) else string(@xml:lang)}</span></li>
-        <xsl:if test="exists($alike)"><xsl:comment>/tt-mode</xsl:comment></xsl:if>
+        <xsl:if test="exists($alike)"><xsl:comment>/tt-mode{$token-key}</xsl:comment></xsl:if>
       </xsl:for-each>
     </ul>
     <xsl:for-each select="tei:location/tei:geo">
