@@ -249,3 +249,37 @@ def test_what_a_killed_run_left_is_cleared(project, tmp_path):
             (p / "inside").mkdir(parents=True)
     assert sweep(root, scratch) == sorted(debris)
     assert not any(p.exists() for p in debris) and all(p.exists() for p in kept)
+
+
+def test_a_files_hash_is_remembered_only_while_it_is_unchanged(tmp_path, monkeypatch):
+    """Steps share the hashes of files that did not change; any change is seen, and a
+    file changed just now is hashed again each time (two changes within one tick of
+    the file clock leave its times as they were)."""
+    import os
+    import time
+
+    from treatytei import fileio
+
+    reads = []
+    real = fileio.read_bytes
+    monkeypatch.setattr(fileio, "read_bytes", lambda p: reads.append(p) or real(p))
+    f = tmp_path / "a.xml"
+    f.write_bytes(b"<a>1</a>")
+    assert fileio.file_sha256(f) == fileio.file_sha256(f) == fileio.sha256(b"<a>1</a>")
+    assert len(reads) == 2                      # just written: not remembered
+    monkeypatch.setattr(fileio, "_SETTLED_NS", 0)
+    time.sleep(0.05)
+    reads.clear()
+    assert fileio.file_sha256(f) == fileio.file_sha256(f) == fileio.sha256(b"<a>1</a>")
+    assert len(reads) == 1                      # settled: read once
+    time.sleep(0.05)
+    f.write_bytes(b"<a>2</a>")                  # the same size, in place
+    assert fileio.file_sha256(f) == fileio.sha256(b"<a>2</a>")
+    time.sleep(0.05)
+    g = tmp_path / "b.xml"
+    g.write_bytes(b"<a>3</a>")
+    os.replace(g, f)                            # another file put in its place
+    assert fileio.file_sha256(f) == fileio.sha256(b"<a>3</a>")
+    f.unlink()
+    with pytest.raises(TreatyError):
+        fileio.file_sha256(f)

@@ -9,16 +9,17 @@ import json
 from pathlib import Path
 
 from . import __version__
-from .fileio import write_atomic
+from .fileio import file_sha256, write_atomic
 
 
 def digest(*parts) -> str:
-    """A hash of strings, bytes and files (Path: its bytes; a missing file counts too)."""
+    """A hash of strings, bytes and files (Path: its name and the SHA-256 of its bytes; a
+    missing file counts too)."""
     h = hashlib.sha256(__version__.encode())
     for part in parts:
         if isinstance(part, Path):
-            h.update(b"F" + str(part.name).encode() + b"\0")
-            h.update(part.read_bytes() if part.exists() else b"<missing>")
+            h.update(b"H" + str(part.name).encode() + b"\0")
+            h.update(file_sha256(part).encode() if part.is_file() else b"<missing>")
         elif isinstance(part, bytes):
             h.update(b"B" + part)
         else:

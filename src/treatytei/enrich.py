@@ -397,7 +397,7 @@ def enrich(project, files=(), state=None) -> list[tuple[Path, int]]:
     BuildState, files unchanged since the last enrichment with the same register are
     skipped."""
     from .buildstate import digest
-    from .fileio import sha256
+    from .fileio import file_sha256, sha256
     from .parallel import imap
 
     register = project.register
@@ -409,7 +409,7 @@ def enrich(project, files=(), state=None) -> list[tuple[Path, int]]:
     paths = [Path(f) for f in files] if files else [p for p in project.tei_files()
                                                     if p.name != "register.xml" and ".apparatus." not in p.name]
     reg = digest(register)
-    todo = [p for p in paths if state is None or state.get("enrich", p.name) != [sha256(p.read_bytes()), reg]]
+    todo = [p for p in paths if state is None or state.get("enrich", p.name) != [file_sha256(p), reg]]
     fp = Fingerprints(project.tei)
     out = []
     # files are enriched on every core while the finished ones are written beside their
@@ -425,7 +425,7 @@ def enrich(project, files=(), state=None) -> list[tuple[Path, int]]:
         staged.commit()
     if state is not None:
         for p, _, data in out:
-            state.put("enrich", p.name, [sha256(data if data is not None else p.read_bytes()), reg])
+            state.put("enrich", p.name, [sha256(data) if data is not None else file_sha256(p), reg])
     out = [(p, count) for p, count, _ in out]
     fp.save()
     return out

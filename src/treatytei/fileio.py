@@ -29,6 +29,40 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: file -> (its identity and times when hashed, the SHA-256 of its bytes)
+_FILE_DIGESTS: dict[str, tuple[tuple, str]] = {}
+#: how old a file's last change must be for its hash to be remembered (see file_sha256)
+_SETTLED_NS = 2_000_000_000
+
+
+def file_sha256(path) -> str:
+    """The SHA-256 of a file's bytes. Every step of a build hashes the edition's files
+    to know what changed; the hash is remembered for this process by the file's device,
+    inode, size, modification and change times, so that a build reads and hashes each
+    file once rather than once per step. Any write changes one of those (our writes make
+    a new inode; an edit in place moves both times). Only a file last changed more than
+    two seconds before it was hashed is remembered: file times move in clock ticks, and
+    a file changed twice within one tick (same size, same inode) keeps its times, so a
+    hash of a file changed just now is not trusted to stand for it later (as git does
+    for "racy" files). Raises TreatyError for a missing or unreadable file."""
+    import time
+
+    name = os.fspath(path)
+    try:
+        st = os.stat(name)
+    except OSError:
+        read_bytes(Path(name))   # the clear error for it
+        raise
+    ident = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    known = _FILE_DIGESTS.get(name)
+    if known is not None and known[0] == ident:
+        return known[1]
+    digest = sha256(read_bytes(Path(name)))
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > _SETTLED_NS:
+        _FILE_DIGESTS[name] = (ident, digest)
+    return digest
+
+
 def _unlink(tmp: str) -> None:
     try:
         os.unlink(tmp)
@@ -183,7 +217,7 @@ class Fingerprints:
         entry = self.entries.get(name)
         if entry is None:
             return "untracked"
-        return "pristine" if sha256(target.read_bytes()) == entry.get("sha256") else "edited"
+        return "pristine" if file_sha256(target) == entry.get("sha256") else "edited"
 
     def source_hash(self, name: str) -> str | None:
         return self.entries.get(name, {}).get("source")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import TreatyError
-from .fileio import read_bytes, sha256
+from .fileio import file_sha256, read_bytes, sha256
 
 FORMATS = ("wikisource-treaty", "wikipedia-markdown")
 SCRIPTS = ("Hans", "Hant")
@@ -45,7 +45,7 @@ class Source:
         return decode_source(data, self.file)
 
     def digest(self) -> str:
-        return sha256(read_bytes(self.file))
+        return file_sha256(self.file)
 
     def entry_key(self) -> str:
         """The manifest entry as text, independent of where the checkout lives."""

@@ -140,13 +140,13 @@ def _described(project, tei_files: list[Path]) -> dict[Path, dict]:
 
     from contextlib import closing
 
-    from .fileio import sha256
+    from .fileio import file_sha256
     from .parallel import imap
 
     cache = project.root / "build" / "package"
     out, todo = {}, []
     for p in tei_files:
-        d = sha256(p.read_bytes())
+        d = file_sha256(p)
         try:
             info = json.loads((cache / f"{p.name}.json").read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
@@ -272,22 +272,23 @@ def write_bag(folder: Path, files: dict[str, bytes], previous: Path | None = Non
         unchanged = {path for path in files if path.startswith("data/")
                      and old.get(_bag_name(path)) == new[_bag_name(path)]}
 
-    def put(item: tuple[str, bytes]) -> None:
-        path, data = item
-        dest = folder / path
+    for parent in sorted({(folder / path).parent for path in files}):
+        parent.mkdir(parents=True, exist_ok=True)
+    to_write = []
+    for path, data in files.items():
         if path in unchanged:
             try:   # linked only if its bytes on disk are still those of the manifest
                 if (previous / path).read_bytes() == data:
-                    os.link(previous / path, dest)
-                    return
+                    os.link(previous / path, folder / path)
+                    continue
             except OSError:   # no hard links here, or the file went missing: write it
                 pass
-        dest.write_bytes(data)   # the whole folder is swapped into place when complete
-
-    for parent in sorted({(folder / path).parent for path in files}):
-        parent.mkdir(parents=True, exist_ok=True)
-    with ThreadPoolExecutor(max_workers=workers()) as pool:   # file writes wait on the disk, not the GIL
-        list(pool.map(put, files.items()))
+        to_write.append(path)
+    # links are made here, one after another (a thread per link would cost more than
+    # the link); the files to write go to threads (writes wait on the disk, not the GIL).
+    # The whole folder is swapped into place when complete.
+    with ThreadPoolExecutor(max_workers=workers()) as pool:
+        list(pool.map(lambda path: (folder / path).write_bytes(files[path]), to_write))
 
 
 def reproducible_zip(files: dict[str, bytes], top: str, cache: Path | None = None) -> bytes:

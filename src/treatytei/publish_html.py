@@ -35,7 +35,7 @@ from . import saxon
 from .chinese import to_simplified, to_traditional
 from .enrich import match_key
 from .errors import TreatyError
-from .fileio import sha256, write_cache
+from .fileio import file_sha256, sha256, write_cache
 from .manifest import load
 from .parallel import MIN_PARALLEL, pmap, workers
 from .runlock import NEUTRAL_PREFIX
@@ -200,7 +200,7 @@ def _prepared(project, files: list[str], cache: Path) -> dict[str, dict]:
             shutil.rmtree(cache / stale, ignore_errors=True)
     for f in files:
         path = project.tei / f
-        d = sha256(path.read_bytes())
+        d = file_sha256(path)
         kind = "register" if f == "register.xml" else "apparatus" if f.endswith(".apparatus.xml") else "text"
         try:
             info = json.loads((cache / "info" / f"{f}.json").read_text(encoding="utf-8"))
@@ -286,7 +286,7 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
             or not all((out_dir / MODES[m] / n).exists() for m in MODES)]
     search_key = _search_digest(infos, texts)
     pdf = project.dist / "treatytei-edition.pdf"
-    pdf_key = sha256(pdf.read_bytes()) if pdf.exists() else ""
+    pdf_key = file_sha256(pdf) if pdf.exists() else ""
     if incremental and not todo and previous.get("search") == search_key and previous.get("pdf") == pdf_key:
         return out_dir
 

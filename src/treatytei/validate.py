@@ -117,7 +117,7 @@ def scan_edition(folder: Path, state=None, parallel: bool = False) -> tuple[dict
     cache keys on all three. With a BuildState, a file whose bytes did not change is
     not parsed again. ``parallel``: the changed files are parsed on every core (for a
     caller that runs under ``if __name__ == "__main__"``, as validate's callers do)."""
-    from .fileio import sha256
+    from .fileio import file_sha256
     from .parallel import imap
 
     ids: dict[str, list[str]] = {}
@@ -126,10 +126,9 @@ def scan_edition(folder: Path, state=None, parallel: bool = False) -> tuple[dict
     todo: list[Path] = []
     for f in sorted(Path(folder).glob("*.xml")):
         try:
-            data = read_bytes(f)
-        except TreatyError:
+            d = digests[f.name] = file_sha256(f)
+        except (TreatyError, OSError):
             continue
-        d = digests[f.name] = sha256(data)
         cached = state.get("scan", str(f)) if state is not None else None
         if cached and cached[0] == d:
             per_file[f.name] = (cached[1], cached[2])
@@ -354,13 +353,13 @@ def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None =
     resolved = [p.resolve() for p in paths]
     keys: dict[int, str] = {}
     if state is not None:
-        from .fileio import sha256
+        from .fileio import file_sha256
 
         known: dict[Path, str] = {}   # file -> SHA-256, each file read once
 
         def file_digest(f: Path) -> str:
             if f not in known:
-                known[f] = sha256(f.read_bytes()) if f.exists() else "<missing>"
+                known[f] = file_sha256(f) if f.is_file() else "<missing>"
             return known[f]
         schemas = (file_digest(Path(rng).resolve()), file_digest(Path(sch).resolve()) if sch else "")
         scans: dict[Path, tuple] = {}
