@@ -88,6 +88,8 @@ def sweep(root: Path, scratch: Path | None = Path("/dev/shm")) -> list[Path]:
                 p.unlink()
             except FileNotFoundError:
                 pass
+            except OSError:   # not ours to remove after all (another user's): left alone
+                return
         gone.append(p)
 
     for folder in (root / "tei", root / "dist"):
