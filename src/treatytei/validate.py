@@ -22,7 +22,7 @@ from lxml import etree
 
 from . import saxon
 from .errors import TreatyError
-from .fileio import read_bytes
+from .fileio import file_sha256, read_bytes
 from .tei import parse_bytes
 
 SVRL = "{http://purl.oclc.org/dsdl/svrl}"
@@ -53,17 +53,11 @@ def relaxng(path: str) -> etree.RelaxNG:
 def schematron_executable(sch: Path):
     """Compile the Schematron schema to XSLT (our own compiler, xsl/schematron.xsl)
     and that XSLT to a Saxon executable; cached per schema content."""
-    try:   # the file read and hashed again only when it changed
-        st = Path(sch).stat()
-        seen = (str(sch), st.st_mtime_ns, st.st_size)
-    except OSError:
-        seen = None
-    if seen is not None and seen in _SCH_SEEN:
-        return _SCH_COMPILED[_SCH_SEEN[seen]]
+    key = file_sha256(sch)   # remembered while the file is unchanged: not read for every file validated
+    if key in _SCH_COMPILED:
+        return _SCH_COMPILED[key]
     data = read_bytes(sch)
-    key = hashlib.sha256(data).hexdigest()
-    if seen is not None:
-        _SCH_SEEN[seen] = key
+    key = hashlib.sha256(data).hexdigest()   # what is compiled is what was read
     if key not in _SCH_COMPILED:
         compiler = Path(str(resources.files("treatytei").joinpath("xsl/schematron.xsl")))
         exe = saxon.compile_file(compiler)
@@ -79,8 +73,6 @@ def schematron_executable(sch: Path):
 
 #: compiled Schematron schemas by the SHA-256 of their text (one compilation per process)
 _SCH_COMPILED: dict[str, object] = {}
-#: (path, mtime, size) of a schema file -> the SHA-256 of its text
-_SCH_SEEN: dict[tuple, str] = {}
 
 
 @lru_cache(maxsize=64)
@@ -117,7 +109,6 @@ def scan_edition(folder: Path, state=None, parallel: bool = False) -> tuple[dict
     cache keys on all three. With a BuildState, a file whose bytes did not change is
     not parsed again. ``parallel``: the changed files are parsed on every core (for a
     caller that runs under ``if __name__ == "__main__"``, as validate's callers do)."""
-    from .fileio import file_sha256
     from .parallel import imap
 
     ids: dict[str, list[str]] = {}
@@ -198,9 +189,8 @@ def _set_register(exe, folder: Path) -> None:
     schema's own default (no register)."""
     reg = _real(str(folder)) / "register.xml"
     try:
-        st = reg.stat()
-        key = f"{reg}|{st.st_mtime_ns}|{st.st_size}"
-    except OSError:
+        key = f"{reg}|{file_sha256(reg)}"
+    except (TreatyError, OSError):
         key = ""
     if _REGISTER_SET.get("key") == key and _REGISTER_SET.get("exe") is exe:
         return
@@ -353,8 +343,6 @@ def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None =
     resolved = [p.resolve() for p in paths]
     keys: dict[int, str] = {}
     if state is not None:
-        from .fileio import file_sha256
-
         known: dict[Path, str] = {}   # file -> SHA-256, each file read once
 
         def file_digest(f: Path) -> str:
