@@ -61,15 +61,20 @@ def normal_char(c: str) -> str:
     return out if len(out) == 1 else c
 
 
-class _NormalTable(dict):
-    """Code point -> normal_char, for str.translate; filled in as characters are met."""
+class CharTable(dict):
+    """Code point -> ``fn`` of the character, for str.translate (one character in, one
+    out, per character); filled in as characters are first met."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
 
     def __missing__(self, code: int) -> str:
-        out = self[code] = normal_char(chr(code))
+        out = self[code] = self.fn(chr(code))
         return out
 
 
-_NORMAL = _NormalTable()
+_NORMAL = CharTable(normal_char)
 
 
 def normalise(text: str) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .chinese import normal_char, variant_rows
+from .chinese import CharTable, normal_char, variant_rows
 from .dates import DateError, DateValue, find_dates
 from .errors import TreatyError
 from .fileio import Fingerprints, Staged
@@ -45,28 +45,15 @@ def _variant_map() -> dict[str, str]:
     return {variant: normal_char(standard) for variant, standard, _ in variant_rows()}
 
 
-class _KeyTable(dict):
-    """Code point -> its match key character, for str.translate; filled in as
-    characters are first met (variant -> standard, then simplified)."""
-
-    def __init__(self):
-        super().__init__()
-        self.variants = _variant_map()
-
-    def __missing__(self, code: int) -> str:
-        c = chr(code)
-        key = self[code] = self.variants.get(c) or normal_char(c)
-        return key
-
-
-_KEYS: _KeyTable | None = None
+_KEYS: CharTable | None = None
 
 
 def match_key(text: str) -> str:
     """One character per input character: variant -> standard, then simplified."""
     global _KEYS
     if _KEYS is None:
-        _KEYS = _KeyTable()
+        variants = _variant_map()
+        _KEYS = CharTable(lambda c: variants.get(c) or normal_char(c))
     return text.translate(_KEYS)
 
 

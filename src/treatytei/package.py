@@ -25,7 +25,7 @@ from .errors import TreatyError
 from .fileio import write_atomic, write_cache
 from .header import EDITION_DATE
 from .parallel import workers
-from .tei import NS, XML_ID, XML_LANG, parse_file
+from .tei import NS, XML_ID, XML_LANG, parse_file, q
 
 BAG_NAME = "treatytei-bag"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -35,7 +35,7 @@ OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 def _header(root):
     """The teiHeader of a parsed TEI root (the root itself if it has none): what the
     archive's records are made from, searched without walking the whole text."""
-    header = root.find(f"{{{NS['tei']}}}teiHeader")
+    header = root.find(q("teiHeader"))
     return header if header is not None else root
 
 

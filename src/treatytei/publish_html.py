@@ -39,7 +39,7 @@ from .fileio import file_sha256, sha256, write_cache
 from .manifest import load
 from .parallel import MIN_PARALLEL, pmap, workers
 from .runlock import NEUTRAL_PREFIX
-from .tei import NS, XML_ID, XML_LANG, local, original_text, parse_file
+from .tei import NS, XML_ID, XML_LANG, local, original_text, parse_file, q
 
 MODES = {"orig": "", "hans": "zh-Hans/", "hant": "zh-Hant/"}
 REGISTER_PAGES = ("persons", "places", "organisations", "dates")
@@ -105,9 +105,9 @@ def for_mode(page: str, mode: str, key: str = "") -> str:
     pieces = keep.split(page)   # even: converted; odd: kept
     for i in range(0, len(pieces), 2):
         piece = convert(pieces[i])
-        for pattern, q in _ZH_LANG:
-            if q in piece:   # the replacement's backslashes escaped: a literal, as the pattern's
-                piece = pattern.sub(f"lang={q}{lang}{q}".replace("\\", "\\\\"), piece)
+        for pattern, quote_mark in _ZH_LANG:
+            if quote_mark in piece:   # the replacement's backslashes escaped: a literal, as the pattern's
+                piece = pattern.sub(f"lang={quote_mark}{lang}{quote_mark}".replace("\\", "\\\\"), piece)
         pieces[i] = piece
     return "".join(pieces)
 
@@ -510,8 +510,8 @@ def _record(url: str, label: str, text: str, lang: str) -> dict:
 
 
 #: the blocks a search passage never stands inside
-_BLOCKS = {f"{{{NS['tei']}}}{n}" for n in ("p", "item", "cell")}
-_DIV, _NOTES_STMT = f"{{{NS['tei']}}}div", f"{{{NS['tei']}}}notesStmt"
+_BLOCKS = {q(n) for n in ("p", "item", "cell")}
+_DIV, _NOTES_STMT = q("div"), q("notesStmt")
 
 
 def _section(el) -> tuple[str, str]:
