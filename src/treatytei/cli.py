@@ -58,6 +58,48 @@ def convert(ctx: click.Context, ids: tuple[str, ...], force: bool) -> None:
     for o in outcomes:
         extra = f" (backup: {o.backup.relative_to(project.root)})" if o.backup else ""
         _say(f"{o.status:>15}  {o.path.relative_to(project.root)}{extra}")
+        for w in o.warnings:
+            _say(f"  warning: {o.id}: {w}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--siglum", help="Witness siglum (A, B, C ...) when the text is a witness of a work.")
+@click.option("--work", help="The work the text is a witness of (witnesses of one work are collated).")
+@click.option("--id", "sid", help="The source's id (default: the title in pinyin).")
+@click.option("--title", help="The title (default: read from the text).")
+@click.option("--format", "fmt", type=click.Choice(["wikisource-treaty", "wikipedia-markdown"]),
+              help="The source format (default: from the file name and content).")
+@click.option("--script", type=click.Choice(["Hans", "Hant"]), help="Simplified or traditional (default: counted).")
+@click.option("--complete/--incomplete", default=None, help="Whether the text is complete (default: guessed).")
+@click.option("--url", help="Where the text was published.")
+@click.option("--licence", help="The text's licence.")
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@click.pass_context
+def add(ctx: click.Context, file: str, siglum, work, sid, title, fmt, script, complete, url, licence,
+        dry_run: bool) -> None:
+    """Add a text to the edition: copy FILE into sources/, write its [[source]] entry in
+    sources/sources.toml and convert it into tei/<id>.xml."""
+    from .add import add as run, plan
+    from .convert import convert as run_convert
+
+    project = _project(ctx)
+    with _running(project):
+        entry = plan(project, Path(file), sid=sid, title=title, fmt=fmt, script=script, complete=complete,
+                     siglum=siglum, work=work, url=url, licence=licence)
+        if dry_run:
+            click.echo(f"would copy {file} to sources/{entry.file} and add to sources/sources.toml:\n")
+            click.echo(entry.toml())
+            click.echo(f"and convert it into tei/{entry.id}.xml")
+            return
+        outcomes = run(project, Path(file), entry, lambda ids: run_convert(project, ids))
+    _say(f"added sources/{entry.file} as '{entry.id}' ({entry.format}, {entry.script}"
+         f"{', siglum ' + entry.siglum if entry.siglum else ''}{', work ' + entry.work if entry.work else ''}"
+         f"{', incomplete' if not entry.complete else ''})")
+    for o in outcomes:
+        _say(f"{o.status:>15}  {o.path.relative_to(project.root)}")
+        for w in o.warnings:
+            _say(f"  warning: {_rel(project.root / 'sources' / entry.file, project)}: {w}")
 
 
 @cli.command()
@@ -278,13 +320,21 @@ def run_validation(project: Project, state=None) -> None:
     _say("  " + report(problems, len(paths)).split("\n")[-1])
 
 
-def steps(project: Project, state=None):
+def steps(project: Project, state=None, keep_going: bool = False, failed: list | None = None):
     """The build, in order: (name, function). Each step skips work whose inputs did not
     change since the last build (content hashes in build/state.json)."""
     from .convert import convert as run_convert
 
+    failed = [] if failed is None else failed
+
     def do_convert():
-        for o in run_convert(project, build_mode=True):
+        for o in run_convert(project, build_mode=True, keep_going=keep_going):
+            for w in o.warnings:
+                _say(f"  warning: {o.id}: {w}")
+            if o.status == "failed":
+                failed.append(o)
+                _say(f"  FAILED {o.error.line()}")
+                continue
             if o.status == "kept-edited":
                 _say(f"  keeping {o.path.relative_to(project.root)}: edited by hand since conversion "
                      "(treatytei convert --force regenerates it)")
@@ -332,8 +382,10 @@ def steps(project: Project, state=None):
 @click.option("--timings", is_flag=True, help="Print how long each step took.")
 @click.option("--skip", "skip", multiple=True, type=click.Choice(["pdf", "html", "package"]),
               help="Leave out a publication step (e.g. --skip pdf for a quick rebuild of a large edition).")
+@click.option("--keep-going", is_flag=True,
+              help="Publish every source that converts; list those that do not (and exit 1 at the end).")
 @click.pass_context
-def build(ctx: click.Context, clean: bool, timings: bool, skip: tuple[str, ...]) -> None:
+def build(ctx: click.Context, clean: bool, timings: bool, skip: tuple[str, ...], keep_going: bool) -> None:
     """Build everything: TEI, enrichment, apparatus, validation, PDF, site, deposit package.
 
     Work whose inputs did not change since the last build is skipped; all cores are used
@@ -351,7 +403,8 @@ def build(ctx: click.Context, clean: bool, timings: bool, skip: tuple[str, ...])
             state.data = {}
         try:
             with shared_pool():   # one set of worker processes for every step
-                for name, fn in steps(project, state):
+                failed: list = []
+                for name, fn in steps(project, state, keep_going, failed):
                     if name in skip:
                         _say(f"[{name}] skipped")
                         continue
@@ -362,6 +415,12 @@ def build(ctx: click.Context, clean: bool, timings: bool, skip: tuple[str, ...])
                         _say(f"  ({time.perf_counter() - t0:.2f} s)")
         finally:
             state.save()
+    if failed:
+        _say(f"build complete without {len(failed)} source(s) that failed to convert "
+             f"({time.perf_counter() - started:.1f} s):")
+        for o in failed:
+            _say(f"  {o.error.line()}")
+        sys.exit(1)
     _say(f"build complete ({time.perf_counter() - started:.1f} s)")
 
 
@@ -369,7 +428,8 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except TreatyError as exc:
-        click.echo(f"treatytei: error: {exc.line()}", err=True)
+        for err in getattr(exc, "errors", None) or [exc]:
+            click.echo(f"treatytei: error: {err.line()}", err=True)
         sys.exit(1)
     except click.exceptions.Abort:
         click.echo("treatytei: aborted", err=True)

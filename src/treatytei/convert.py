@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +19,23 @@ from .tei import serialise
 class Outcome:
     id: str
     path: Path
-    status: str  # written | unchanged | up-to-date | kept-edited | replaced-edited
+    status: str  # written | unchanged | up-to-date | kept-edited | replaced-edited | failed
     backup: Path | None = None
+    warnings: tuple[str, ...] = ()
+    error: TreatyError | None = None
+
+
+class ConversionErrors(TreatyError):
+    """Several sources failed: one line each."""
+
+    def __init__(self, errors: list[TreatyError]):
+        self.errors = errors
+        super().__init__(None, "\n".join(e.line() for e in errors) if len(errors) > 1 else errors[0].message)
+        if len(errors) == 1:
+            self.path = errors[0].path
+
+    def __reduce__(self):
+        return (ConversionErrors, (self.errors,))
 
 
 def source_key(src: manifest_mod.Source) -> str:
@@ -32,21 +46,65 @@ def source_key(src: manifest_mod.Source) -> str:
     return sha256(f"{__version__}\n{src.digest()}\n{src.entry_key()}".encode())
 
 
-def render(src: manifest_mod.Source) -> bytes:
+def render(src: manifest_mod.Source, schema: str | None = None) -> tuple[bytes, list[str]]:
+    """Read a source and serialise its TEI, checked before anything is written: the
+    result must be valid against the project schema (an invalid result is a reader bug,
+    reported as one line naming the source). Returns the bytes and the reader's
+    warnings (lines it could place only as plain paragraphs, text the lossless check
+    did not find)."""
+    from lxml import etree
+
+    from .lossless import check
+    from .validate import relaxng
+
     text = src.read_text()
-    root = READERS[src.format](src, text, src.digest())
-    return serialise(root)
+    try:
+        reading = READERS[src.format](src, text, src.digest())
+    except TreatyError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
+        raise TreatyError(src.file, f"the {src.format} reader failed on this file ({type(exc).__name__}: {exc}); "
+                          "please report it with the file") from None
+    data = serialise(reading.root)
+    warnings = list(reading.warnings)
+    if schema:
+        doc = etree.fromstring(data)
+        rng = relaxng(schema)
+        if not rng.validate(doc):
+            err = rng.error_log.last_error
+            raise TreatyError(src.file, f"the {src.format} reader made TEI that is not valid against the "
+                              f"project schema (line {err.line}: {err.message}); nothing was written. "
+                              "Please report it with the file")
+        miss = check(text, doc, src.format)
+        if miss is not None:
+            warnings.append(f"lossless check: {miss.describe()}")
+    return data, warnings
 
 
-def convert(project: Project, ids=(), force: bool = False, build_mode: bool = False) -> list[Outcome]:
+def _render_job(job) -> tuple[str, object]:
+    """One source in a worker: its bytes and warnings, or the error as one line, so
+    that every failing source is reported, not only the first."""
+    src, schema = job
+    try:
+        return "ok", render(src, schema)
+    except TreatyError as exc:
+        return "error", exc
+
+
+def convert(project: Project, ids=(), force: bool = False, build_mode: bool = False,
+            keep_going: bool = False) -> list[Outcome]:
     """Convert the named sources (all when ``ids`` is empty).
 
     ``build_mode``: skip sources whose TEI is up to date, and keep (do not
     overwrite, do not fail on) TEI files an editor changed.
-    Everything is read and converted in memory first; a bad source stops the
-    run before anything is written."""
+    Everything is read and converted in memory first; a bad source stops the run
+    before anything is written, and every bad source is named (one line each).
+    ``keep_going``: write the sources that converted and return the failed ones
+    as outcomes with status "failed" instead."""
     sources = manifest_mod.select(manifest_mod.load(project.manifest), ids, project.manifest)
     fp = Fingerprints(project.tei)
+    schema = project.schema / "treatytei.rng"
+    schema_arg = str(schema) if schema.is_file() else None
     plans = []
     todo = []
     for src in sources:
@@ -67,16 +125,25 @@ def convert(project: Project, ids=(), force: bool = False, build_mode: bool = Fa
         todo.append(len(plans) - 1)
     from .parallel import imap
 
-    # sources are converted on every core while the finished ones are written beside
-    # their targets; all are put in place together once every source has converted
+    # sources are converted on every core; every result is in memory before anything is
+    # written, so that a bad source (all of them, named) stops the step with tei/ untouched
+    results = list(imap(_render_job, [(plans[i][0], schema_arg) for i in todo], "convert"))
+    errors = [r for kind, r in results if kind == "error"]
+    if errors and not keep_going:
+        raise ConversionErrors(errors)
     outcomes = []
-    with closing(imap(render, [plans[i][0] for i in todo], "convert")) as rendered, Staged() as staged:
+    rendered = iter(results)
+    with Staged() as staged:
         for src, name, _, key, state in plans:
             path = project.tei / name
             if state in ("up-to-date", "kept-edited"):
                 outcomes.append(Outcome(src.id, path, state))
                 continue
-            data = next(rendered)
+            kind, result = next(rendered)
+            if kind == "error":
+                outcomes.append(Outcome(src.id, path, "failed", error=result))
+                continue
+            data, warnings = result
             backup = None
             if state in ("edited", "untracked"):
                 backup = fp.backup(name)
@@ -86,7 +153,7 @@ def convert(project: Project, ids=(), force: bool = False, build_mode: bool = Fa
                 staged.add(path, data)
                 status = "replaced-edited" if backup else "written"
             fp.record(name, data, source=key)
-            outcomes.append(Outcome(src.id, path, status, backup))
+            outcomes.append(Outcome(src.id, path, status, backup, tuple(warnings)))
         staged.commit()
     fp.save()
     return outcomes

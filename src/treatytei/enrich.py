@@ -297,8 +297,8 @@ def _nested_dates(outer, gaz: Gazetteer) -> int:
 
 
 def blocks(root):
-    xp = ("//tei:notesStmt/tei:note[@type='editorial'] | //tei:text//tei:p | //tei:text//tei:head"
-          " | //tei:text//tei:item | //tei:text//tei:cell")
+    xp = ("//tei:text/tei:front//tei:ab[@type='note'] | //tei:text/tei:body//tei:p | //tei:text//tei:head"
+          " | //tei:text//tei:item | //tei:text//tei:cell | //tei:text/tei:body//tei:ab")
     for el in root.xpath(xp, namespaces=NS):
         # the innermost text containers only
         if el.xpath("ancestor::tei:p | ancestor::tei:head | ancestor::tei:item | ancestor::tei:cell", namespaces=NS):

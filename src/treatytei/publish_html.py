@@ -185,8 +185,8 @@ def _names_digest(root) -> str:
         name = local(el)
         if name == "div":
             where = (f"{el.get('type')}|{el.get('n')}|{el.findtext('{*}head') or ''}",) + where
-        elif name == "notesStmt":
-            where = ("notesStmt",) + where
+        elif name == "front":
+            where = ("front",) + where
         inherited[el] = (el.get(XML_LANG) or lang, where)
     return sha256("\n".join(parts).encode("utf-8"))
 
@@ -443,8 +443,8 @@ def _text_records(root, t: str) -> list[dict]:
     records = []
     title = root.findtext(".//{*}titleStmt/{*}title[@type='main']") or t
     lang = root.get(XML_LANG)
-    blocks = root.xpath("//tei:notesStmt/tei:note[@type='editorial'] | //tei:text//tei:p | //tei:text//tei:head"
-                        " | //tei:text//tei:item | //tei:text//tei:cell", namespaces=NS)
+    blocks = root.xpath("//tei:text/tei:front//tei:ab[@type='note'] | //tei:text/tei:body//tei:p | //tei:text//tei:head"
+                        " | //tei:text//tei:item | //tei:text//tei:cell | //tei:text/tei:body//tei:ab", namespaces=NS)
     for b in blocks:
         if any(up.tag in _BLOCKS for up in b.iterancestors()):
             continue
@@ -511,14 +511,14 @@ def _record(url: str, label: str, text: str, lang: str) -> dict:
 
 #: the blocks a search passage never stands inside
 _BLOCKS = {q(n) for n in ("p", "item", "cell")}
-_DIV, _NOTES_STMT = q("div"), q("notesStmt")
+_DIV, _FRONT = q("div"), q("front")
 
 
 def _section(el) -> tuple[str, str]:
     """(anchor, label) of the section a block stands in, as the pages name them."""
     d = None
     for up in el.iterancestors():   # one walk up: the nearest such div, and any notesStmt
-        if up.tag == _NOTES_STMT:
+        if up.tag == _FRONT:
             return "note", "Editorial note"
         if d is None and up.tag == _DIV and up.get("type") in ("article", "preamble", "section"):
             d = up

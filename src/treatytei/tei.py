@@ -120,7 +120,7 @@ STRUCTURAL = {
     "category", "profileDesc", "creation", "langUsage", "particDesc", "listOrg", "org",
     "listPerson", "person", "listPlace", "place", "location", "listBibl", "calendarDesc",
     "calendar", "textClass", "keywords", "revisionDesc", "text", "body", "div", "list", "table",
-    "row", "standOff", "quote",
+    "row", "standOff", "quote", "front", "back",
 }
 
 

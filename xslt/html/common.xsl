@@ -130,7 +130,7 @@
     <xsl:param name="el" as="node()"/>
     <xsl:variable name="div" select="$el/ancestor::tei:div[@type = ('article', 'preamble', 'section')][1]"/>
     <xsl:sequence select="
-      if ($el/ancestor::tei:notesStmt) then 'Editorial note'
+      if ($el/ancestor::tei:front) then 'Header of the source'
       else if ($div/@type = 'article') then 'Article ' || $div/@n
       else if ($div/@type = 'preamble') then 'Preamble'
       else if ($div/@type = 'section') then '§ ' || normalize-space($div/tei:head)

@@ -48,18 +48,20 @@
             </p>
             <nav class="toc" aria-label="Contents" lang="en">
               <ul>
-                <xsl:if test="$tei//tei:notesStmt/tei:note[@type = 'editorial']"><li><a href="#note">Editorial note</a></li></xsl:if>
+                <xsl:if test="$tei/tei:text/tei:front"><li><a href="#note">Header of the source</a></li></xsl:if>
                 <xsl:for-each select="$tei/tei:text/tei:body//tei:div[@type = ('preamble', 'article', 'section')]">
                   <li><a href="#{tt:anchor(.)}">{tt:place-label((tei:head, tei:p, tei:list, tei:table)[1])}</a></li>
                 </xsl:for-each>
               </ul>
             </nav>
           </header>
-          <xsl:if test="$tei//tei:notesStmt/tei:note[@type = 'editorial']">
+          <xsl:if test="$tei/tei:text/tei:front">
+            <!-- the source's own header lines (title, parties, dates, editorial notes) and
+                 its page furniture, in the order of the source -->
             <section id="note" class="source-note">
-              <h2 lang="en">Editorial note of the source</h2>
-              <xsl:for-each select="$tei//tei:notesStmt/tei:note[@type = 'editorial']">
-                <p><xsl:apply-templates mode="text"/></p>
+              <h2 lang="en">Header of the source</h2>
+              <xsl:for-each select="$tei/tei:text/tei:front//(tei:ab | tei:fw)">
+                <p class="hdr-{local-name()} hdr-{@type}"><xsl:apply-templates mode="text"/></p>
               </xsl:for-each>
             </section>
           </xsl:if>
@@ -99,6 +101,28 @@
 
   <xsl:template match="tei:hi[@rend = 'bold']" mode="text"><b><xsl:apply-templates mode="text"/></b></xsl:template>
   <xsl:template match="tei:hi[@rend = 'italic']" mode="text"><i><xsl:apply-templates mode="text"/></i></xsl:template>
+  <xsl:template match="tei:hi[@rend = ('sup', 'sub')]" mode="text"><xsl:element name="{@rend}"><xsl:apply-templates mode="text"/></xsl:element></xsl:template>
+  <xsl:template match="tei:hi[@rend = 'underline']" mode="text"><u><xsl:apply-templates mode="text"/></u></xsl:template>
+  <xsl:template match="tei:hi[@rend = 'strikethrough']" mode="text"><s><xsl:apply-templates mode="text"/></s></xsl:template>
+  <xsl:template match="tei:hi" mode="text"><span class="hi-{@rend}"><xsl:apply-templates mode="text"/></span></xsl:template>
+  <xsl:template match="tei:lb" mode="text"><br/></xsl:template>
+  <xsl:template match="tei:code" mode="text"><code>{.}</code></xsl:template>
+  <xsl:template match="tei:milestone" mode="text"><hr/></xsl:template>
+  <!-- page furniture of the source: shown small, marked as not part of the text -->
+  <xsl:template match="tei:fw" mode="text">
+    <span class="fw fw-{@type}" title="page furniture of the source ({@type})" lang="{(ancestor-or-self::*/@xml:lang)[last()]}"><xsl:apply-templates mode="text"/></span>
+  </xsl:template>
+  <xsl:template match="tei:div/tei:fw | tei:body/tei:fw" mode="text" priority="2">
+    <p class="fw fw-{@type}" title="page furniture of the source ({@type})"><xsl:apply-templates mode="text"/></p>
+  </xsl:template>
+  <xsl:template match="tei:ab" mode="text"><p class="ab ab-{@type}"><xsl:apply-templates mode="text"/></p></xsl:template>
+  <xsl:template match="tei:ab[@type = 'code']" mode="text"><pre><code>{.}</code></pre></xsl:template>
+  <!-- an image of the source: named and linked, not fetched (the site is offline) -->
+  <xsl:template match="tei:figure" mode="text">
+    <span class="figure" lang="en">[image: <xsl:variable name="href" select="tt:safe-href(tei:graphic/@url)"/><xsl:choose>
+      <xsl:when test="$href"><a href="{$href}">{tokenize(tei:graphic/@url, '[/:]')[last()]}</a></xsl:when>
+      <xsl:otherwise>{tokenize(tei:graphic/@url, '[/:]')[last()]}</xsl:otherwise></xsl:choose>]<xsl:if test="tei:figDesc and normalize-space(tei:figDesc) != tokenize(tei:graphic/@url, '[/:]')[last()]"><span class="figdesc"><xsl:text> </xsl:text><xsl:apply-templates select="tei:figDesc/node()" mode="text"/></span></xsl:if></span>
+  </xsl:template>
   <xsl:template match="tei:seg" mode="text">
     <span><xsl:call-template name="tt:lang-attr"/><xsl:apply-templates mode="text"/></span>
   </xsl:template>
@@ -128,7 +152,7 @@
 
   <xsl:template match="tei:div[@type = 'notes']" mode="text">
     <section class="footnotes" id="notes"><h2 lang="en">Notes</h2>
-      <ol><xsl:for-each select="tei:note"><li id="{@xml:id}" value="{@n}"><xsl:apply-templates select="node()/node()" mode="text"/></li></xsl:for-each></ol>
+      <ol><xsl:for-each select="tei:note"><li id="{@xml:id}" value="{@n}"><xsl:apply-templates select="if (tei:p) then tei:p/node() else node()" mode="text"/></li></xsl:for-each></ol>
     </section>
   </xsl:template>
 

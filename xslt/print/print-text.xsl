@@ -17,7 +17,7 @@
         {$tei//tei:sourceDesc/tei:bibl[1]/tei:extent}.
         Source: {$tei//tei:sourceDesc/tei:bibl[1]/tei:ref[1]}. {$tei//tei:publicationStmt/tei:availability/tei:licence[1]}
       </p>
-      <xsl:for-each select="$tei//tei:notesStmt/tei:note[@type = 'editorial']">
+      <xsl:for-each select="$tei/tei:text/tei:front//tei:ab[@type = 'note']">
         <div class="source-note"><p class="note-label" lang="en">Editorial note of the source</p>
           <p><xsl:apply-templates mode="print"/></p></div>
       </xsl:for-each>
@@ -66,8 +66,13 @@
     <table><xsl:for-each select="tei:row"><tr><xsl:for-each select="tei:cell"><td><xsl:apply-templates mode="print"/></td></xsl:for-each></tr></xsl:for-each></table>
   </xsl:template>
   <xsl:template match="tei:div[@type = 'notes']" mode="print">
-    <ol class="footnotes"><xsl:for-each select="tei:note"><li><xsl:apply-templates select="node()/node()" mode="print"/></li></xsl:for-each></ol>
+    <ol class="footnotes"><xsl:for-each select="tei:note"><li><xsl:apply-templates select="if (tei:p) then tei:p/node() else node()" mode="print"/></li></xsl:for-each></ol>
   </xsl:template>
   <xsl:template match="tei:choice" mode="print"><xsl:apply-templates select="tei:reg" mode="print"/></xsl:template>
+  <xsl:template match="tei:fw" mode="print"/>
+  <xsl:template match="tei:lb" mode="print"><br/></xsl:template>
+  <xsl:template match="tei:code" mode="print"><code>{.}</code></xsl:template>
+  <xsl:template match="tei:ab" mode="print"><p class="ab ab-{@type}"><xsl:apply-templates mode="print"/></p></xsl:template>
+  <xsl:template match="tei:figure" mode="print"><span class="figure">[{tokenize(tei:graphic/@url, '[/:]')[last()]}]</span></xsl:template>
   <xsl:template match="*" mode="print"><xsl:apply-templates mode="print"/></xsl:template>
 </xsl:stylesheet>

@@ -1,17 +1,31 @@
 """Reader for Wikipedia articles converted to Markdown (pandoc-style, from wikitext).
 
-Block syntax handled: ``#``..``######`` headings (nested <div type="section">),
-paragraphs, bullet lists (``-``, ``*``, ``+``, indented or not) and numbered lists,
-pipe tables, ``>`` block quotes (the ``> 本文内容由…转换而来`` line is provenance and
-goes to the header), and a trailing paragraph of ``[Category:…]`` links (keywords).
+The Markdown is parsed by markdown-it-py (CommonMark, with pipe tables, strikethrough and
+``[^n]`` footnotes from mdit-py-plugins, raw HTML allowed); this module is one pass over
+its syntax tree that applies the edition's rules:
 
-Inline syntax: links ``[text](target "title")``, ``**bold**``/``*italic*``,
-backslash escapes, footnote markers ``\\[1\\]`` (pointing at the numbered list of
-notes), and an empty ``()`` left where the third-party conversion lost text (<gap>).
+* headings -> nested ``<div type="section">`` with ``<head>``; paragraphs -> ``<p>``;
+  lists (nested to any depth, empty items kept) -> ``<list>``/``<item>``; pipe and HTML
+  tables -> ``<table>``; block quotes -> ``<quote>``; code -> ``<ab type="code">``;
+* images (``![alt](url)``, and the dump's ``[File.png](…/File:File.png "fig:…")``
+  links) -> ``<figure><graphic url/><figDesc/></figure>``;
+* footnotes: the dump writes markers as ``\\[1\\]`` and the notes as the ordered list
+  that ends the article (items may be empty, the list may be split by blank lines);
+  each note becomes ``<note place="foot" type="footnote">`` where the list stands,
+  reached from its markers (``<ref type="noteref">``); a marker whose note is missing
+  stays a ``<ref>`` without a target. ``[^n]`` footnotes are read the same way;
+* the ``> 本文内容由…转换而来`` line (provenance) and the ``[Category:…]`` links are
+  page furniture: ``<fw type="provenance">`` / ``<fw type="categories">`` where they
+  stand, and also copied into the teiHeader (sourceDesc, textClass);
+* inline: links (``<ref type="internal|external">``, only the title part of an anchor
+  that runs past the linked title), ``<url>`` autolinks, emphasis (``<hi>``), code spans
+  (``<code>``), ``<u>``/``<sup>``/``<sub>``/``<s>`` (``<hi rend>``), ``<br>`` (``<lb/>``),
+  HTML comments (kept as XML comments), ``-{…}-`` conversion markup
+  (``<seg type="noconvert">``), ``{{…}}`` template leftovers (``<seg type="template">``),
+  and an empty ``()`` left where the third-party conversion lost text (``<gap>``).
 
-A link whose anchor text runs past the linked title (``[俄羅斯帝國與](…/俄羅斯帝國)``)
-links only the part that matches the title (compared after OpenCC normalisation,
-since anchor and title can differ in script); the rest stays plain text.
+Every character of the source that is not Markdown syntax ends up in the ``<text>``
+of the TEI, in order (the lossless check in ``treatytei.lossless`` tests that).
 """
 
 from __future__ import annotations
@@ -20,123 +34,89 @@ import re
 from urllib.parse import unquote
 
 from lxml import etree
+from lxml import html as lxml_html
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.footnote import footnote_plugin
 
 from ..chinese import normalise
 from ..errors import TreatyError
 from ..header import encoding_desc, file_desc, lang_usage, mark_scripts, revision_desc
 from ..manifest import Source
-from ..tei import E, append, iri
+from ..tei import E, append, iri, local
+from . import Reading
 
 WIKI_BASE = "https://zh.wikipedia.org/wiki/"
-HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-BULLET_RE = re.compile(r"^(\s*)[-*+]\s+(.*)$")
-NUMBERED_RE = re.compile(r"^(\s*)(\d+)[.)]\s+(.*)$")
-TABLE_RE = re.compile(r"^\s*\|.*\|\s*$")
-TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-PROVENANCE_RE = re.compile(r"^>\s*本文内容由.*转换而来")
-CATEGORY_LINK_RE = re.compile(r'\[Category:((?:\\.|[^\]\\])*)\]\(((?:\\.|[^\s)\\])*)(?:\s+"[^"]*")?\)')
-
-INLINE_RE = re.compile(
-    r'(?P<fn>\\\[(?P<fnnum>\d+)\\\])'
-    r'|(?P<link>\[(?P<ltext>(?:\\.|[^\]\\])*)\]\((?P<lurl>(?:\\.|[^\s)\\])*)(?:\s+"(?P<ltitle>[^"]*)")?\))'
-    r'|(?P<bold>\*\*(?P<btext>.+?)\*\*)'
-    r'|(?P<ital>(?<![\w*])\*(?P<itext>[^*\s][^*]*?)\*(?![\w*]))'
-    r'|(?P<esc>\\(?P<echar>[\\`*_{}\[\]()#+\-.!&<>|"\'~]))'
-    r'|(?P<gap>\(\)|（）)'
-)
-ESC_RE = re.compile(r'\\([\\`*_{}\[\]()#+\-.!&<>|"\'~])')
+PROVENANCE_RE = re.compile(r"^\s*本文内容由.*转换而来")
+# in text: footnote markers [1], lost text (), conversion markup -{…}-, templates {{…}}
+TEXT_RE = re.compile(r"(?P<fn>\[(?P<fnnum>\d{1,4})\])|(?P<gap>\(\)|（）)"
+                     r"|(?P<conv>-\{(?P<convtext>[^{}\n]*)\}-)|(?P<tpl>\{\{[^{}\n]*\}\})")
+HTML_TAG_RE = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>$", re.S)
+#: inline HTML elements and how they are encoded (<hi rend=…>, or <code>)
+HTML_HI = {"u": "underline", "ins": "underline", "sup": "sup", "sub": "sub", "s": "strikethrough",
+           "del": "strikethrough", "strike": "strikethrough", "b": "bold", "strong": "bold",
+           "i": "italic", "em": "italic", "big": "big", "small": "small"}
 
 
-def unescape(s: str) -> str:
-    return ESC_RE.sub(r"\1", s)
+def _parser() -> MarkdownIt:
+    return (MarkdownIt("commonmark", {"html": True})
+            .enable(["table", "strikethrough"])
+            .use(footnote_plugin))
 
 
 class _Ctx:
     def __init__(self, source: Source):
         self.source = source
         self.prefix = source.id
-        self.footnotes: set[str] = set()
+        self.notes: set[str] = set()      # numbers of the notes the article has
+        self.categories: list[tuple[str, str]] = []
+        self.provenance: etree._Element | None = None
+        self.warnings: list[str] = []
+        self.figures = 0
+        self.ids: set[str] = set()
 
 
-def read(source: Source, text: str, digest: str) -> etree._Element:
+def read(source: Source, text: str, digest: str) -> Reading:
     ctx = _Ctx(source)
-    lines = text.split("\n")
-    provenance = None
-    categories: list[tuple[str, str]] = []
+    tokens = _parser().parse(text)
+    tree = SyntaxTreeNode(tokens)
+    blocks = list(tree.children)
+    notes_lists = _notes_lists(blocks)
+    for lst in notes_lists:
+        for item in lst.children:
+            ctx.notes.add(str(item.info or ""))
+    for node in _footnote_defs(blocks):
+        ctx.notes.add(f"^{node.meta.get('label', node.meta.get('id'))}")
+
     body = E("body")
     stack: list[tuple[int, etree._Element]] = [(0, body)]
     sec_no = 0
-    i = 0
-    n = len(lines)
-    # footnote markers used anywhere decide whether a numbered list is the notes list
-    ctx.footnotes = set(re.findall(r"\\\[(\d+)\\\]", text))
-
-    def container() -> etree._Element:
-        return stack[-1][1]
-
-    while i < n:
-        line = lines[i]
-        if not line.strip():
-            i += 1
-            continue
-        if PROVENANCE_RE.match(line):
-            provenance = line.lstrip(">").strip()
-            i += 1
-            continue
-        m = HEADING_RE.match(line)
-        if m:
-            level = len(m.group(1))
+    for k, node in enumerate(blocks):
+        cont = stack[-1][1]
+        if node.type == "heading":
+            level = int(node.tag[1])
             while len(stack) > 1 and stack[-1][0] >= level:
                 stack.pop()
             sec_no += 1
             div = E("div", type_="section", n=str(sec_no), xml_id=f"{ctx.prefix}-sec{sec_no}")
-            div.append(E("head", *inline(m.group(2), ctx)))
-            container().append(div)
+            div.append(E("head", *_inline(node.children[0], ctx)))
+            stack[-1][1].append(div)
             stack.append((level, div))
-            i += 1
             continue
-        if _is_category_para(line):
-            categories.extend((unescape(t), unescape(u)) for t, u in CATEGORY_LINK_RE.findall(line))
-            i += 1
+        if node in notes_lists:
+            _append_block(cont, _notes_div(node, ctx))
             continue
-        if TABLE_RE.match(line):
-            rows = []
-            while i < n and TABLE_RE.match(lines[i]):
-                rows.append(lines[i])
-                i += 1
-            container().append(_table(rows, ctx))
+        if k == 0 and node.type == "blockquote" and PROVENANCE_RE.match(_plain(node)):
+            fw = E("fw", type_="provenance")
+            for para in node.children:
+                append(fw, *_inline(para.children[0], ctx) if para.children else [])
+            ctx.provenance = fw
+            cont.append(fw)
             continue
-        if BULLET_RE.match(line) or NUMBERED_RE.match(line):
-            items = []
-            numbered = bool(NUMBERED_RE.match(line)) and not BULLET_RE.match(line)
-            while i < n and lines[i].strip():
-                mb = BULLET_RE.match(lines[i])
-                mn = NUMBERED_RE.match(lines[i])
-                if mb and not numbered:
-                    items.append([mb.group(2), None])
-                elif mn and numbered:
-                    items.append([mn.group(3), mn.group(2)])
-                elif items and lines[i].startswith((" ", "\t")):
-                    items[-1][0] += "\n" + lines[i].strip()
-                else:
-                    break
-                i += 1
-            container().append(_list(items, numbered, ctx))
-            continue
-        if line.startswith(">"):
-            quote = []
-            while i < n and lines[i].startswith(">"):
-                quote.append(lines[i].lstrip(">").lstrip())
-                i += 1
-            container().append(E("quote", E("p", *inline("\n".join(quote), ctx))))
-            continue
-        para = []
-        while i < n and lines[i].strip() and not _starts_block(lines[i]):
-            para.append(lines[i])
-            i += 1
-        container().append(E("p", *inline("\n".join(para), ctx)))
+        for el in _block(node, ctx):
+            _append_block(cont, el)
 
-    if not len(body):
+    if not len(body) or not "".join(body.itertext()).strip():
         raise TreatyError(source.file, "no text: the Markdown has no paragraphs, headings or lists")
 
     bibl = E(
@@ -144,7 +124,7 @@ def read(source: Source, text: str, digest: str) -> etree._Element:
         E("title", source.title, level="a"),
         E("publisher", "Wikipedia (Chinese)", xml_lang="en"),
         E("ref", source.url, target=iri(source.url)),
-        E("note", *inline(provenance, ctx), type_="provenance") if provenance else None,
+        _copy_as_note(ctx.provenance, "provenance"),
         E("note", "Converted from wikitext to Markdown by a third party before it reached this edition; "
           "text lost in that conversion is marked <gap reason=\"lost-in-conversion\"/>.", type_="transcription",
           xml_lang="en"),
@@ -153,15 +133,17 @@ def read(source: Source, text: str, digest: str) -> etree._Element:
         type_="source",
     )
     notes = E("notesStmt", E("note", source.note, type_="manifest", xml_lang="en")) if source.note else None
-    keywords = E("keywords", *[E("term", t, ref=iri(u)) for t, u in categories], scheme=WIKI_BASE + "Category:") if categories else None
+    keywords = E("keywords", *[E("term", t, ref=iri(u)) for t, u in ctx.categories],
+                 scheme=WIKI_BASE + "Category:") if ctx.categories else None
     tei_header = E(
         "teiHeader",
         file_desc(source, source.title, f"{source.title}: TEI edition of the Chinese Wikipedia article", notes, bibl),
         encoding_desc(source, [
-            E("p", "Links: <ref type=\"internal\"> for links to another converted page (../Page/X.md), "
-              "<ref type=\"external\"> for links given as URLs; both targets are real Wikipedia URLs. "
-              "Where a link's anchor text runs past the linked title, only the matching part is the link.",
-              xml_lang="en")]),
+            E("p", "Read with markdown-it-py (CommonMark). Links: <ref type=\"internal\"> for links to another "
+              "converted page (../Page/X.md), <ref type=\"external\"> for links given as URLs; both targets are "
+              "real Wikipedia URLs. Where a link's anchor text runs past the linked title, only the matching "
+              "part is the link. Page furniture (the provenance line, category links) is <fw>; footnotes are "
+              "<note place=\"foot\"> where the source's notes list stands.", xml_lang="en")]),
         E("profileDesc", lang_usage(), E("textClass", keywords) if keywords is not None else None),
         revision_desc(source, digest),
     )
@@ -169,99 +151,535 @@ def read(source: Source, text: str, digest: str) -> etree._Element:
     mark_scripts(tei_header.find("{*}fileDesc"), source.script)
     if keywords is not None:
         mark_scripts(keywords, source.script)
-    return E("TEI", tei_header, E("text", body), xml_id=source.id, xml_lang=source.lang)
+    root = E("TEI", tei_header, E("text", body), xml_id=source.id, xml_lang=source.lang)
+    return Reading(root, ctx.warnings)
 
 
-def _starts_block(line: str) -> bool:
-    return bool(HEADING_RE.match(line) or BULLET_RE.match(line) or NUMBERED_RE.match(line)
-                or TABLE_RE.match(line) or line.startswith(">") or _is_category_para(line))
+def _copy_as_note(fw, kind):
+    if fw is None:
+        return None
+    import copy
+
+    note = E("note", type_=kind)
+    note.text = fw.text
+    for child in fw:
+        note.append(copy.deepcopy(child))
+    return note
 
 
-def _is_category_para(line: str) -> bool:
-    rest = CATEGORY_LINK_RE.sub("", line)
-    return bool(CATEGORY_LINK_RE.search(line)) and not rest.strip()
+def _append_block(cont: etree._Element, el) -> None:
+    """Blocks go into the current section; a comment between blocks stays a comment."""
+    cont.append(el)
 
 
-def _list(items, numbered: bool, ctx: _Ctx) -> etree._Element:
-    nums = [num for _, num in items]
-    if numbered and ctx.footnotes and set(nums) >= ctx.footnotes:
-        div = E("div", type_="notes", xml_id=f"{ctx.prefix}-notes")
-        for text, num in items:
-            div.append(E("note", E("p", *inline(text, ctx)), n=num, type_="footnote", xml_id=f"{ctx.prefix}-fn{num}"))
-        return div
+def _plain(node: SyntaxTreeNode) -> str:
+    out = []
+    for n in node.walk():
+        if n.type in ("text", "code_inline"):
+            out.append(n.content)
+    return "".join(out)
+
+
+# ------------------------------------------------------------------ footnotes
+
+def _notes_lists(blocks: list[SyntaxTreeNode]) -> list[SyntaxTreeNode]:
+    """The ordered lists that hold the article's notes: the ordered lists at the end of
+    the article (after them only furniture: category links, templates, blank lines),
+    numbered from 1 and continuing one another, when the text has note markers or a
+    list has an empty item (a note whose text the conversion lost)."""
+    tail: list[SyntaxTreeNode] = []
+    for node in reversed(blocks):
+        if node.type == "ordered_list":
+            tail.insert(0, node)
+        elif node.type == "paragraph" and (_is_category_para(node) or _is_template_para(node)):
+            if tail:
+                break
+            continue
+        elif node.type == "html_block" and node.content.strip().startswith("<!--"):
+            continue
+        elif node.type == "footnote_block":
+            continue
+        else:
+            break
+    if not tail:
+        return []
+    expected = int(tail[0].attrs.get("start", 1) or 1)
+    if expected != 1:
+        return []
+    run = []
+    for lst in tail:
+        start = int(lst.attrs.get("start", 1) or 1)
+        if start != expected:
+            break
+        run.append(lst)
+        expected = start + len(lst.children)
+    has_markers = any(re.search(r"\[\d{1,4}\]", n.content) for b in blocks if b not in run
+                      for n in b.walk() if n.type == "text")
+    has_empty = any(not item.children for lst in run for item in lst.children)
+    return run if (has_markers or has_empty) else []
+
+
+def _footnote_defs(blocks):
+    for b in blocks:
+        if b.type == "footnote_block":
+            yield from b.children
+
+
+def _notes_div(lst: SyntaxTreeNode, ctx: _Ctx) -> etree._Element:
+    first = lst.children[0].info if lst.children else "1"
+    did = f"{ctx.prefix}-notes" + ("" if first in ("1", "") else f"-{first}")
+    while did in ctx.ids:
+        did += "-x"
+    ctx.ids.add(did)
+    div = E("div", type_="notes", xml_id=did)
+    for item in lst.children:
+        num = str(item.info)
+        nid = f"{ctx.prefix}-fn{num}"
+        k = 1
+        while nid in ctx.ids:          # a number the notes list repeats: the first one is the target
+            k += 1
+            nid = f"{ctx.prefix}-fn{num}-{k}"
+        ctx.ids.add(nid)
+        note = E("note", place="foot", type_="footnote", n=num, xml_id=nid)
+        _item_content(note, item, ctx)
+        div.append(note)
+    return div
+
+
+# ------------------------------------------------------------------ blocks
+
+def _is_category_para(node: SyntaxTreeNode) -> bool:
+    if node.type != "paragraph" or not node.children:
+        return False
+    inl = node.children[0]
+    links = [c for c in inl.children if c.type == "link"]
+    if not links:
+        return False
+    for c in inl.children:
+        if c.type == "link":
+            if not _link_text(c).startswith("Category:"):
+                return False
+        elif c.type in ("softbreak", "hardbreak"):
+            continue
+        elif c.type == "text" and not c.content.strip():
+            continue
+        else:
+            return False
+    return True
+
+
+def _is_template_para(node: SyntaxTreeNode) -> bool:
+    return node.type == "paragraph" and bool(re.fullmatch(r"\s*(\{\{[^{}\n]*\}\}\s*)+", _plain(node)))
+
+
+def _link_text(node: SyntaxTreeNode) -> str:
+    return "".join(n.content for n in node.walk() if n.type == "text")
+
+
+def _block(node: SyntaxTreeNode, ctx: _Ctx) -> list:
+    t = node.type
+    if t == "paragraph":
+        if _is_category_para(node):
+            return [_categories(node, ctx)]
+        if not node.children:
+            return []
+        return [E("p", *_inline(node.children[0], ctx))]
+    if t in ("bullet_list", "ordered_list"):
+        return [_list(node, ctx)]
+    if t == "table":
+        return [_pipe_table(node, ctx)]
+    if t == "blockquote":
+        quote = E("quote")
+        for child in node.children:
+            for el in _block(child, ctx):
+                if not isinstance(el.tag, str) or local(el) == "p":
+                    quote.append(el)
+                else:
+                    quote.append(E("p", *_flatten(el)))
+        if not len(quote) or all(not isinstance(c.tag, str) for c in quote):
+            quote.append(E("p"))
+        return [quote]
+    if t in ("code_block", "fence"):
+        return [E("ab", node.content.rstrip("\n"), type_="code")]
+    if t == "html_block":
+        return _html_block(node.content, ctx)
+    if t == "hr":
+        return [E("milestone", unit="section", rend="rule")]
+    if t == "footnote_block":
+        div = E("div", type_="notes", xml_id=f"{ctx.prefix}-footnotes")
+        for fn in node.children:
+            label = fn.meta.get("label", fn.meta.get("id"))
+            nid = f"{ctx.prefix}-fnx{_safe(label)}"
+            nid = nid if nid not in ctx.ids else f"{nid}-{len(ctx.ids)}"
+            ctx.ids.add(nid)
+            note = E("note", place="foot", type_="footnote", n=str(label), xml_id=nid)
+            _item_content(note, fn, ctx)
+            div.append(note)
+        return [div]
+    if t == "heading":   # only inside containers (a heading in a list item or quote)
+        return [E("p", E("hi", *_inline(node.children[0], ctx), rend="bold"))]
+    # anything else markdown-it may produce: its text as a paragraph, with a warning
+    text = _plain(node) or node.content
+    ctx.warnings.append(f"line {(node.map or [0])[0] + 1}: Markdown block '{t}' kept as a plain paragraph")
+    return [E("p", text)] if text else []
+
+
+def _safe(label) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", str(label))
+
+
+def _flatten(el) -> list:
+    """An element's text content, for a block that must become phrase content."""
+    return ["".join(el.itertext())]
+
+
+def _categories(node: SyntaxTreeNode, ctx: _Ctx) -> etree._Element:
+    fw = E("fw", type_="categories")
+    for c in node.children[0].children:
+        if c.type == "link":
+            name = _link_text(c)
+            href = unquote(c.attrs.get("href", ""))
+            target = WIKI_BASE + name if href.startswith("../Page/") or not _URI_REF.match(iri(href)) else href
+            ctx.categories.append((name[len("Category:"):], target))
+            fw.append(E("ref", name, type_="category", target=iri(target)))
+        elif c.type == "text":
+            append(fw, c.content)
+        else:
+            append(fw, "\n")
+    return fw
+
+
+def _list(node: SyntaxTreeNode, ctx: _Ctx) -> etree._Element:
+    numbered = node.type == "ordered_list"
     lst = E("list", rend="numbered" if numbered else "bulleted")
-    for text, num in items:
-        lst.append(E("item", *inline(text, ctx), n=num))
+    for item in node.children:
+        it = E("item", n=str(item.info) if numbered and item.info else None)
+        _item_content(it, item, ctx)
+        lst.append(it)
     return lst
 
 
-def _table(rows: list[str], ctx: _Ctx) -> etree._Element:
-    table = E("table")
-    for k, row in enumerate(rows):
-        if TABLE_SEP_RE.match(row):
-            if k == 1 and len(table):
-                table[0].set("role", "label")     # the row above the separator is the header
+def _item_content(target: etree._Element, item: SyntaxTreeNode, ctx: _Ctx) -> None:
+    """A list item's (or note's) blocks: one paragraph is inline content; several
+    paragraphs are joined with a line break; nested lists and tables follow."""
+    first_text = True
+    for child in item.children:
+        if child.type == "paragraph" and child.children:
+            if not first_text:
+                target.append(E("lb"))
+            append(target, *_inline(child.children[0], ctx))
+            first_text = False
+        elif child.type in ("bullet_list", "ordered_list"):
+            target.append(_list(child, ctx))
+        elif child.type == "footnote_anchor":
             continue
-        cells = _split_row(row)
-        table.append(E("row", *[E("cell", *inline(c.strip(), ctx)) for c in cells]))
+        else:
+            for el in _block(child, ctx):
+                if isinstance(el.tag, str) and local(el) in ("list", "table", "figure"):
+                    target.append(el)
+                elif isinstance(el.tag, str):
+                    if not first_text:
+                        target.append(E("lb"))
+                    append(target, *_flatten(el))
+                    first_text = False
+                else:
+                    target.append(el)
+
+
+def _pipe_table(node: SyntaxTreeNode, ctx: _Ctx) -> etree._Element:
+    table = E("table")
+    for part in node.children:          # thead, tbody
+        for tr in part.children:
+            row = E("row", role="label" if part.type == "thead" else None)
+            for cell in tr.children:
+                row.append(E("cell", *(_inline(cell.children[0], ctx) if cell.children else [])))
+            if len(row):
+                table.append(row)
+    if not len(table):
+        table.append(E("row", E("cell")))
     return table
 
 
-def _split_row(row: str) -> list[str]:
-    s = row.strip()
-    if s.startswith("|"):
-        s = s[1:]
-    if s.endswith("|") and not s.endswith("\\|"):
-        s = s[:-1]
-    cells, cur, k = [], "", 0
-    while k < len(s):
-        if s[k] == "\\" and k + 1 < len(s):
-            cur += s[k:k + 2]
-            k += 2
-            continue
-        if s[k] == "|":
-            cells.append(cur)
-            cur = ""
-        else:
-            cur += s[k]
-        k += 1
-    cells.append(cur)
-    return cells
+# ------------------------------------------------------------------ raw HTML
 
-
-def inline(s: str, ctx: _Ctx, links: bool = True) -> list:
-    """Markdown inline syntax to a list of strings and TEI elements."""
+def _html_block(content: str, ctx: _Ctx) -> list:
+    """A raw HTML block: comments stay comments, a table becomes a TEI table, any other
+    element its text as a paragraph (links and emphasis kept)."""
     out: list = []
     pos = 0
-    for m in INLINE_RE.finditer(s):
-        if m.group("link") and not links:
+    for m in re.finditer(r"<!--(.*?)-->", content, re.S):
+        out.extend(_html_fragment(content[pos:m.start()], ctx))
+        out.append(_comment(m.group(1)))
+        pos = m.end()
+    out.extend(_html_fragment(content[pos:], ctx))
+    return out
+
+
+def _comment(text: str) -> etree._Element:
+    # XML comments may not hold "--" nor end in "-": those are spaced out (shown, not lost)
+    safe = text.replace("--", "- -")
+    if safe.endswith("-"):
+        safe += " "
+    return etree.Comment(safe)
+
+
+def _html_fragment(fragment: str, ctx: _Ctx) -> list:
+    if not fragment.strip():
+        return []
+    try:
+        nodes = lxml_html.fragments_fromstring(fragment)
+    except (etree.ParserError, ValueError):
+        return [E("p", fragment.strip())]
+    out: list = []
+    loose: list = []
+    for n in nodes:
+        if isinstance(n, str):
+            if n.strip():
+                loose.append(n.strip())
             continue
+        if not isinstance(n.tag, str):
+            continue
+        if n.tag == "table":
+            if loose:
+                out.append(E("p", *loose))
+                loose = []
+            out.append(_html_table(n, ctx))
+        elif n.tag in ("ul", "ol"):
+            if loose:
+                out.append(E("p", *loose))
+                loose = []
+            out.append(_html_list(n, ctx))
+        elif n.tag in ("p", "div", "center", "blockquote", "pre", "dl", "h1", "h2", "h3", "h4", "h5", "h6"):
+            if loose:
+                out.append(E("p", *loose))
+                loose = []
+            content = _html_inline(n, ctx)
+            if any(isinstance(c, str) and c.strip() or not isinstance(c, str) for c in content):
+                out.append(E("p", *content))
+        else:
+            loose.extend(_html_inline_el(n, ctx))
+    if loose:
+        out.append(E("p", *loose))
+    return out
+
+
+def _html_table(t, ctx: _Ctx) -> etree._Element:
+    table = E("table")
+    for tr in t.iter("tr"):
+        row = E("row", role="label" if tr.getparent() is not None and tr.getparent().tag == "thead" else None)
+        for cell in tr:
+            if isinstance(cell.tag, str) and cell.tag in ("td", "th"):
+                row.append(E("cell", *_html_inline(cell, ctx, blocks_as_lb=True)))
+        if len(row):
+            table.append(row)
+    if not len(table):
+        table.append(E("row", E("cell")))
+    return table
+
+
+def _html_list(lst, ctx: _Ctx) -> etree._Element:
+    out = E("list", rend="numbered" if lst.tag == "ol" else "bulleted")
+    for li in lst:
+        if isinstance(li.tag, str) and li.tag == "li":
+            out.append(E("item", *_html_inline(li, ctx, blocks_as_lb=True)))
+    if not len(out):
+        out.append(E("item"))
+    return out
+
+
+def _html_inline(el, ctx: _Ctx, blocks_as_lb: bool = False) -> list:
+    """The content of an HTML element as TEI phrase content."""
+    out: list = [_text_parts(el.text or "", ctx)]
+    first_block = True
+    for child in el:
+        if blocks_as_lb and isinstance(child.tag, str) and child.tag in ("p", "div"):
+            if not first_block:
+                out.append(E("lb"))
+            first_block = False
+            out.extend(_html_inline(child, ctx, blocks_as_lb))
+        else:
+            out.extend(_html_inline_el(child, ctx))
+        out.append(_text_parts(child.tail or "", ctx))
+    return out
+
+
+def _html_inline_el(el, ctx: _Ctx) -> list:
+    if not isinstance(el.tag, str):
+        if isinstance(el, etree._Comment):
+            return [_comment(el.text or "")]
+        return []
+    tag = el.tag.lower()
+    inner = _html_inline(el, ctx)
+    if tag == "br":
+        return [E("lb")]
+    if tag == "a" and el.get("href") is not None:
+        anchor = "".join(el.itertext())
+        return _link_from(anchor, inner, el.get("href"), ctx)
+    if tag in HTML_HI:
+        return [append(E("hi", rend=HTML_HI[tag]), *inner)]
+    if tag in ("code", "tt", "kbd", "samp"):
+        return [E("code", "".join(el.itertext()))]
+    if tag == "img":
+        return [_figure(el.get("src", ""), el.get("alt", ""), ctx)]
+    return inner          # any other element: its content (the tag is markup only)
+
+
+# ------------------------------------------------------------------ inline
+
+def _inline(node: SyntaxTreeNode, ctx: _Ctx) -> list:
+    """An inline node's children as TEI phrase content (strings and elements)."""
+    out: list = []
+    # raw inline HTML comes as separate opening and closing tags: a stack of open ones
+    stack: list[tuple[str, list]] = []
+
+    def emit(*items):
+        (stack[-1][1] if stack else out).extend(items)
+
+    for c in node.children:
+        t = c.type
+        if t == "text":
+            emit(_text_parts(c.content, ctx))
+        elif t == "softbreak":
+            emit("\n")
+        elif t == "hardbreak":
+            emit(E("lb"))
+        elif t == "code_inline":
+            emit(E("code", c.content))
+        elif t == "strong":
+            emit(append(E("hi", rend="bold"), *_inline(c, ctx)))
+        elif t == "em":
+            emit(append(E("hi", rend="italic"), *_inline(c, ctx)))
+        elif t == "s":
+            emit(append(E("hi", rend="strikethrough"), *_inline(c, ctx)))
+        elif t == "link":
+            href = unquote(c.attrs.get("href", ""))   # markdown-it percent-encodes what it normalises
+            title = c.attrs.get("title", "") or ""
+            parts = _inline(c, ctx)
+            if c.markup == "autolink" and _URI_REF.match(iri(href)):
+                emit(E("ref", href if not href.startswith("mailto:") else _link_text(c), type_="external",
+                       target=iri(href)))
+            elif title.startswith("fig:") or "/wiki/File:" in href or href.startswith("../Page/File:"):
+                emit(_figure(href, _link_text(c), ctx, parts))
+            else:
+                emit(*_link_from(_link_text(c), parts, href, ctx))
+        elif t == "image":
+            emit(_figure(unquote(c.attrs.get("src", "")), _link_text(c) or c.content, ctx))
+        elif t == "footnote_ref":
+            label = c.meta.get("label", c.meta.get("id"))
+            emit(E("ref", f"[^{label}]", type_="noteref", target=f"#{ctx.prefix}-fnx{_safe(label)}"))
+        elif t == "html_inline":
+            raw = c.content
+            if raw.startswith("<!--"):
+                emit(_comment(raw[4:-3] if raw.endswith("-->") else raw[4:]))
+                continue
+            m = HTML_TAG_RE.match(raw)
+            if not m:
+                emit(raw)
+                continue
+            closing, tag, selfclose = m.group(1), m.group(2).lower(), m.group(3)
+            if tag == "br":
+                emit(E("lb"))
+            elif closing:
+                if stack and stack[-1][0] == tag:
+                    tag_, items = stack.pop()
+                    emit(_wrap_html(tag_, items, raw))
+                # a closing tag without its opening one is markup only
+            elif selfclose or tag in ("img", "wbr", "hr"):
+                if tag == "img":
+                    frag = lxml_html.fragment_fromstring(raw)
+                    emit(_figure(frag.get("src", ""), frag.get("alt", ""), ctx))
+            else:
+                stack.append((tag, []))
+        else:
+            emit(_plain(c) or c.content)
+    while stack:        # tags never closed: their content stays, in place
+        tag_, items = stack.pop()
+        emit(_wrap_html(tag_, items, ""))
+    return _clean(out)
+
+
+def _wrap_html(tag: str, items: list, raw: str):
+    items = _clean(items)
+    if tag in HTML_HI:
+        return append(E("hi", rend=HTML_HI[tag]), *items)
+    if tag in ("code", "tt", "kbd", "samp"):
+        return E("code", "".join(i if isinstance(i, str) else "".join(i.itertext()) for i in items))
+    return items
+
+
+def _clean(items: list) -> list:
+    flat: list = []
+    for x in items:
+        if isinstance(x, list):
+            flat.extend(_clean(x))
+        elif x is None or (isinstance(x, str) and x == ""):
+            continue
+        else:
+            flat.append(x)
+    return flat
+
+
+def _text_parts(s: str, ctx: _Ctx) -> list:
+    out: list = []
+    pos = 0
+    for m in TEXT_RE.finditer(s):
         out.append(s[pos:m.start()])
         pos = m.end()
         if m.group("fn"):
             num = m.group("fnnum")
-            out.append(E("ref", f"[{num}]", type_="noteref", target=f"#{ctx.prefix}-fn{num}"))
-        elif m.group("link"):
-            out.extend(_link(m.group("ltext"), unescape(m.group("lurl")), ctx))
-        elif m.group("bold"):
-            out.append(E("hi", *inline(m.group("btext"), ctx, links), rend="bold"))
-        elif m.group("ital"):
-            out.append(E("hi", *inline(m.group("itext"), ctx, links), rend="italic"))
-        elif m.group("esc"):
-            out.append(m.group("echar"))
+            if num in ctx.notes:
+                out.append(E("ref", m.group(0), type_="noteref", target=f"#{ctx.prefix}-fn{num}"))
+            elif ctx.notes:
+                out.append(E("ref", m.group(0), type_="noteref"))   # its note is missing
+            else:
+                out.append(m.group(0))
         elif m.group("gap"):
-            opening, closing = m.group("gap")[0], m.group("gap")[1]
-            out.append(opening)
-            out.append(E("gap", reason="lost-in-conversion"))
-            out.append(closing)
+            g = m.group("gap")
+            out.extend([g[0], E("gap", reason="lost-in-conversion"), g[1]])
+        elif m.group("conv"):
+            out.append(E("seg", m.group("convtext"), type_="noconvert"))
+        elif m.group("tpl"):
+            out.append(E("seg", m.group("tpl"), type_="template"))
     out.append(s[pos:])
     return [x for x in out if not (isinstance(x, str) and x == "")]
 
 
-def _link(anchor_md: str, url: str, ctx: _Ctx) -> list:
-    anchor_parts = inline(anchor_md, ctx, links=False)
-    anchor = unescape(anchor_md)
-    if not url.strip():
+def _figure(url: str, desc: str, ctx: _Ctx, parts: list | None = None) -> etree._Element:
+    if url.startswith("../Page/") and url.endswith(".md"):
+        url = WIKI_BASE + unquote(url[len("../Page/"):-len(".md")])
+    ctx.figures += 1
+    fig = E("figure", E("graphic", url=iri(url) if url.strip() and _URI_REF.match(iri(url)) else "about:blank"))
+    if desc:
+        fig.append(append(E("figDesc"), *(parts if parts else [desc])))
+    return fig
+
+
+_URI_SHAPE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|[^:/?#]*(?:[/?#]|$))\S*$")
+
+
+class _UriCheck:
+    """Whether a link target is a URI the schema accepts: checked by the same
+    validator (libxml2's xsd:anyURI), so that a garbled target never makes invalid TEI."""
+
+    _rng = None
+
+    def match(self, url: str) -> bool:
+        if not _URI_SHAPE.match(url):
+            return False
+        if _UriCheck._rng is None:
+            _UriCheck._rng = etree.RelaxNG(etree.fromstring(
+                '<element name="u" xmlns="http://relaxng.org/ns/structure/1.0" '
+                'datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes"><data type="anyURI"/></element>'))
+        el = etree.Element("u")
+        el.text = url
+        return _UriCheck._rng.validate(el)
+
+
+_URI_REF = _UriCheck()
+
+
+def _link_from(anchor: str, anchor_parts: list, url: str, ctx: _Ctx) -> list:
+    if not url.strip() or not _URI_REF.match(iri(url)):
         # link markup with no target: the text stays, marked as a link that leads nowhere
         return [append(E("seg", type_="broken-link"), *anchor_parts)]
     if url.startswith("../Page/") and url.endswith(".md"):
@@ -274,7 +692,7 @@ def _link(anchor_md: str, url: str, ctx: _Ctx) -> list:
         title, target, kind = None, url, "external"
     target = iri(target)
     # only plain-text anchors can be split
-    if title and all(isinstance(p, str) for p in anchor_parts):
+    if title and anchor_parts and all(isinstance(p, str) for p in anchor_parts):
         t = title.replace("_", " ")
         if len(anchor) > len(t) and normalise(anchor[:len(t)]) == normalise(t):
             return [E("ref", anchor[:len(t)], type_=kind, target=target), anchor[len(t):]]
