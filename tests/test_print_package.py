@@ -146,7 +146,7 @@ def test_pdf_page_numbers_in_contents_and_registers_are_the_folios_they_lead_to(
                 assert number[0] == _folio(pdf, target + 1), (i + 1, dest, shown)
                 checked[kind] += 1
         labels = doc.Root.PageLabels.Nums
-    assert checked["contents"] == 8 and checked["registers"] == 40, checked
+    assert checked["contents"] == 9 and checked["registers"] == 40, checked   # 4 texts, 1 collation, 4 registers
     assert _folio(pdf, 2) == "ii" and _folio(pdf, 3) == "1"        # front matter, then the body from 1
     assert [int(labels[0]), str(labels[1].S), int(labels[2]), str(labels[3].S)] == [0, "/r", 2, "/D"]
 
@@ -186,7 +186,7 @@ def test_pdf_embeds_each_font_once_for_every_part(edition, pdf):
             for font in page.obj.Resources.Font.values():
                 merged[str(font.BaseFont)[8:]] = font.DescendantFonts[0].FontDescriptor.FontFile3
         parts = sorted((edition.root / "build" / "pdf" / "parts").glob("*.pdf"))
-        assert len(parts) == 6                                   # 3 texts, 1 collation, back, front
+        assert len(parts) == 7                                   # 4 texts, 1 collation, back, front
         for part in parts:
             with pikepdf.open(part) as p:
                 for font in {f.objgen: f for pg in p.pages for f in pg.obj.Resources.Font.values()}.values():

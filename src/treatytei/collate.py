@@ -686,7 +686,7 @@ def witnesses_of(sources: list[Source], work: str) -> list[Source]:
 def witness_id(sources: list[Source], work: str, siglum: str) -> str:
     """The witness's xml:id: its siglum (#A), unless another work of the edition uses the
     same siglum -- xml:ids are unique across the edition -- then work-siglum."""
-    shared = any(w != work for w in _grouped(sources)[1].get(siglum, ()))
+    shared = any(w != work and w is not None for w in _grouped(sources)[1].get(siglum, ()))
     return f"{work}-{siglum}" if shared else siglum
 
 

@@ -28,7 +28,12 @@ ASCII_PUNCT = set(string.punctuation)
 _MD_LINK_TARGET = re.compile(r'\]\((?:<[^>]*>|(?:\\.|[^()\s\\]|\([^()\s]*\))*)(?:\s+(?:"(?:\\.|[^"\\])*"|\'[^\']*\'|\([^()]*\)))?\s*\)')
 _MD_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]*)>")
 _MD_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
-_MD_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>]*?)?/?>", re.S)
+# the tags of the HTML elements Markdown articles use for layout are syntax; others
+# (<script>, say) are text of the source
+_HTML_LAYOUT = ("a|b|i|u|s|em|strong|sup|sub|small|big|br|p|div|span|table|thead|tbody|tfoot|tr|td|th|ul|ol|"
+                "li|img|code|tt|kbd|samp|del|ins|strike|center|blockquote|pre|h[1-6]|dl|dt|dd|font|abbr|cite|"
+                "wbr|hr|caption|colgroup|col")
+_MD_TAG = re.compile(rf"</?(?:{_HTML_LAYOUT})(?![A-Za-z0-9])(?:\s+[^<>]*?)?/?>", re.S | re.I)
 _MD_ORDERED = re.compile(r"^(\s*(?:>\s*)*)\d{1,9}[.)](?=\s|$)", re.M)
 _MD_CONVERSION = re.compile(r"-\{|\}-")
 _MD_ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")

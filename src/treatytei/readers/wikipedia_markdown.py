@@ -31,6 +31,7 @@ of the TEI, in order (the lossless check in ``treatytei.lossless`` tests that).
 from __future__ import annotations
 
 import re
+from html import unescape as html_unescape
 from urllib.parse import unquote
 
 from lxml import etree
@@ -56,6 +57,12 @@ HTML_TAG_RE = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>$", re.S)
 HTML_HI = {"u": "underline", "ins": "underline", "sup": "sup", "sub": "sub", "s": "strikethrough",
            "del": "strikethrough", "strike": "strikethrough", "b": "bold", "strong": "bold",
            "i": "italic", "em": "italic", "big": "big", "small": "small"}
+#: HTML elements read as markup (their tags are syntax); any other tag, <script> say, is
+#: kept as the text it is (and so shown escaped, never run)
+KNOWN_HTML = set(HTML_HI) | {"a", "br", "p", "div", "span", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+                             "ul", "ol", "li", "img", "code", "tt", "kbd", "samp", "center", "blockquote", "pre",
+                             "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "font", "abbr", "cite", "wbr",
+                             "hr", "caption", "colgroup", "col"}
 
 
 def _parser() -> MarkdownIt:
@@ -426,6 +433,9 @@ def _comment(text: str) -> etree._Element:
 def _html_fragment(fragment: str, ctx: _Ctx) -> list:
     if not fragment.strip():
         return []
+    tags = {t.lower() for t in re.findall(r"</?([A-Za-z][A-Za-z0-9]*)", fragment)}
+    if tags - KNOWN_HTML:
+        return [E("p", *_text_parts(fragment.strip("\n"), ctx))]
     try:
         nodes = lxml_html.fragments_fromstring(fragment)
     except (etree.ParserError, ValueError):
@@ -531,6 +541,7 @@ def _inline(node: SyntaxTreeNode, ctx: _Ctx) -> list:
     out: list = []
     # raw inline HTML comes as separate opening and closing tags: a stack of open ones
     stack: list[tuple[str, list]] = []
+    opened: list[str] = []            # the raw opening tags of the open elements
 
     def emit(*items):
         (stack[-1][1] if stack else out).extend(items)
@@ -577,12 +588,21 @@ def _inline(node: SyntaxTreeNode, ctx: _Ctx) -> list:
                 emit(raw)
                 continue
             closing, tag, selfclose = m.group(1), m.group(2).lower(), m.group(3)
-            if tag == "br":
+            if tag not in KNOWN_HTML:
+                emit(raw)
+            elif tag == "br":
                 emit(E("lb"))
             elif closing:
                 if stack and stack[-1][0] == tag:
                     tag_, items = stack.pop()
-                    emit(_wrap_html(tag_, items, raw))
+                    opening = opened.pop()
+                    href = re.search(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", opening)
+                    if tag_ == "a" and href:
+                        items = _clean(items)
+                        text_ = "".join(i if isinstance(i, str) else "".join(i.itertext()) for i in items)
+                        emit(*_link_from(text_, items, html_unescape(next(g for g in href.groups() if g is not None)), ctx))
+                    else:
+                        emit(_wrap_html(tag_, items, raw))
                 # a closing tag without its opening one is markup only
             elif selfclose or tag in ("img", "wbr", "hr"):
                 if tag == "img":
@@ -590,6 +610,7 @@ def _inline(node: SyntaxTreeNode, ctx: _Ctx) -> list:
                     emit(_figure(frag.get("src", ""), frag.get("alt", ""), ctx))
             else:
                 stack.append((tag, []))
+                opened.append(raw)
         else:
             emit(_plain(c) or c.content)
     while stack:        # tags never closed: their content stays, in place
