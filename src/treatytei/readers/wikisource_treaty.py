@@ -37,7 +37,7 @@ from ..manifest import Source
 from ..tei import E, iri
 from . import Reading
 
-NUM = "一二三四五六七八九十百〇零兩两"
+NUM = "一二三四五六七八九十百〇零兩两廿卅"
 PUNCT = "。，,;；：:、!！?？「」『』“”"
 
 # ------------------------------------------------------------------ furniture
@@ -73,7 +73,7 @@ NOTE_HAS_RE = re.compile(r"俄[曆历歷]|儒略[曆历]|[陽阳][曆历]|公[�
 
 # ------------------------------------------------------------------ the text
 ARTICLE_RES = [
-    re.compile(rf"^(第[{NUM}]+[條条款])(?=\s|[、：:．.]|[^\s{NUM}年月日])"),
+    re.compile(rf"^(第(?:[{NUM}]+|\d{{1,3}})[條条款])(?=\s|[、：:．.]|[^\s{NUM}\d年月日])"),
     re.compile(rf"^([{NUM}]+[條条款][、．.])"),
     re.compile(rf"^([{NUM}]+[、．.])"),
     re.compile(rf"^([{NUM}]{{1,3}})(?=[ \t　]+\S)"),
@@ -381,7 +381,7 @@ def _article_label(s: str, after_excerpt_head: bool) -> str | None:
 def _heading(s: str, nxt: str | None, punctuated: bool) -> bool:
     """A short line without punctuation followed by longer text is a heading, in a
     punctuated text (in an unpunctuated one every line lacks punctuation)."""
-    if not punctuated or nxt is None:
+    if not punctuated or nxt is None or DATE_LINE_RE.match(s) or s.endswith(("日", "年", "月")):
         return False
     return len(s) <= 16 and not any(c in PUNCT + "()（）" for c in s) and len(nxt) > len(s)
 
@@ -468,7 +468,8 @@ def _body(source: Source, body_lines: list[tuple[int, str]], prefix: str, punctu
             # a quotation of one article (or of the preamble) under its own heading
             b.pending.append(E("head", s))
             if ex.group("n"):
-                n = str(_label_number(ex.group("n")))
+                num = _label_number(ex.group("n"))
+                n = str(num) if num is not None else str(b.articles + 1)
                 b.open("article", n, f"art{n}", subtype="excerpt")
             else:
                 b.open("preamble", "0", "preamble", subtype="excerpt")
