@@ -39,7 +39,7 @@ from .fileio import file_sha256, sha256, write_cache
 from .manifest import load
 from .parallel import MIN_PARALLEL, pmap, workers
 from .runlock import NEUTRAL_PREFIX
-from .tei import NS, XML_ID, XML_LANG, local, original_text, parse_file, q
+from .tei import NS, XML_ID, XML_LANG, check_for_saxon, local, original_text, parse_file, q
 
 MODES = {"orig": "", "hans": "zh-Hans/", "hant": "zh-Hant/"}
 REGISTER_PAGES = ("persons", "places", "organisations", "dates")
@@ -268,6 +268,8 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
     if not entry.exists():
         raise TreatyError(entry, "missing: the HTML stylesheets")
     files = [f"{t}.xml" for t in texts] + app_files + (["register.xml"] if project.register.exists() else [])
+    for f in files:     # the stylesheets read these with doc(): each checked first
+        check_for_saxon(project.tei / f)
 
     cache = project.root / "build" / "html"
     infos = _prepared(project, files, cache)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import __version__, saxon
 from .errors import TreatyError
+from .tei import check_for_saxon
 from .fileio import sha256, write_atomic, write_cache
 from .header import EDITION_DATE
 from .manifest import load
@@ -365,6 +366,8 @@ def publish(project, out: Path | None = None, state=None) -> Path:
     key = inputs_digest(project) if state is not None else None
     if state is not None and state.get("pdf", str(out)) == key and out.exists():
         return out
+    for f in sorted(project.tei.glob("*.xml")):     # the stylesheets read these with doc()
+        check_for_saxon(f)
     parts, _ = typeset(project)
     try:
         data = merge(parts, project.root / "build" / "pdf" / "fonts")

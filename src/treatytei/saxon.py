@@ -43,9 +43,22 @@ def compile_text(text: str, base_uri: str, cache_key: str):
     return _CACHE[key]
 
 
-def parse(path: Path):
-    """Parse a file with Saxon. Only call this on files lxml's safe parser accepted."""
-    return processor().parse_xml(xml_file_name=str(Path(path).resolve()))
+def parse(path: Path, data: bytes | None = None):
+    """A document for Saxon, never parsed by Saxon from the file itself: the file's
+    bytes (or ``data``) go through the toolkit's one hardened decoding (any encoding,
+    no DTD, no entities), and Saxon gets the checked text."""
+    from .fileio import read_bytes
+    from .tei import check_ids_for_saxon, safe_xml_bytes
+
+    raw = data if data is not None else read_bytes(path)
+    text = safe_xml_bytes(raw, path).decode("utf-8")
+    check_ids_for_saxon(text, path)
+    try:
+        builder = processor().new_document_builder()
+        builder.set_base_uri(Path(path).resolve().as_uri())   # for pointers into files beside it
+        return builder.parse_xml(xml_text=text)
+    except Exception as exc:
+        raise TreatyError(path, f"not well-formed XML: {_first_line(exc)}") from None
 
 
 def _first_line(exc: Exception) -> str:

@@ -5,6 +5,7 @@ deterministic serialisation, and the "original reading" view of a text.
 from __future__ import annotations
 
 import copy
+import re
 
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -178,14 +179,90 @@ def parse_file(path: Path, expect_tei: bool = True) -> etree._ElementTree:
     return parse_bytes(read_bytes(path), path, expect_tei=expect_tei)
 
 
+_BOMS = [(b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\xef\xbb\xbf", "utf-8"),
+         (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le")]
+_NO_BOM = [(b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"), (b"\x00<\x00?", "utf-16-be"),
+           (b"<\x00?\x00", "utf-16-le")]
+_DECL_RE = re.compile(r"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_DECL_ANY_RE = re.compile(r"^<\?xml\s[^>]*\?>")
+#: markup that brings a DTD, entities or outside files into a document: never accepted
+_UNSAFE_RE = re.compile(r"<!DOCTYPE|<!ENTITY|<!ELEMENT|<!ATTLIST", re.I)
+MAX_XML_BYTES = 400 * 1024 * 1024
+
+
+def decode_xml(data: bytes, path) -> str:
+    """The text of an XML file in any encoding it may be in (UTF-8/16/32, with or
+    without a byte order mark, declared or not), checked: DTDs and entity declarations
+    are refused here, before any parser sees them -- in whatever encoding they hide."""
+    enc = None
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            enc, data = name, data[len(bom):]
+            break
+    if enc is None:
+        for start, name in _NO_BOM:
+            if data.startswith(start):
+                enc = name
+                break
+    if enc is None:
+        m = _DECL_RE.match(data[:200].decode("latin-1"))
+        enc = m.group(1).lower() if m else "utf-8"
+    try:
+        text = data.decode(enc)
+    except LookupError:
+        raise TreatyError(path, f"unknown encoding '{enc}' declared") from None
+    except UnicodeDecodeError as exc:
+        raise TreatyError(path, f"not valid {enc.upper()} at byte {exc.start}") from None
+    m = _UNSAFE_RE.search(text)
+    if m:
+        kind = ("entity declarations" if re.search("<!ENTITY", text, re.I)
+                else f"a {m.group(0)[2:].upper()} declaration")
+        raise TreatyError(path, f"contains {kind}: refused (DTDs and entities are not allowed in TEI files here)")
+    return text
+
+
+def safe_xml_bytes(data: bytes, path) -> bytes:
+    """The file as UTF-8 bytes whose XML declaration (if any) says UTF-8: what every
+    parser of the toolkit -- lxml and Saxon alike -- is given, never the file itself."""
+    text = decode_xml(data, path)
+    text = _DECL_ANY_RE.sub(lambda m: re.sub(r"""\sencoding\s*=\s*["'][^"']*["']""", ' encoding="UTF-8"', m.group(0)),
+                            text, count=1)
+    return text.encode("utf-8")
+
+
+_XML_ID_ATTR = re.compile(r"""\bxml:id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_NCNAME = re.compile(r"^[^\W\d.\-·][\w.\-·\u0300-\u036f\u203f\u2040]*$")
+
+
+def check_ids_for_saxon(text: str, path) -> None:
+    """Saxon aborts the whole process (not an exception) on an xml:id that is not a
+    name, such as xml:id="": such a file is refused first, with the offending value."""
+    for m in _XML_ID_ATTR.finditer(text):
+        value = m.group(1) if m.group(1) is not None else m.group(2)
+        if not _NCNAME.match(value) or ":" in value:
+            line = text.count("\n", 0, m.start()) + 1
+            raise TreatyError(f"{path}:{line}:1", f"xml:id {value!r} is not a valid name (an XML name: a letter "
+                              "or _ first, no spaces or colons)")
+
+
+def check_for_saxon(path: Path) -> None:
+    """Before a stylesheet reads ``path`` with doc(): the file must be what the hardened
+    decoding accepts (no DTD, no entities, in any encoding) and in UTF-8, so that Saxon
+    reads exactly the text that was checked."""
+    data = read_bytes(path)
+    check_ids_for_saxon(decode_xml(data, path), path)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00", b"<\x00")) or (
+            (m := _DECL_RE.match(data[:200].decode("latin-1"))) and m.group(1).lower().replace("_", "-") not in ("utf-8", "utf8")):
+        raise TreatyError(path, "is not in UTF-8: the toolkit reads it, but publishing needs UTF-8 (save it as UTF-8)")
+
+
 def parse_bytes(data: bytes, path, expect_tei: bool = True) -> etree._ElementTree:
     if not data.strip():
         raise TreatyError(path, "empty file, not XML")
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        # The edition never uses DTDs; entity declarations are the vector of the
-        # billion-laughs and XXE attacks. Refuse before any parser looks at them.
-        kind = "entity declarations" if b"<!ENTITY" in data else "a DOCTYPE declaration"
-        raise TreatyError(path, f"contains {kind}: refused (DTDs and entities are not allowed in TEI files here)")
+    if len(data) > MAX_XML_BYTES:
+        raise TreatyError(path, f"{len(data) // (1024 * 1024)} MB: larger than the {MAX_XML_BYTES // (1024 * 1024)} MB "
+                          "an XML file may have here (split it)")
+    data = safe_xml_bytes(data, path)
     try:
         tree = etree.fromstring(data, safe_parser()).getroottree()
     except etree.XMLSyntaxError as exc:

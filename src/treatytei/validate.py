@@ -23,7 +23,7 @@ from lxml import etree
 from . import saxon
 from .errors import TreatyError
 from .fileio import file_sha256, read_bytes
-from .tei import parse_bytes
+from .tei import parse_bytes, decode_xml
 
 SVRL = "{http://purl.oclc.org/dsdl/svrl}"
 
@@ -45,8 +45,8 @@ class Problem:
 @lru_cache(maxsize=4)
 def relaxng(path: str) -> etree.RelaxNG:
     try:
-        return etree.RelaxNG(etree.parse(path))
-    except (OSError, etree.XMLSyntaxError, etree.RelaxNGParseError) as exc:
+        return etree.RelaxNG(parse_bytes(read_bytes(path), path, expect_tei=False))
+    except (OSError, TreatyError, etree.XMLSyntaxError, etree.RelaxNGParseError) as exc:
         raise TreatyError(path, f"cannot load the RELAX NG schema: {exc}") from None
 
 
@@ -63,7 +63,7 @@ def schematron_executable(sch: Path):
         exe = saxon.compile_file(compiler)
         proc = saxon.processor()
         try:
-            node = proc.parse_xml(xml_text=data.decode("utf-8"))
+            node = saxon.parse(sch, data)
             generated = exe.transform_to_string(xdm_node=node)
         except Exception as exc:
             raise TreatyError(sch, f"Schematron schema does not compile: {exc}") from None
@@ -88,7 +88,7 @@ def validate_file(path: Path, rng_path: Path, sch_path: Path | None, display: st
         tree = parse_bytes(data, shown)
     except TreatyError as exc:
         return [_from_error(exc, shown)]
-    lines = data.decode("utf-8", errors="replace").split("\n")
+    lines = decode_xml(data, shown).split("\n")
     problems: list[Problem] = []
     schema = relaxng(str(rng_path))
     if not schema.validate(tree):
@@ -97,7 +97,7 @@ def validate_file(path: Path, rng_path: Path, sch_path: Path | None, display: st
             line, col = locate(el, lines) if el is not None else (err.line, max(err.column, 1))
             problems.append(Problem(shown, line, col, "error", "rng", msg))
     if sch_path is not None:
-        problems.extend(run_schematron(path, tree, lines, sch_path, shown))
+        problems.extend(run_schematron(path, tree, lines, sch_path, shown, data))
     return problems
 
 
@@ -175,7 +175,8 @@ def _set_edition_ids(exe, folder: Path) -> None:
         return
     proc = saxon.processor()
     ids = _scan(folder)[0]
-    exe.set_parameter("edition-ids", proc.make_map2({k: proc.make_string_value(v) for k, v in ids.items()}))
+    # (an empty key makes SaxonC abort the process: such an id is the schema's to report)
+    exe.set_parameter("edition-ids", proc.make_map2({k: proc.make_string_value(v) for k, v in ids.items() if k.strip()}))
     _IDS_SET.update(folder=key, exe=exe)
 
 
@@ -197,7 +198,6 @@ def _set_register(exe, folder: Path) -> None:
     node = None
     if key:
         try:
-            parse_bytes(read_bytes(reg), str(reg), expect_tei=False)
             node = saxon.parse(reg)
         except Exception:   # not well-formed, or unsafe: as if absent
             node = None
@@ -218,12 +218,15 @@ def forget_edition_ids() -> None:
     _REGISTER_SET.clear()
 
 
-def run_schematron(path: Path, tree, lines, sch_path: Path, shown: str) -> list[Problem]:
+def run_schematron(path: Path, tree, lines, sch_path: Path, shown: str, data: bytes | None = None) -> list[Problem]:
     exe = schematron_executable(sch_path)
     _set_register(exe, Path(path).parent)
     _set_edition_ids(exe, Path(path).parent)
     try:
-        node = saxon.parse(path)
+        node = saxon.parse(path, data)
+    except TreatyError as exc:
+        return [_from_error(exc, shown)] if "xml:id" not in exc.message else []   # the schema reports a bad id
+    try:
         svrl = exe.transform_to_string(xdm_node=node)
     except Exception as exc:
         return [Problem(shown, 1, 1, "error", "schematron", f"Schematron run failed: {str(exc).splitlines()[0]}")]
