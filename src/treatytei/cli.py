@@ -146,8 +146,11 @@ def enrich(ctx: click.Context, files: tuple[str, ...]) -> None:
     from .enrich import enrich as run
 
     project = _project(ctx)
+    notes: list[str] = []
     with _running(project):
-        done = run(project, files)
+        done = run(project, files, messages=notes)
+    for note in notes:
+        _say(f"  backup: {note}")
     for path, n in done:
         _say(f"{n:>6} new tag(s)  {_rel(path, project)}")
 
@@ -344,7 +347,10 @@ def steps(project: Project, state=None, keep_going: bool = False, failed: list |
     def do_enrich():
         from .enrich import enrich as run_enrich
 
-        done = run_enrich(project, state=state)
+        notes: list[str] = []
+        done = run_enrich(project, state=state, messages=notes)
+        for note in notes:
+            _say(f"  backup: {note}")
         tagged = sum(n for _, n in done)
         _say(f"  {len(done)} file(s) enriched, {tagged} new tag(s)" if done else "  up to date")
 

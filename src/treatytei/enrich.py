@@ -265,23 +265,75 @@ def wrap(parent, start: int, end: int, new) -> bool:
 
 # ------------------------------------------------------------------ documents
 
-def enrich_blocks(root, gaz: Gazetteer) -> int:
-    """Tag every block of a TEI document in place; returns the number of new tags."""
+def enrich_blocks(root, gaz: Gazetteer, refused: frozenset | set = frozenset(), added: list | None = None) -> int:
+    """Tag every block of a TEI document in place; returns the number of new tags.
+    ``refused``: keys (see ``tag_key``) of tags an editor removed, not added again;
+    the keys of the tags added are appended to ``added``."""
     count = 0
     new_dates: list[etree._Element] = []
     for block in blocks(root):
         text = flat(block)
         matches = find_matches(text, gaz)
+        bk = _block_key(root, block) if (refused or added is not None) else ""
         # wrap from the end so earlier offsets stay valid
         for m in reversed(matches):
+            key = tag_key(bk, m.element, text, m.start, m.end) if bk else ""
+            if key and key in refused:
+                continue
             if wrap(block, m.start, m.end, m.element):
                 count += 1
+                if added is not None:
+                    added.append(key)
                 if local(m.element) == "date":
                     new_dates.append(m.element)
                     count += _nested_dates(m.element, gaz)
     _link_equivalent_dates(root, new_dates)
     count += _link_parties(root, gaz)
     return count
+
+
+#: the elements enrichment adds, by what they point to
+TAGGED = ("persName", "placeName", "orgName", "roleName", "title", "date")
+
+
+def _block_key(root, block) -> str:
+    return block.get(XML_ID) or root.getroottree().getpath(block)
+
+
+def tag_key(block_key: str, el, text: str, start: int, end: int) -> str:
+    """What identifies an automatic tag across edits of the file: its block, kind,
+    target, words, and which occurrence of those words in the block it is."""
+    surface = text[start:end]
+    target = el.get("ref") or el.get("when") or ""
+    return f"{block_key}|{local(el)}|{target}|{surface}|{text.count(surface, 0, start)}"
+
+
+def tag_keys(root) -> set[str]:
+    """The keys of the tags a document holds now (in its blocks)."""
+    keys: set[str] = set()
+    for block in blocks(root):
+        text = flat(block)
+        bk = _block_key(root, block)
+
+        def walk(el, off):
+            off += len(el.text or "")
+            for child in el:
+                if not isinstance(child.tag, str):
+                    off += len(child.tail or "")
+                    continue
+                if local(child) in BARRIERS:
+                    off += len(BLOCK)
+                else:
+                    n = len(flat(child))
+                    if local(child) in TAGGED and (child.get("ref") or child.get("when")):
+                        keys.add(tag_key(bk, child, text, off, off + n))
+                    walk(child, off)
+                    off += n
+                off += len(child.tail or "")
+            return off
+
+        walk(block, 0)
+    return keys
 
 
 def _nested_dates(outer, gaz: Gazetteer) -> int:
@@ -355,12 +407,33 @@ def _link_parties(root, gaz: Gazetteer) -> int:
     return n
 
 
-def enrich_bytes(path: Path, gaz: Gazetteer) -> tuple[int, bytes | None]:
-    """(new tags, the enriched file's bytes, or None when nothing changed)."""
-    root = parse_file(path).getroot()
-    count = enrich_blocks(root, gaz)
-    data = serialise(root)
-    return count, (None if data == Path(path).read_bytes() else data)
+def enrich_bytes(path: Path, gaz: Gazetteer, remembered: tuple[list, list] = ((), ())) -> tuple:
+    """Enrich one file: (new tags, the new bytes or None when nothing changed, whether
+    the additions were spliced into the file's own bytes, the automatic tags it holds
+    now, the tags an editor refused). ``remembered``: the automatic tags this step added
+    before and those already refused; one of the first that is gone was removed by an
+    editor, and is not added again."""
+    from .fileio import read_bytes
+    from .splice import rewrite
+
+    raw = read_bytes(path)
+    before_tags, before_refused = set(remembered[0]), set(remembered[1])
+    outcome: dict = {}
+
+    def change(root):
+        present = tag_keys(root) if (before_tags or before_refused) else set()
+        refused = before_refused | (before_tags - present)
+        added: list[str] = []
+        count = enrich_blocks(root, gaz, refused, added)
+        outcome.update(present=present, refused=refused, added=added)
+        return count
+
+    data, count, spliced = rewrite(raw, path, change)
+    tags = sorted((before_tags & outcome["present"]) | set(outcome["added"]))
+    refused = sorted(outcome["refused"])
+    if not count or data == raw:
+        return 0, None, True, tags, refused
+    return count, data, spliced, tags, refused
 
 
 _GAZ: dict[tuple, Gazetteer] = {}
@@ -374,12 +447,12 @@ def _gazetteer(register: Path) -> Gazetteer:
     return _GAZ[key]
 
 
-def _enrich_job(job: tuple[str, str]) -> tuple[int, bytes | None]:
-    path, register = job
-    return enrich_bytes(Path(path), _gazetteer(Path(register)))
+def _enrich_job(job: tuple) -> tuple:
+    path, register, remembered = job
+    return enrich_bytes(Path(path), _gazetteer(Path(register)), remembered)
 
 
-def enrich(project, files=(), state=None) -> list[tuple[Path, int]]:
+def enrich(project, files=(), state=None, messages: list | None = None) -> list[tuple[Path, int]]:
     """Enrich the named files (default: every text in tei/), in parallel. With a
     BuildState, files unchanged since the last enrichment with the same register are
     skipped."""
@@ -399,20 +472,35 @@ def enrich(project, files=(), state=None) -> list[tuple[Path, int]]:
     todo = [p for p in paths if state is None or state.get("enrich", p.name) != [file_sha256(p), reg]]
     fp = Fingerprints(project.tei)
     out = []
+    remembered = {p.name: (fp.entries.get(p.name, {}).get("tags", []), fp.entries.get(p.name, {}).get("refused", []))
+                  for p in todo}
     # files are enriched on every core while the finished ones are written beside their
     # targets; all are put in place together once every file is done
-    with closing(imap(_enrich_job, [(str(p), str(register)) for p in todo], "enrich")) as results, \
+    with closing(imap(_enrich_job, [(str(p), str(register), remembered[p.name]) for p in todo], "enrich")) as results, \
             Staged() as staged:
-        for p, (count, data) in zip(todo, results):
+        for p, (count, data, spliced, tags, refused) in zip(todo, results):
+            state_before = fp.state(p.name)
+            backup = None
             if data is not None:
-                if fp.state(p.name) == "pristine":
+                if not spliced and state_before != "pristine" and p.parent.resolve() == project.tei.resolve():
+                    # the additions could not be spliced into the editor's own bytes
+                    backup = fp.backup(p.name)
+                if state_before == "pristine":
                     fp.record(p.name, data)
                 staged.add(p, data)
-            out.append((p, count, data))
+            if tags or refused or p.name in fp.entries:
+                entry = fp.entries.setdefault(p.name, {})
+                entry["tags"], entry["refused"] = tags, refused
+            out.append((p, count, data, backup))
         staged.commit()
     if state is not None:
-        for p, _, data in out:
+        for p, _, data, _ in out:
             state.put("enrich", p.name, [sha256(data) if data is not None else file_sha256(p), reg])
-    out = [(p, count) for p, count, _ in out]
+    backups = [(p, b) for p, _, _, b in out if b is not None]
+    out = [(p, count) for p, count, _, _ in out]
     fp.save()
+    for p, b in backups:
+        if messages is not None:
+            messages.append(f"{p.name}: the new markup could not be added without rewriting the file; "
+                            f"the file as it was is kept in {b.relative_to(project.tei.parent)}")
     return out

@@ -1,0 +1,163 @@
+"""An editor's file is sacred, and a hostile file stays out: minimal edits, decisions
+that stick, one hardened way into XML, no aborts."""
+
+from __future__ import annotations
+
+import http.server
+import re
+import shutil
+import threading
+
+import pytest
+
+from conftest import REPO, run_cli
+from treatytei.convert import convert
+from treatytei.enrich import enrich
+from treatytei.fileio import Fingerprints
+
+A = "kyakhta-treaty-1727"
+NEW_TAGS = re.compile(rb"</?(?:persName|placeName|orgName|roleName|date|title)(?:\s[^>]*)?>")
+
+
+@pytest.fixture
+def converted(project):
+    shutil.copy(REPO / "tei" / "register.xml", project.tei / "register.xml")
+    convert(project, [A])
+    return project
+
+
+def _odd_edit(path):
+    """What editors' files hold: comments and PIs outside and inside the root, CDATA,
+    character references, single-quoted attributes, odd spacing in tags."""
+    data = path.read_bytes()
+    data = data.replace(b"<TEI ", b"<!-- checked by Z.W., 2026-11-20 -->\n<?oxygen RNGSchema='x'?>\n<TEI  ", 1)
+    data = data.replace('雍正五年九月初七日,理藩院尚書'.encode(), '雍正五年九月初七日,理藩院尚&#x66F8;'.encode(), 1)
+    data = data.replace('<div type="article" n="1"'.encode(), "<div   type='article' n='1'".encode(), 1)
+    data = data.replace('一、</label>'.encode(), '一、</label><![CDATA[自議定]]>'.encode(), 1)
+    data = data.replace('<label type="numbering">一、</label><![CDATA[自議定]]>自議定之日起'.encode(),
+                        '<label type="numbering">一、</label><![CDATA[自議定]]>之日起'.encode(), 1)
+    data = data.replace(b"</body>", b"<!-- TODO: article 4 --></body>", 1)
+    data = data.rstrip(b"\n") + b"\n<!-- end of file -->\n"
+    path.write_bytes(data)
+    return data
+
+
+def test_enrich_changes_only_what_it_adds(converted):
+    path = converted.tei / f"{A}.xml"
+    before = _odd_edit(path)
+    out = enrich(converted, [path])
+    after = path.read_bytes()
+    assert out[0][1] >= 40                                  # it did tag names and dates
+    assert after != before
+    # take the new tags out again: the editor's file, byte for byte
+    assert NEW_TAGS.sub(b"", after) == NEW_TAGS.sub(b"", before)
+    assert b"&#x66F8;" in after and b"<![CDATA[" in after and b"<?oxygen RNGSchema='x'?>" in after
+    assert b"<!-- end of file -->" in after and b"<div   type='article' n='1'" in after
+    assert not list((converted.tei / ".backup").glob("*")) if (converted.tei / ".backup").exists() else True
+
+
+def test_an_editors_removal_of_an_automatic_tag_sticks(converted):
+    path = converted.tei / f"{A}.xml"
+    enrich(converted, [path])
+    data = path.read_bytes()
+    tag = re.search(rb'<persName ref="#([a-z-]+)">(\xe4\xbc\x8a\xe7\xab\x8b\xe7\xa6\xae)</persName>', data)
+    assert tag, "伊立禮 is tagged"
+    removed = data.replace(tag.group(0), tag.group(2), 1)      # the editor unwraps the first one
+    path.write_bytes(removed)
+    enrich(converted, [path])
+    assert path.read_bytes() == removed                        # not put back; nothing else changed
+    r = run_cli("build", "--skip", "pdf", "--skip", "html", "--skip", "package", cwd=converted.root)
+    assert r.returncode == 0, r.stderr
+    assert path.read_bytes() == removed
+    assert any("伊立禮" in k for k in Fingerprints(converted.tei).entries[f"{A}.xml"]["refused"])
+    # a tag the editor adds stays
+    added = removed.replace("俄官".encode(), '<roleName ref="#role-envoy">俄官</roleName>'.encode(), 1)
+    path.write_bytes(added)
+    enrich(converted, [path])
+    assert path.read_bytes() == added
+
+
+def test_a_cut_the_splice_cannot_make_keeps_a_backup_and_says_so(converted):
+    path = converted.tei / f"{A}.xml"
+    data = path.read_bytes().replace("在恰克圖議定".encode(), "在<![CDATA[恰克圖議]]>定".encode(), 1)
+    path.write_bytes(data)
+    r = run_cli("enrich", str(path), cwd=converted.root)
+    assert r.returncode == 0, r.stderr
+    assert "backup:" in r.stderr
+    backups = list((converted.tei / ".backup").glob(f"{A}.*.xml"))
+    assert len(backups) == 1 and backups[0].read_bytes() == data
+
+
+# ------------------------------------------------------------------ hostile files
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    hits: list = []
+
+    def do_GET(self):   # noqa: N802
+        _Recorder.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"<!ENTITY x 'pwned'>")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def listener():
+    _Recorder.hits = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+HOSTILE = """<?xml version="1.0" encoding="{enc}"?>
+<!DOCTYPE TEI [
+  <!ENTITY % remote SYSTEM "http://127.0.0.1:{port}/dtd">
+  %remote;
+  <!ENTITY passwd SYSTEM "file:///etc/passwd">
+  <!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+]>
+<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="evil" xml:lang="en"><teiHeader/><text><body><p>&passwd;&lol2;</p></body></text></TEI>
+"""
+
+
+@pytest.mark.parametrize("enc,codec", [("UTF-8", "utf-8"), ("UTF-8", "utf-8-sig"), ("UTF-16", "utf-16"),
+                                       ("UTF-16LE", "utf-16-le"), ("UTF-16BE", "utf-16-be"), ("UTF-32", "utf-32")])
+def test_entities_refused_in_every_encoding_and_nothing_fetched(converted, listener, enc, codec):
+    bad = converted.tei / f"{A}.xml"        # an edition text replaced by a hostile file
+    bad.write_bytes(HOSTILE.format(enc=enc, port=listener).encode(codec))
+    r = run_cli("validate", str(bad), cwd=converted.root)
+    assert r.returncode == 1 and "entity declarations" in r.stdout and "Traceback" not in r.stderr
+    for cmd in (("publish", "html"), ("publish", "pdf")):
+        r = run_cli(*cmd, cwd=converted.root)
+        assert r.returncode == 1 and f"{A}.xml" in r.stderr and r.stderr.count("\n") == 1, r.stderr
+    r = run_cli("build", cwd=converted.root)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert not (converted.root / "site").exists() or "root:" not in "".join(
+        p.read_text(errors="replace") for p in (converted.root / "site").rglob("*.html"))
+    assert _Recorder.hits == []
+
+
+def test_a_utf16_tei_file_is_read_but_not_published(converted):
+    path = converted.tei / f"{A}.xml"
+    text = path.read_text(encoding="utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"', 1)
+    path.write_bytes(text.encode("utf-16"))
+    r = run_cli("validate", str(path), cwd=converted.root)
+    assert r.returncode == 0, r.stdout
+    r = run_cli("publish", "html", cwd=converted.root)
+    assert r.returncode == 1 and "not in UTF-8" in r.stderr
+
+
+@pytest.mark.parametrize("value", ["", " ", "1abc", "a b", "x:y"])
+def test_a_bad_xml_id_is_one_line_not_an_abort(converted, value):
+    path = converted.tei / f"{A}.xml"
+    path.write_bytes(path.read_bytes().replace(f'xml:id="{A}-preamble"'.encode(), f'xml:id="{value}"'.encode(), 1))
+    r = run_cli("validate", cwd=converted.root)
+    assert r.returncode == 1, (r.returncode, r.stderr[-300:])
+    assert "terminate called" not in r.stderr and "Traceback" not in r.stderr
+    assert "xml:id" in r.stdout
+    r = run_cli("build", "--skip", "pdf", cwd=converted.root)
+    assert r.returncode == 1 and "terminate called" not in r.stderr and "Traceback" not in r.stderr
