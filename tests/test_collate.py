@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 
+import re
+
 import pytest
 
 from conftest import REPO
@@ -12,7 +14,7 @@ from treatytei.collate import collate, sections
 from treatytei.collation_eval import evaluate_alignment
 from treatytei.convert import convert
 from treatytei.enrich import enrich
-from treatytei.tei import NS, local, original_text, parse_file
+from treatytei.tei import NS, XML_ID, local, original_text, parse_file
 
 WORK = "kyakhta-treaty-1727"
 A, B = "kyakhta-treaty-1727", "khalkha-trade-treaty-1727"
@@ -183,14 +185,53 @@ def test_reproducible_and_idempotent(built, tmp_path):
     assert first == APP.read_bytes()
 
 
-def test_refuses_to_overwrite_edited_apparatus(built):
+def test_edited_apparatus_is_merged_not_refused(built):
+    """An editor's note on a variant and a variant reclassified by hand survive
+    re-collation; a note whose variant is gone is reported, and a backup kept."""
+    from treatytei.fileio import Fingerprints
     path = built.tei / f"{WORK}.apparatus.xml"
-    path.write_bytes(path.read_bytes().replace(b"</TEI>", b"<!-- reviewed --></TEI>"))
-    from treatytei.errors import TreatyError
-    with pytest.raises(TreatyError, match="refusing to overwrite"):
-        collate(built)
-    collate(built, force=True)
+    root = parse_file(path).getroot()
+    apps = x(root, "//tei:div[@n='1']//tei:app[@type='substantive']")
+    first, second = apps[0].get(XML_ID), apps[1].get(XML_ID)
+    data = path.read_bytes()
+    data = data.replace(f'xml:id="{first}">'.encode(), f'xml:id="{first}">'.encode(), 1)
+    text = data.decode("utf-8")
+    end = text.index("</app>", text.index(f'xml:id="{first}"'))
+    text = text[:end] + '<note type="editorial">B adds the clause: checked against the 1888 print.</note>' + text[end:]
+    start = text.index(f'xml:id="{second}"')
+    tag_start = text.rindex("<app ", 0, start)
+    tag = text[tag_start:text.index(">", start) + 1]
+    text = text.replace(tag, re.sub(r'subtype="[^"]*"', 'subtype="transposition"', tag), 1)
+    path.write_text(text, encoding="utf-8")
+    out = collate(built)
+    assert out[0][1].startswith("merged (2 editor's change(s) kept")
+    merged = parse_file(path).getroot()
+    assert x(merged, f"//tei:app[@xml:id='{first}']/tei:note/text()") == ["B adds the clause: checked against the 1888 print."]
+    assert x(merged, f"//tei:app[@xml:id='{second}']/@subtype") == ["transposition"]
+    assert Fingerprints(built.tei).state(path.name) == "edited"
+    again = path.read_bytes()
+    assert collate(built)[0][1].startswith("merged") and path.read_bytes() == again     # idempotent
+    # the witness changes so that the first variant is gone: its note is reported, not dropped
+    b = built.tei / "khalkha-trade-treaty-1727.xml"
+    old_reading = "".join(x(merged, f"//tei:app[@xml:id='{first}']/tei:rdg[contains(@wit, 'B')]")[0].itertext())
+    bt = b.read_text(encoding="utf-8")
+    assert old_reading.strip() and old_reading in bt
+    b.write_text(bt.replace(old_reading, "", 1), encoding="utf-8")
+    out = collate(built)
+    assert "could not be placed: note on " + first in out[0][1] and "backup:" in out[0][1]
     assert list((built.tei / ".backup").glob("*.apparatus*"))
+    collate(built, force=True)           # --force regenerates, keeping a backup
+    assert not x(parse_file(path).getroot(), "//tei:app/tei:note")
+
+
+def test_app_ids_survive_an_unrelated_edit(built):
+    path = built.tei / f"{WORK}.apparatus.xml"
+    before = x(parse_file(path).getroot(), "//tei:div[@n='1']//tei:app/@xml:id")
+    b = built.tei / "khalkha-trade-treaty-1727.xml"
+    bt = b.read_text(encoding="utf-8")
+    b.write_text(bt.replace("恰克图", "恰克兔", 1), encoding="utf-8")     # an edit in article 3
+    collate(built, force=True)
+    assert x(parse_file(path).getroot(), "//tei:div[@n='1']//tei:app/@xml:id") == before
 
 
 THIRD = """条约 喀尔喀会议通商定约丙本 清朝

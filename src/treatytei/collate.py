@@ -48,7 +48,7 @@ from .errors import TreatyError
 from .fileio import Fingerprints, Staged
 from .header import EDITION_DATE, publication_stmt
 from .manifest import Source, load
-from .tei import EDITORIAL, NS, XML_ID, XML_LANG, E, iri, local, parse_file, serialise
+from .tei import EDITORIAL, NS, XML_ID, XML_LANG, E, iri, local, parse_file, q, serialise
 
 UNIT_TAGS = {"persName", "placeName", "orgName", "roleName", "title", "date"}
 LANG = {"Hans": "zh-Hans", "Hant": "zh-Hant"}
@@ -786,7 +786,59 @@ def collate_work(project, work: str, sources: list[Source] | None = None) -> etr
         for w in sorted(lacunose):
             app_no += 1
             last_p.append(_lacuna_app(f"{prefix}-{app_no}", w, [x for x in sigla if x != w], "end"))
+    _stable_app_ids(body, prefix)
     return _document(work, wits, files, body, prefix, ids)
+
+
+def merge_edits(edited: etree._Element, generated: bytes) -> tuple[bytes, int, list[str]]:
+    """Carry an editor's work on an apparatus into a newly generated one: the notes
+    added to a variant, and a variant's kind (@type/@subtype) changed by hand, go to the
+    variant with the same xml:id (ids are stable: see _stable_app_ids). Returns the new
+    document, how many changes were kept, and a line for each that could not be placed
+    (its variant no longer exists: the readings changed)."""
+    new = etree.fromstring(generated)
+    apps = {a.get(XML_ID): a for a in new.iter(q("app"))}
+    kept, lost = 0, []
+    for old in edited.iter(q("app")):
+        notes = [n for n in old if isinstance(n.tag, str) and local(n) == "note"]
+        target = apps.get(old.get(XML_ID))
+        changed_kind = target is not None and (old.get("type"), old.get("subtype")) != (target.get("type"), target.get("subtype"))
+        if target is None:
+            if notes:
+                words = " / ".join("".join(n.itertext()).strip()[:40] for n in notes)
+                lost.append(f"note on {old.get(XML_ID)} ({words})")
+            continue
+        for n in notes:
+            if not any(etree.tostring(n) == etree.tostring(m) for m in target.iterfind(q("note"))):
+                target.append(copy.deepcopy(n))
+                kept += 1
+        if changed_kind:
+            for attr in ("type", "subtype"):
+                if old.get(attr) is None:
+                    target.attrib.pop(attr, None)
+                else:
+                    target.set(attr, old.get(attr))
+            kept += 1
+    return serialise(new), kept, lost
+
+
+def _stable_app_ids(body, prefix: str) -> None:
+    """Each variant's xml:id comes from where it stands (its section) and what it says
+    (its kind and readings), not from a running count: a link to a variant survives an
+    edit anywhere else. The same readings twice in a section are told apart by order."""
+    import hashlib
+
+    for div in body.iterfind(q("div")):
+        name = div.get(XML_ID, "").rsplit("-", 1)[-1]
+        seen: dict[str, int] = {}
+        for app in div.iter(q("app")):
+            content = "|".join([app.get("type", ""), app.get("subtype", "")] + [
+                f"{r.get('wit')}={''.join(r.itertext())}"
+                + "".join(f"<{local(m)}>" for m in r.iter() if local(m) in ("lacunaStart", "lacunaEnd"))
+                for r in app.iterfind(q("rdg"))])
+            h = hashlib.sha1(content.encode("utf-8")).hexdigest()[:8]
+            seen[h] = seen.get(h, 0) + 1
+            app.set(XML_ID, f"{prefix}-{name}-{h}" + (f"-{seen[h]}" if seen[h] > 1 else ""))
 
 
 def _append(p, piece) -> None:
@@ -888,10 +940,6 @@ def collate(project, work: str | None = None, force: bool = False, state=None) -
         if state is not None and state.get("collate", w) == keys[w] and fp.state(path.name) == "pristine":
             out.append((path, "up-to-date"))
             continue
-        state_ = fp.state(path.name)
-        if state_ in ("edited", "untracked") and not force:
-            raise TreatyError(path, "was changed after it was generated; refusing to overwrite it "
-                              "(treatytei collate --force regenerates it, keeping a backup)")
         todo.append(w)
     # works are collated on every core while the finished ones are written beside their
     # targets; all are put in place together once every work is done
@@ -900,14 +948,27 @@ def collate(project, work: str | None = None, force: bool = False, state=None) -
             Staged() as staged:
         for w, data in zip(todo, results):
             path = project.tei / f"{w}.apparatus.xml"
+            generated = data
+            status = None
             if fp.state(path.name) in ("edited", "untracked"):
-                fp.backup(path.name)
+                if force:
+                    fp.backup(path.name)
+                else:
+                    # the editor's notes and classifications are carried into the new apparatus
+                    data, kept, lost = merge_edits(parse_file(path).getroot(), data)
+                    status = f"merged ({kept} editor's change(s) kept"
+                    if lost:
+                        status += f"; {len(lost)} could not be placed: {'; '.join(lost)}"
+                    status += ")"
+                    if data != path.read_bytes():
+                        status += f"; backup: {fp.backup(path.name).relative_to(project.root)}"
             if path.exists() and path.read_bytes() == data:
-                status = "unchanged"
+                status = status or "unchanged"
             else:
                 staged.add(path, data)
-                status = "written"
-            fp.record(path.name, data)
+                status = status or "written"
+            # what the toolkit made, not the merge: an edited apparatus stays the editor's
+            fp.record(path.name, generated)
             done.append(w)
             out.append((path, status))
         staged.commit()
