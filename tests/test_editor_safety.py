@@ -161,3 +161,50 @@ def test_a_bad_xml_id_is_one_line_not_an_abort(converted, value):
     assert "xml:id" in r.stdout
     r = run_cli("build", "--skip", "pdf", cwd=converted.root)
     assert r.returncode == 1 and "terminate called" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_an_editors_note_in_a_paragraph_is_published(converted):
+    from treatytei.publish_html import publish
+    from treatytei.publish_pdf import body_parts
+
+    path = converted.tei / f"{A}.xml"
+    path.write_bytes(path.read_bytes().replace("在恰克圖議定".encode(),
+                     "在恰克圖<note>Kyakhta: the 1727 meeting place, on the Selenga road.</note>議定".encode(), 1))
+    site = publish(converted)
+    page = (site / f"{A}.html").read_text(encoding="utf-8")
+    assert "Kyakhta: the 1727 meeting place, on the Selenga road." in page and "ed-note-inline" in page
+    printed = "".join(html for _, html in body_parts(converted))
+    assert "按：Kyakhta: the 1727 meeting place" in printed
+
+
+@pytest.mark.parametrize("where", ["tei", "sources", "asset", "schema"])
+def test_links_leading_out_of_the_edition_are_refused(converted, tmp_path, where):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:secret\n", encoding="utf-8")
+    if where == "tei":
+        (converted.tei / "stolen.xml").symlink_to(secret)
+        cmd = ("validate",)
+    elif where == "sources":
+        src = converted.root / "sources" / "zh-wikisource-kyakhta-treaty-1727.txt"
+        src.unlink()
+        src.symlink_to(secret)
+        cmd = ("convert", "--force")
+    elif where == "asset":
+        (converted.xslt / "html" / "assets" / "x.css").symlink_to(secret)
+        cmd = ("publish", "html")
+    else:
+        (converted.root / "schema" / "extra.rnc").symlink_to(secret)
+        cmd = ("validate",)
+    r = run_cli(*cmd, cwd=converted.root)
+    assert r.returncode == 1 and "refused" in r.stderr and r.stderr.count("\n") == 1, r.stderr
+    site = converted.root / "site"
+    assert not site.exists() or "secret" not in "".join(p.read_text(errors="replace") for p in site.rglob("*") if p.is_file())
+
+
+def test_file_names_with_spaces_and_other_scripts_are_not_duplicates_of_themselves(converted):
+    src = converted.tei / f"{A}.xml"
+    for name, prefix in (("my copy.xml", "copy-"), ("名前.xml", "name-")):
+        text = src.read_text(encoding="utf-8").replace(f'xml:id="{A}', f'xml:id="{prefix}{A}')
+        (converted.tei / name).write_text(text, encoding="utf-8")
+    r = run_cli("validate", cwd=converted.root)
+    assert r.returncode == 0 and "also used in" not in r.stdout, r.stdout

@@ -130,6 +130,8 @@ def validate(ctx: click.Context, files: tuple[str, ...], fmt: str) -> None:
         project = _project(ctx)
         root = project.root
         rng, sch = project.schema / "treatytei.rng", project.schema / "treatytei.sch"
+        from .fileio import tree_inside
+        tree_inside(project.root, project.schema, "schema file")
         paths = project.tei_files()
     problems = run(paths, rng, sch, root)
     click.echo(report(problems, len(paths), fmt))

@@ -240,3 +240,26 @@ class Fingerprints:
         dest = self.directory / ".backup" / f"{target.stem}.{sha256(data)[:12]}{target.suffix}"
         write_atomic(dest, data)
         return dest
+
+
+def inside(root: Path, path: Path, what: str = "file") -> Path:
+    """``path``, if it stays inside the edition's folder once links are followed; a
+    link (or a path) leading out of it is refused with one line, so that nothing from
+    elsewhere on the machine reaches the TEI, the site or the bag."""
+    root_real = Path(root).resolve()
+    real = Path(path).resolve()
+    if real != root_real and root_real not in real.parents:
+        how = "a link to" if Path(path).is_symlink() else "outside the edition, at"
+        raise TreatyError(path, f"this {what} is {how} {real}: refused (copy the file into the edition instead)")
+    return Path(path)
+
+
+def tree_inside(root: Path, folder: Path, what: str = "file") -> None:
+    """Every file and link under ``folder`` stays inside the edition."""
+    folder = Path(folder)
+    if not folder.exists():
+        return
+    inside(root, folder, what)
+    for p in sorted(folder.rglob("*")):
+        if p.is_symlink() or p.is_file():
+            inside(root, p, what)

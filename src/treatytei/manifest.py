@@ -141,6 +141,10 @@ def _parse(manifest: Path, data: bytes) -> list[Source]:
         if rel.is_absolute() or ".." in rel.parts:
             raise TreatyError(manifest, f"source '{sid}': file '{rel}' must be a path inside sources/")
         path = manifest.parent / rel
+        if path.is_symlink() or path.exists():
+            from .fileio import inside
+
+            inside(manifest.parent.parent, path, "source")
         if not path.is_file():
             raise TreatyError(path, f"missing source file (listed for '{sid}' in {manifest.name})")
         known = set(REQUIRED) | {"complete", "siglum", "work", "extent", "note", "original_name"}

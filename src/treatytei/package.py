@@ -193,6 +193,10 @@ def package(project, include_site: bool = False, include_pdf: bool = True, state
     for p in tei_files:
         payload[f"tei/{p.name}"] = p.read_bytes()
         payload[f"metadata/{p.stem}.dc.xml"] = infos[p]["dc"].encode("utf-8")
+    from .fileio import tree_inside
+    tree_inside(project.root, project.schema, "schema file")
+    if include_site:
+        tree_inside(project.root, project.site, "site file")
     for rel in ("treatytei.rng", "treatytei.rnc", "treatytei.sch", "README.md", "tei-p5/tei_all.rng", "tei-p5/README.md"):
         if (project.schema / rel).exists():
             payload[f"schema/{rel}"] = (project.schema / rel).read_bytes()

@@ -50,4 +50,6 @@ class Project:
 
     def tei_files(self) -> list[Path]:
         """All TEI master files, register included, sorted by name."""
-        return sorted(p for p in self.tei.glob("*.xml") if not p.name.startswith("."))
+        from .fileio import inside
+
+        return sorted(inside(self.root, p, "TEI file") for p in self.tei.glob("*.xml") if not p.name.startswith("."))

@@ -268,6 +268,8 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
     if not entry.exists():
         raise TreatyError(entry, "missing: the HTML stylesheets")
     files = [f"{t}.xml" for t in texts] + app_files + (["register.xml"] if project.register.exists() else [])
+    from .fileio import tree_inside
+    tree_inside(project.root, project.xslt, "stylesheet or asset")
     for f in files:     # the stylesheets read these with doc(): each checked first
         check_for_saxon(project.tei / f)
 

@@ -366,7 +366,9 @@ def publish(project, out: Path | None = None, state=None) -> Path:
     key = inputs_digest(project) if state is not None else None
     if state is not None and state.get("pdf", str(out)) == key and out.exists():
         return out
-    for f in sorted(project.tei.glob("*.xml")):     # the stylesheets read these with doc()
+    from .fileio import tree_inside
+    tree_inside(project.root, project.xslt, "stylesheet or asset")
+    for f in project.tei_files():     # the stylesheets read these with doc()
         check_for_saxon(f)
     parts, _ = typeset(project)
     try:

@@ -13,6 +13,7 @@ import json
 import re
 import tempfile
 import uuid
+from urllib.parse import quote
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
@@ -23,7 +24,7 @@ from lxml import etree
 from . import saxon
 from .errors import TreatyError
 from .fileio import file_sha256, read_bytes
-from .tei import parse_bytes, decode_xml
+from .tei import parse_bytes, decode_xml, check_for_saxon
 
 SVRL = "{http://purl.oclc.org/dsdl/svrl}"
 
@@ -97,6 +98,17 @@ def validate_file(path: Path, rng_path: Path, sch_path: Path | None, display: st
             line, col = locate(el, lines) if el is not None else (err.line, max(err.column, 1))
             problems.append(Problem(shown, line, col, "error", "rng", msg))
     if sch_path is not None:
+        # files this one points into are read by the Schematron (doc()): each is checked
+        # by the hardened decoding first, as every file Saxon reads is
+        for ref in sorted({t.split("#")[0] for v in tree.xpath("//@*[contains(., '.xml')]") for t in str(v).split()
+                           if re.match(r"^[A-Za-z0-9_.-]+\.xml(#|$)", t)}):
+            other = Path(path).parent / ref
+            if other.is_file():
+                try:
+                    check_for_saxon(other)
+                except TreatyError as exc:
+                    problems.append(Problem(shown, 1, 1, "error", "xml", f"points into {ref}, which is refused: {exc.message}"))
+                    return problems
         problems.extend(run_schematron(path, tree, lines, sch_path, shown, data))
     return problems
 
@@ -136,7 +148,9 @@ def scan_edition(folder: Path, state=None, parallel: bool = False) -> tuple[dict
     for name, (own, _) in per_file.items():
         for i in own:
             ids.setdefault(i, []).append(name)
-    return {k: " ".join(v) for k, v in ids.items()}, per_file, digests
+    # the Schematron names a file by the last step of its URI: spaces and other
+    # characters percent-encoded, so that a name with a space is one name
+    return {k: " ".join(quote(n) for n in v) for k, v in ids.items()}, per_file, digests
 
 
 def _scan_file(path: str) -> tuple[list[str], list[str]] | None:

@@ -183,6 +183,9 @@
           </xsl:for-each>
         </tbody>
       </table>
+      <xsl:for-each select="tei:note">
+        <p class="ed-note" role="note"><span class="note-label" lang="en">Editor's note: </span><xsl:apply-templates mode="text"/></p>
+      </xsl:for-each>
       <button type="button" class="pop-close" popovertarget="app-{@xml:id}" popovertargetaction="hide">Close</button>
     </div>
   </xsl:template>

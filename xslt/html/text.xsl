@@ -148,7 +148,11 @@
   <xsl:template match="tei:note[@type = 'revision']" mode="text">
     <p class="ed-note" lang="en" role="note">{.}</p>
   </xsl:template>
-  <xsl:template match="tei:note" mode="text"/>
+  <!-- notes the toolkit writes are shown where they belong (revision, footnotes) or in
+       the header; any other note in the text is an editor's, published where it stands -->
+  <xsl:template match="tei:note" mode="text">
+    <span class="ed-note-inline" role="note"><span class="note-label" lang="en">Editor's note: </span><xsl:apply-templates mode="text"/></span>
+  </xsl:template>
 
   <xsl:template match="tei:div[@type = 'notes']" mode="text">
     <section class="footnotes" id="notes"><h2 lang="en">Notes</h2>

@@ -164,6 +164,10 @@
         </xsl:choose>
       </span>
     </xsl:for-each>
+    <!-- an editor's note on the variant: 按 (the editor's remark), as Chinese editions print it -->
+    <xsl:for-each select="tei:note">
+      <span class="jk-an">按：<xsl:apply-templates mode="print"/></span>
+    </xsl:for-each>
   </xsl:template>
 
   <xsl:function name="tt:reading-text" as="xs:string">

@@ -58,7 +58,9 @@
   <xsl:template match="tei:note[@type = 'revision']" mode="print">
     <p class="ed-note" lang="en">{.}</p>
   </xsl:template>
-  <xsl:template match="tei:note" mode="print"/>
+  <xsl:template match="tei:note" mode="print">
+    <span class="ed-note-inline">〔按：<xsl:apply-templates mode="print"/>〕</span>
+  </xsl:template>
   <xsl:template match="tei:list" mode="print">
     <ul><xsl:for-each select="tei:item"><li><xsl:apply-templates mode="print"/></li></xsl:for-each></ul>
   </xsl:template>
