@@ -56,7 +56,7 @@ def floor(project) -> dict[str, float]:
 
 
 def build(project, state, skip=()) -> dict[str, float]:
-    from treatytei.cli import steps
+    from treatytei.pipeline import steps
     from treatytei.parallel import shared_pool
 
     times = {}

@@ -208,3 +208,151 @@ def test_file_names_with_spaces_and_other_scripts_are_not_duplicates_of_themselv
         (converted.tei / name).write_text(text, encoding="utf-8")
     r = run_cli("validate", cwd=converted.root)
     assert r.returncode == 0 and "also used in" not in r.stdout, r.stdout
+
+
+# ------------------------------------------------------------------ whole outputs, clean ends
+
+import os          # noqa: E402
+import signal      # noqa: E402
+import subprocess  # noqa: E402
+import sys         # noqa: E402
+import time        # noqa: E402
+from pathlib import Path  # noqa: E402
+
+
+def _exe():
+    exe = Path(sys.executable).with_name("treatytei")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "treatytei.cli"]
+
+
+def _many_sources(project, n=40):
+    src = project.root / "sources"
+    text = (src / "zh-wikisource-khalkha-trade-treaty-1727.txt").read_text(encoding="utf-8")
+    with project.manifest.open("a", encoding="utf-8") as fh:
+        for i in range(n):
+            (src / f"copy{i}.txt").write_text(text.replace("恰克图", f"恰克图{i}"), encoding="utf-8")
+            fh.write(f'\n[[source]]\nid = "copy-{i}"\nfile = "copy{i}.txt"\nformat = "wikisource-treaty"\n'
+                     f'title = "副本{i}"\nscript = "Hans"\nurl = "https://x.org/{i}"\nlicence = "pd"\n')
+
+
+def test_a_file_too_large_to_parse_is_refused_up_front(converted):
+    big = converted.tei / "huge.xml"
+    with big.open("wb") as fh:
+        fh.truncate(200 * 1024 * 1024)       # 200 MB (sparse: nothing is read)
+    r = run_cli("validate", str(big), cwd=converted.root)
+    assert r.returncode == 1 and "200 MB" in r.stdout and "split it" in r.stdout
+
+
+def test_the_lock_survives_deleting_build(converted):
+    _many_sources(converted, 30)
+    first = subprocess.Popen([*_exe(), "build", "--skip", "pdf", "--skip", "html"], cwd=converted.root,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(200):
+            if (converted.root / "build" / ".lock").exists():
+                break
+            time.sleep(0.05)
+        shutil.rmtree(converted.root / "build", ignore_errors=True)
+        r = run_cli("convert", cwd=converted.root)
+        assert r.returncode == 1 and "another treatytei run" in r.stderr
+    finally:
+        first.communicate(timeout=300)
+
+
+def test_dist_is_replaced_as_one_set(converted, monkeypatch):
+    """A build that fails after the PDF was made leaves dist/ as the last build left it."""
+    from treatytei import pipeline
+    from treatytei.project import Project
+
+    project = Project(converted.root)
+    pipeline.build(project, skip=("html",), say=lambda m: None)
+    before = {p.relative_to(project.dist): p.read_bytes() for p in project.dist.rglob("*") if p.is_file()}
+    assert "treatytei-edition.pdf" in {str(p) for p in before}
+    path = project.tei / f"{A}.xml"
+    path.write_bytes(path.read_bytes().replace("兩國".encode(), "兩国".encode(), 1))   # a change the PDF shows
+
+    import treatytei.package as package_mod
+
+    def boom(*a, **k):
+        raise RuntimeError("killed")
+    monkeypatch.setattr(package_mod, "package", boom)
+    with pytest.raises(RuntimeError):
+        pipeline.build(project, skip=("html",), say=lambda m: None)
+    after = {p.relative_to(project.dist): p.read_bytes() for p in project.dist.rglob("*") if p.is_file()}
+    assert after == before                      # the new PDF did not come without its bag
+    assert not list(project.root.glob(".dist-staging-*"))
+    assert oct(project.dist.stat().st_mode & 0o777) == "0o755"
+
+
+def test_workers_die_with_their_parent_and_ctrl_c_is_one_line(converted):
+    _many_sources(converted, 40)
+    env = dict(os.environ, TREATYTEI_JOBS="2")
+    p = subprocess.Popen([*_exe(), "build", "--skip", "pdf"], cwd=converted.root, env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    children = []
+    for _ in range(300):
+        out = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True).stdout.split()
+        if len(out) >= 2:
+            children = [int(c) for c in out]
+            break
+        time.sleep(0.05)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=120)
+    assert p.returncode != 0
+    assert "Traceback" not in err, err[-2000:]
+    assert [ln for ln in err.splitlines() if ln.startswith("treatytei:")][-1:] and \
+        "interrupted" in [ln for ln in err.splitlines() if ln.startswith("treatytei:")][-1]
+    # and with kill -9: the workers go too
+    p = subprocess.Popen([*_exe(), "build", "--skip", "pdf", "--clean"], cwd=converted.root, env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    children = []
+    for _ in range(300):
+        out = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True).stdout.split()
+        if len(out) >= 2:
+            children = [int(c) for c in out]
+            break
+        time.sleep(0.05)
+    p.kill()
+    p.communicate(timeout=60)
+    time.sleep(1.0)
+    alive = [c for c in children if os.path.exists(f"/proc/{c}") and "zombie" not in open(f"/proc/{c}/status").read().lower()]
+    assert children and not alive
+
+
+def test_serve_errors_are_one_line(converted):
+    from treatytei.publish_html import publish
+    import socket
+    import urllib.request
+    import urllib.error
+
+    publish(converted)
+    r = run_cli("serve", "--port", "80000", cwd=converted.root)
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    port = busy.getsockname()[1]
+    r = run_cli("serve", "--port", str(port), cwd=converted.root)
+    busy.close()
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "cannot serve" in r.stderr
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    free = sock.getsockname()[1]
+    sock.close()
+    srv = subprocess.Popen([*_exe(), "serve", "--port", str(free)], cwd=converted.root,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{free}/index.html", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(f"http://127.0.0.1:{free}/%00", timeout=2)
+        assert info.value.code in (400, 404)
+    finally:
+        srv.send_signal(signal.SIGINT)
+        _, err = srv.communicate(timeout=20)
+    assert "Traceback" not in err
+    assert oct((converted.root / "site").stat().st_mode & 0o777) == "0o755"

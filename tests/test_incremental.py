@@ -260,7 +260,7 @@ def test_site_rendered_on_workers_equals_one_process(tmp_path, monkeypatch):
     import sys
 
     from treatytei import parallel
-    from treatytei.cli import steps
+    from treatytei.pipeline import steps
 
     sys.path.insert(0, str(REPO / "benchmarks"))
     import corpus

@@ -290,7 +290,7 @@ def verify_bag(bag: str) -> None:
 
 
 @cli.command()
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (local only by default).")
 @click.pass_context
 def serve(ctx: click.Context, port: int, host: str) -> None:
@@ -301,88 +301,30 @@ def serve(ctx: click.Context, port: int, host: str) -> None:
     project = _project(ctx)
     if not (project.site / "index.html").exists():
         raise TreatyError(project.site, "no site built yet: run treatytei publish html (or treatytei build)")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(project.site))
-    with http.server.ThreadingHTTPServer((host, port), handler) as httpd:
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def send_head(self):
+            # a request the file system cannot answer (a NUL in the path, say) is a 400
+            try:
+                return super().send_head()
+            except (ValueError, OSError):
+                self.send_error(400, "Bad request")
+                return None
+
+        def log_message(self, format, *args):   # noqa: A002 - the standard library's name
+            _say(f"  {self.address_string()} {format % args}")
+
+    handler = functools.partial(Handler, directory=str(project.site))
+    try:
+        httpd = http.server.ThreadingHTTPServer((host, port), handler)
+    except OSError as exc:
+        raise TreatyError(None, f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+    with httpd:
         _say(f"serving {_rel(project.site, project)}/ on http://{host}:{port}/ (Ctrl-C to stop)")
         try:
             httpd.serve_forever()
         except KeyboardInterrupt:
-            pass
-
-
-def run_validation(project: Project, state=None) -> None:
-    """The build's validation step: fails the build on any error."""
-    from .validate import report, validate as run
-
-    paths = project.tei_files()
-    problems = run(paths, project.schema / "treatytei.rng", project.schema / "treatytei.sch", project.root, state=state)
-    for p in problems:
-        _say("  " + p.line_text())
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise TreatyError(errors[0].file, f"invalid TEI: {len(errors)} error(s) in "
-                          f"{len({p.file for p in errors})} file(s); see above (treatytei validate)")
-    _say("  " + report(problems, len(paths)).split("\n")[-1])
-
-
-def steps(project: Project, state=None, keep_going: bool = False, failed: list | None = None):
-    """The build, in order: (name, function). Each step skips work whose inputs did not
-    change since the last build (content hashes in build/state.json)."""
-    from .convert import convert as run_convert
-
-    failed = [] if failed is None else failed
-
-    def do_convert():
-        for o in run_convert(project, build_mode=True, keep_going=keep_going):
-            for w in o.warnings:
-                _say(f"  warning: {o.id}: {w}")
-            if o.status == "failed":
-                failed.append(o)
-                _say(f"  FAILED {o.error.line()}")
-                continue
-            if o.status == "kept-edited":
-                _say(f"  keeping {o.path.relative_to(project.root)}: edited by hand since conversion "
-                     "(treatytei convert --force regenerates it)")
-            elif o.status != "up-to-date":
-                _say(f"  {o.status} {o.path.relative_to(project.root)}")
-
-    def do_enrich():
-        from .enrich import enrich as run_enrich
-
-        notes: list[str] = []
-        done = run_enrich(project, state=state, messages=notes)
-        for note in notes:
-            _say(f"  backup: {note}")
-        tagged = sum(n for _, n in done)
-        _say(f"  {len(done)} file(s) enriched, {tagged} new tag(s)" if done else "  up to date")
-
-    def do_collate():
-        from .collate import collate as run_collate
-
-        for path, status in run_collate(project, state=state):
-            if status != "up-to-date":
-                _say(f"  {status} {_rel(path, project)}")
-
-    def do_pdf():
-        from .publish_pdf import publish as run_pdf
-
-        _say(f"  {_rel(run_pdf(project, state=state), project)}")
-
-    def do_html():
-        from .publish_html import publish as run_html
-
-        run_html(project, state=state)
-        _say(f"  site/ ({len(list(project.site.rglob('*.html')))} pages)")
-
-    def do_package():
-        from .package import package as run_package
-
-        bag, zipped = run_package(project, state=state)
-        _say(f"  {_rel(bag, project)}/, {_rel(zipped, project)}")
-
-    return [("convert", do_convert), ("enrich", do_enrich), ("collate", do_collate),
-            ("validate", lambda: run_validation(project, state)), ("pdf", do_pdf), ("html", do_html),
-            ("package", do_package)]
+            _say("stopped")
 
 
 @cli.command()
@@ -398,38 +340,13 @@ def build(ctx: click.Context, clean: bool, timings: bool, skip: tuple[str, ...],
 
     Work whose inputs did not change since the last build is skipped; all cores are used
     for work over many documents (TREATYTEI_JOBS=N sets how many)."""
-    import time
-
-    from .buildstate import BuildState
-    from .parallel import shared_pool
+    from .pipeline import build as run
 
     project = _project(ctx)
-    started = time.perf_counter()
     with _running(project):
-        state = BuildState(project.root)
-        if clean:
-            state.data = {}
-        try:
-            with shared_pool():   # one set of worker processes for every step
-                failed: list = []
-                for name, fn in steps(project, state, keep_going, failed):
-                    if name in skip:
-                        _say(f"[{name}] skipped")
-                        continue
-                    _say(f"[{name}]")
-                    t0 = time.perf_counter()
-                    fn()
-                    if timings:
-                        _say(f"  ({time.perf_counter() - t0:.2f} s)")
-        finally:
-            state.save()
+        failed = run(project, clean=clean, timings=timings, skip=skip, keep_going=keep_going, say=_say)
     if failed:
-        _say(f"build complete without {len(failed)} source(s) that failed to convert "
-             f"({time.perf_counter() - started:.1f} s):")
-        for o in failed:
-            _say(f"  {o.error.line()}")
         sys.exit(1)
-    _say(f"build complete ({time.perf_counter() - started:.1f} s)")
 
 
 def main() -> None:
@@ -439,8 +356,8 @@ def main() -> None:
         for err in getattr(exc, "errors", None) or [exc]:
             click.echo(f"treatytei: error: {err.line()}", err=True)
         sys.exit(1)
-    except click.exceptions.Abort:
-        click.echo("treatytei: aborted", err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("treatytei: interrupted; nothing half-written was left in place", err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()

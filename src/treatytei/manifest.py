@@ -16,6 +16,10 @@ ID_RE = re.compile(r"^[a-z](?:[a-z0-9-]*[a-z0-9])?$")
 SIGLUM_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
 
+#: a source larger than this is refused before it is read (its TEI would be ten times larger)
+MAX_SOURCE_BYTES = 16 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class Source:
     id: str
@@ -41,6 +45,13 @@ class Source:
         """The source as text. Defined behaviour for odd encodings: strict UTF-8 (a
         bad byte is an error naming its offset); a leading BOM is dropped; CRLF and
         lone CR become LF. Empty or whitespace-only files are errors."""
+        try:
+            size = self.file.stat().st_size
+        except OSError:
+            size = 0
+        if size > MAX_SOURCE_BYTES:
+            raise TreatyError(self.file, f"{size / 2**20:.0f} MB: larger than the {MAX_SOURCE_BYTES // 2**20} MB a source "
+                              "may have here; split it")
         data = read_bytes(self.file)
         return decode_source(data, self.file)
 

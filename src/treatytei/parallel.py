@@ -51,6 +51,29 @@ class Progress:
             self.stream.flush()
 
 
+def _worker_init() -> None:
+    """Each worker: dies with its parent (a build killed with SIGKILL leaves no workers
+    behind, on Linux), and leaves Ctrl-C to the parent (one line, no worker tracebacks)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == 1:      # the parent died before the line above ran
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_init)
+
+
 class _Session:
     """The pool of one build: started when first needed, shared by every step."""
 
@@ -60,7 +83,7 @@ class _Session:
 
     def get(self, jobs: int) -> ProcessPoolExecutor:
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = _pool(jobs)
             self.jobs = jobs
         return self.pool
 
@@ -111,7 +134,7 @@ def imap(fn: Callable[[T], R], items: Iterable[T], label: str = "", jobs: int | 
         pool = _SESSION.get(workers()) if _SESSION is not None else None
         shared = pool is not None and jobs <= _SESSION.jobs
         if not shared:
-            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+            pool = _pool(jobs)
         results = pool.map(fn, items, chunksize=chunk)
         try:
             for r in results:

@@ -11,6 +11,8 @@ from .errors import TreatyError
 @dataclass(frozen=True)
 class Project:
     root: Path
+    #: where dist/ is written this run (a build stages it): None is root/dist
+    dist_dir: Path | None = None
 
     @classmethod
     def find(cls, start: Path | None = None) -> "Project":
@@ -42,7 +44,7 @@ class Project:
 
     @property
     def dist(self) -> Path:
-        return self.root / "dist"
+        return self.dist_dir if self.dist_dir is not None else self.root / "dist"
 
     @property
     def register(self) -> Path:

@@ -297,6 +297,7 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=".site-pages-", dir=out_dir.parent))
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out_dir.parent))
+    os.chmod(staging, 0o755)    # mkdtemp makes it private; the site is for reading
     def stage() -> None:
         """Everything of the new site but the rendered pages, into staging."""
         if incremental:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import __version__, saxon
 from .errors import TreatyError
+from .parallel import _worker_init
 from .tei import check_for_saxon
 from .fileio import sha256, write_atomic, write_cache
 from .header import EDITION_DATE
@@ -171,7 +172,7 @@ class _Typesetter:
         # the worker starts now and loads WeasyPrint and the fonts while this process
         # makes the parts' HTML (the step runs only when its inputs changed, so a part
         # almost always needs typesetting)
-        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init)
         self.pool.submit(_warm_up)
         self.used: set[str] = set()
         self.typeset = 0

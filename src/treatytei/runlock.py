@@ -30,6 +30,8 @@ _TMP_FILE = re.compile(r"^\..+\.(?:[a-z0-9_]{8}|\d+)\.tmp$")
 _SITE_DIRS = re.compile(r"^\.site-(?:pages-|old-)?[a-z0-9_]{8}$")
 #: folders in dist/ (package: the staged bag, the bag replaced)
 _DIST_DIRS = re.compile(r"^(?:\.bag-[a-z0-9_]{8}|\.treatytei-bag-old)$")
+#: the staged dist/ of a build, beside dist/ (pipeline.staged_dist)
+_STAGED_DIST = re.compile(r"^\.dist-staging-[a-z0-9_]{8}$")
 #: a render job's scratch folder, named with its process id (publish_html._scratch)
 NEUTRAL_PREFIX = ".treatytei-neutral-"
 _NEUTRAL = re.compile(r"^\.treatytei-neutral-(\d+)-[a-z0-9_]{8}$")
@@ -44,30 +46,40 @@ def edition_lock(root: Path):
     except ImportError:   # not a Unix: no lock to take
         yield
         return
+    # the lock is taken on the edition's folder itself, which a run (or someone) deleting
+    # build/ cannot remove; build/.lock only says which process holds it
     path = Path(root) / LOCK
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:   # a read-only checkout: nothing could be written anyway
-        raise TreatyError(path, f"cannot take the edition's lock ({exc.strerror})") from None
+        fd = os.open(Path(root), os.O_RDONLY)
+    except OSError as exc:
+        raise TreatyError(root, f"cannot take the edition's lock ({exc.strerror})") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             locked = True
         except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            try:
+                holder = path.read_text(encoding="ascii").strip() or "unknown"
+            except (OSError, UnicodeDecodeError):
+                holder = "unknown"
             raise TreatyError(path, f"another treatytei run is working on this edition (process {holder}); "
                               "wait for it to finish") from None
         except OSError:   # a file system without locks (some network ones): run unlocked
             locked = False
         if locked:
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(f"{os.getpid()}\n", encoding="ascii")
+            except OSError as exc:   # a read-only checkout: nothing could be written anyway
+                raise TreatyError(path, f"cannot take the edition's lock ({exc.strerror})") from None
         try:
             yield
         finally:
             if locked:
-                os.ftruncate(fd, 0)
+                try:
+                    path.write_text("", encoding="ascii")
+                except OSError:
+                    pass
                 fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
@@ -102,7 +114,7 @@ def sweep(root: Path, scratch: Path | None = Path("/dev/shm")) -> list[Path]:
             if _TMP_FILE.match(p.name) and p.is_file():
                 remove(p)
     for p in root.iterdir():
-        if _SITE_DIRS.match(p.name) and p.is_dir():
+        if (_SITE_DIRS.match(p.name) or _STAGED_DIST.match(p.name)) and p.is_dir():
             remove(p)
     if (root / "dist").is_dir():
         for p in (root / "dist").iterdir():

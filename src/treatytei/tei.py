@@ -176,6 +176,7 @@ def parse_file(path: Path, expect_tei: bool = True) -> etree._ElementTree:
     """Parse an XML file from anywhere, safely. Rejects DTDs with entity
     declarations (billion laughs, XXE) before expansion, non-XML, and -- when
     ``expect_tei`` -- a root that is not ``TEI`` in the TEI namespace."""
+    check_size(path)
     return parse_bytes(read_bytes(path), path, expect_tei=expect_tei)
 
 
@@ -187,7 +188,10 @@ _DECL_RE = re.compile(r"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["'
 _DECL_ANY_RE = re.compile(r"^<\?xml\s[^>]*\?>")
 #: markup that brings a DTD, entities or outside files into a document: never accepted
 _UNSAFE_RE = re.compile(r"<!DOCTYPE|<!ENTITY|<!ELEMENT|<!ATTLIST", re.I)
-MAX_XML_BYTES = 400 * 1024 * 1024
+#: the largest XML file the toolkit reads: parsed, a file takes some ten times its size in
+#: memory, and every step keeps a build within 2 GiB (an edition's file is a few kB to a
+#: few MB; a larger one should be split)
+MAX_XML_BYTES = 64 * 1024 * 1024
 
 
 def decode_xml(data: bytes, path) -> str:
@@ -245,10 +249,23 @@ def check_ids_for_saxon(text: str, path) -> None:
                               "or _ first, no spaces or colons)")
 
 
+def check_size(path: Path) -> None:
+    """Refuse, before reading it, a file too large to be parsed within the memory a
+    build may use."""
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return      # reading it says what is wrong
+    if size > MAX_XML_BYTES:
+        raise TreatyError(path, f"{size / 2**20:.0f} MB: larger than the {MAX_XML_BYTES // 2**20} MB an XML file may "
+                          "have here (parsed, it would not fit in the memory a build may use); split it")
+
+
 def check_for_saxon(path: Path) -> None:
     """Before a stylesheet reads ``path`` with doc(): the file must be what the hardened
     decoding accepts (no DTD, no entities, in any encoding) and in UTF-8, so that Saxon
     reads exactly the text that was checked."""
+    check_size(path)
     data = read_bytes(path)
     check_ids_for_saxon(decode_xml(data, path), path)
     if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00", b"<\x00")) or (

@@ -24,7 +24,7 @@ from lxml import etree
 from . import saxon
 from .errors import TreatyError
 from .fileio import file_sha256, read_bytes
-from .tei import parse_bytes, decode_xml, check_for_saxon
+from .tei import parse_bytes, decode_xml, check_for_saxon, check_size
 
 SVRL = "{http://purl.oclc.org/dsdl/svrl}"
 
@@ -85,6 +85,7 @@ def _real(folder: str) -> Path:
 def validate_file(path: Path, rng_path: Path, sch_path: Path | None, display: str | None = None) -> list[Problem]:
     shown = display or str(path)
     try:
+        check_size(path)
         data = read_bytes(path)
         tree = parse_bytes(data, shown)
     except TreatyError as exc:
@@ -158,6 +159,7 @@ def _scan_file(path: str) -> tuple[list[str], list[str]] | None:
     it is not well-formed."""
     f = Path(path)
     try:
+        check_size(f)
         tree = parse_bytes(read_bytes(f), f, expect_tei=False)
     except TreatyError:
         return None
