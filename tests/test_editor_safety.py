@@ -356,3 +356,16 @@ def test_serve_errors_are_one_line(converted):
         _, err = srv.communicate(timeout=20)
     assert "Traceback" not in err
     assert oct((converted.root / "site").stat().st_mode & 0o777) == "0o755"
+
+
+def test_fuzzing_slice_no_traceback_abort_hang_or_invalid_file():
+    """A derandomised slice of benchmarks/fuzz.py (which runs 10,000 cases and more)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import fuzz
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    counts = fuzz.main(300, 2026, verbose=False)
+    assert counts["cases"] == 300 and counts["accepted"] > 50 and counts["refused"] > 50
+    for k in ("tracebacks", "aborts", "hangs", "invalid_written", "lossy", "valid_but_refused"):
+        assert counts[k] == 0, (k, counts)

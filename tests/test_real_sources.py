@@ -234,7 +234,7 @@ def _mutate(text: str, rng: random.Random) -> str:
 @pytest.mark.parametrize("seed", range(4))
 def test_mutated_real_sources_give_valid_tei_or_one_clear_error(seed):
     """Every mutation a reader accepts gives valid TEI that passes the lossless check;
-    none gives anything but a TreatyError (benchmarks/fuzz_readers.py runs thousands)."""
+    none gives anything but a TreatyError (benchmarks/fuzz.py runs thousands)."""
     from treatytei.errors import TreatyError
     from treatytei.manifest import Source, decode_source
     from treatytei.readers import READERS

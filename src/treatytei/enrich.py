@@ -440,7 +440,9 @@ _GAZ: dict[tuple, Gazetteer] = {}
 
 
 def _gazetteer(register: Path) -> Gazetteer:
-    key = (str(register), register.stat().st_mtime_ns)
+    from .fileio import file_sha256
+
+    key = (str(register), file_sha256(register))      # content, as every cache of the toolkit
     if key not in _GAZ:
         _GAZ.clear()
         _GAZ[key] = Gazetteer(register)

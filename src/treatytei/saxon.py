@@ -1,5 +1,5 @@
-"""One Saxon processor per process (SaxonC-HE through saxonche), and compiled
-stylesheets cached by path and modification time."""
+"""One Saxon processor per process (SaxonC-HE through saxonche), compiled stylesheets
+cached by path and content, and the one way documents reach Saxon (``parse``)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,12 @@ def processor():
 
 
 def compile_file(path: Path):
+    from .fileio import file_sha256
+
     path = Path(path).resolve()
-    key = ("file", str(path), path.stat().st_mtime_ns)
+    # keyed by content, as every cache of the toolkit (an included stylesheet's edit is
+    # seen through the build's digest of the folder)
+    key = ("file", str(path), file_sha256(path))
     if key not in _CACHE:
         xslt = processor().new_xslt30_processor()
         try:

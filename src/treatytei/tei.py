@@ -234,19 +234,24 @@ def safe_xml_bytes(data: bytes, path) -> bytes:
     return text.encode("utf-8")
 
 
-_XML_ID_ATTR = re.compile(r"""\bxml:id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_XML_ID_ATTR = re.compile(r"""\sxml:id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_NOT_TAGS = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.S)
+_START_TAG = re.compile(r"""<[^\s/!?<>"']+(?:\s+[^\s=/<>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?>""")
 _NCNAME = re.compile(r"^[^\W\d.\-·][\w.\-·\u0300-\u036f\u203f\u2040]*$")
 
 
 def check_ids_for_saxon(text: str, path) -> None:
     """Saxon aborts the whole process (not an exception) on an xml:id that is not a
     name, such as xml:id="": such a file is refused first, with the offending value."""
-    for m in _XML_ID_ATTR.finditer(text):
-        value = m.group(1) if m.group(1) is not None else m.group(2)
-        if not _NCNAME.match(value) or ":" in value:
-            line = text.count("\n", 0, m.start()) + 1
-            raise TreatyError(f"{path}:{line}:1", f"xml:id {value!r} is not a valid name (an XML name: a letter "
-                              "or _ first, no spaces or colons)")
+    # only in start tags: not in comments, CDATA, processing instructions or text
+    masked = _NOT_TAGS.sub(lambda m: " " * len(m.group(0)), text)
+    for tag in _START_TAG.finditer(masked):
+        for m in _XML_ID_ATTR.finditer(tag.group(0)):
+            value = m.group(1) if m.group(1) is not None else m.group(2)
+            if not _NCNAME.match(value) or ":" in value:
+                line = text.count("\n", 0, tag.start()) + 1
+                raise TreatyError(f"{path}:{line}:1", f"xml:id {value!r} is not a valid name (an XML name: a "
+                                  "letter or _ first, no spaces or colons)")
 
 
 def check_size(path: Path) -> None:

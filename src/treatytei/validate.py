@@ -82,7 +82,8 @@ def _real(folder: str) -> Path:
     return Path(folder).resolve()
 
 
-def validate_file(path: Path, rng_path: Path, sch_path: Path | None, display: str | None = None) -> list[Problem]:
+def validate_file(path: Path, rng_path: Path, sch_path: Path | None, display: str | None = None,
+                  ctx: RunContext | None = None) -> list[Problem]:
     shown = display or str(path)
     try:
         check_size(path)
@@ -110,7 +111,7 @@ def validate_file(path: Path, rng_path: Path, sch_path: Path | None, display: st
                 except TreatyError as exc:
                     problems.append(Problem(shown, 1, 1, "error", "xml", f"points into {ref}, which is refused: {exc.message}"))
                     return problems
-        problems.extend(run_schematron(path, tree, lines, sch_path, shown, data))
+        problems.extend(run_schematron(path, tree, lines, sch_path, shown, data, ctx))
     return problems
 
 
@@ -169,75 +170,81 @@ def _scan_file(path: str) -> tuple[list[str], list[str]] | None:
     return own, refs
 
 
-_SCANS: dict[Path, tuple] = {}
-#: the caller's scan each folder's entry in _SCANS was loaded from (a worker's)
-_IDS_FROM: dict[Path, str] = {}
+class RunContext:
+    """What one validation run learns once and uses for every file: each folder's scan
+    (ids and pointers), and what the compiled Schematron was last given (the edition's
+    ids, the register). A run makes its own (``validate``), and a worker keeps only the
+    context of the run it is working for: nothing outlives a run, nothing needs clearing."""
 
+    def __init__(self, run_id: str = ""):
+        self.run_id = run_id or uuid.uuid4().hex
+        self.scans: dict[Path, tuple] = {}
+        self.ids_for: tuple | None = None         # (folder, executable) the ids were set for
+        self.register_for: tuple | None = None    # (register key, executable)
+        self.register_set = False
 
-def _scan(folder: Path, state=None, parallel: bool = False) -> tuple:
-    """scan_edition, once per folder until forget_edition_ids()."""
-    folder = Path(folder).resolve()
-    if folder not in _SCANS:
-        _SCANS[folder] = scan_edition(folder, state, parallel)
-    return _SCANS[folder]
+    def scan(self, folder: Path, state=None, parallel: bool = False) -> tuple:
+        folder = Path(folder).resolve()
+        if folder not in self.scans:
+            self.scans[folder] = scan_edition(folder, state, parallel)
+        return self.scans[folder]
 
+    def set_edition_ids(self, exe, folder: Path) -> None:
+        key = (str(_real(str(folder))), id(exe))
+        if self.ids_for == key:
+            return
+        proc = saxon.processor()
+        ids = self.scan(folder)[0]
+        # (an empty key makes SaxonC abort the process: such an id is the schema's to report)
+        exe.set_parameter("edition-ids", proc.make_map2({k: proc.make_string_value(v) for k, v in ids.items() if k.strip()}))
+        self.ids_for = key
 
-_IDS_SET: dict[str, object] = {}
-
-
-def _set_edition_ids(exe, folder: Path) -> None:
-    key = str(_real(str(folder)))
-    if _IDS_SET.get("folder") == key and _IDS_SET.get("exe") is exe:
-        return
-    proc = saxon.processor()
-    ids = _scan(folder)[0]
-    # (an empty key makes SaxonC abort the process: such an id is the schema's to report)
-    exe.set_parameter("edition-ids", proc.make_map2({k: proc.make_string_value(v) for k, v in ids.items() if k.strip()}))
-    _IDS_SET.update(folder=key, exe=exe)
-
-
-_REGISTER_SET: dict[str, object] = {}
-
-
-def _set_register(exe, folder: Path) -> None:
-    """The register beside the files, parsed once per process (and again when it
-    changes) and given to the Schematron as its parameter, instead of each file's run
-    reading it again. A register that is absent or not well-formed is left to the
-    schema's own default (no register)."""
-    reg = _real(str(folder)) / "register.xml"
-    try:
-        key = f"{reg}|{file_sha256(reg)}"
-    except (TreatyError, OSError):
-        key = ""
-    if _REGISTER_SET.get("key") == key and _REGISTER_SET.get("exe") is exe:
-        return
-    node = None
-    if key:
+    def set_register(self, exe, folder: Path) -> None:
+        """The register beside the files, parsed once per run (and again when it changes)
+        and given to the Schematron as its parameter, instead of each file's run reading
+        it again. A register that is absent or not well-formed is left to the schema's own
+        default (no register)."""
+        reg = _real(str(folder)) / "register.xml"
         try:
-            node = saxon.parse(reg)
-        except Exception:   # not well-formed, or unsafe: as if absent
-            node = None
-    if node is not None:
-        exe.set_parameter("register", node)
-    elif _REGISTER_SET.get("exe") is exe and _REGISTER_SET.get("set"):
-        # a register was given for another folder: back to the schema's default
-        exe.clear_parameters()
-        _IDS_SET.clear()
-    _REGISTER_SET.update(key=key, exe=exe, set=node is not None)
+            key = f"{reg}|{file_sha256(reg)}"
+        except (TreatyError, OSError):
+            key = ""
+        if self.register_for == (key, id(exe)):
+            return
+        node = None
+        if key:
+            try:
+                parse_bytes(read_bytes(reg), reg, expect_tei=False)   # lxml first: Saxon would print its errors
+                node = saxon.parse(reg)
+            except Exception:   # not well-formed, or unsafe: as if absent
+                node = None
+        if node is not None:
+            exe.set_parameter("register", node)
+        else:
+            # no register here: back to the schema's default (the executable may have
+            # been given another folder's by an earlier run of this process)
+            exe.clear_parameters()
+            self.ids_for = None
+        self.register_for = (key, id(exe))
 
 
-def forget_edition_ids() -> None:
-    """Call after the files of an edition changed within one process."""
-    _IDS_SET.clear()
-    _SCANS.clear()
-    _IDS_FROM.clear()
-    _REGISTER_SET.clear()
+#: the context of the run a worker process is working for (replaced when a job of
+#: another run arrives)
+_WORKER_RUN: list[RunContext] = []
 
 
-def run_schematron(path: Path, tree, lines, sch_path: Path, shown: str, data: bytes | None = None) -> list[Problem]:
+def _worker_context(run_id: str) -> RunContext:
+    if not _WORKER_RUN or _WORKER_RUN[0].run_id != run_id:
+        _WORKER_RUN[:] = [RunContext(run_id)]
+    return _WORKER_RUN[0]
+
+
+def run_schematron(path: Path, tree, lines, sch_path: Path, shown: str, data: bytes | None = None,
+                   ctx: RunContext | None = None) -> list[Problem]:
+    ctx = ctx or RunContext()
     exe = schematron_executable(sch_path)
-    _set_register(exe, Path(path).parent)
-    _set_edition_ids(exe, Path(path).parent)
+    ctx.set_register(exe, Path(path).parent)
+    ctx.set_edition_ids(exe, Path(path).parent)
     try:
         node = saxon.parse(path, data)
     except TreatyError as exc:
@@ -339,15 +346,14 @@ def locate(el, lines: list[str]) -> tuple[int, int]:
 
 
 def _validate_job(job: tuple) -> list[Problem]:
-    path, rng, sch, shown, ids_file = job
-    folder = _real(str(Path(path).parent))   # as _scan keys it
-    if ids_file and _IDS_FROM.get(folder) != ids_file:
+    path, rng, sch, shown, ids_file, run_id = job
+    ctx = _worker_context(run_id)
+    folder = _real(str(Path(path).parent))   # as RunContext.scan keys it
+    if ids_file and folder not in ctx.scans:
         # the folder's ids as the caller scanned them for this run, instead of each
         # worker reading every file of the folder again
-        _SCANS[folder] = (json.loads(Path(ids_file).read_text(encoding="utf-8")), {}, {})
-        _IDS_FROM[folder] = ids_file
-        _IDS_SET.clear()
-    return validate_file(Path(path), Path(rng), Path(sch) if sch else None, shown)
+        ctx.scans[folder] = (json.loads(Path(ids_file).read_text(encoding="utf-8")), {}, {})
+    return validate_file(Path(path), Path(rng), Path(sch) if sch else None, shown, ctx)
 
 
 def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None = None, state=None) -> list[Problem]:
@@ -357,7 +363,7 @@ def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None =
     from .buildstate import digest
     from .parallel import MIN_PARALLEL, pmap
 
-    forget_edition_ids()
+    ctx = RunContext()
     paths = [Path(p) for p in paths]
     resolved = [p.resolve() for p in paths]
     keys: dict[int, str] = {}
@@ -373,7 +379,7 @@ def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None =
         for k, p in enumerate(resolved):
             folder = p.parent
             if folder not in scans:
-                scans[folder] = _scan(folder, state, parallel=True)
+                scans[folder] = ctx.scan(folder, state, parallel=True)
                 # the scan has just read and hashed every file of the folder
                 known.update({folder / name: d for name, d in scans[folder][2].items()})
             ids, per_file, _ = scans[folder]
@@ -394,9 +400,13 @@ def validate(paths: list[Path], rng: Path, sch: Path | None, root: Path | None =
         if sch and len(todo) >= MIN_PARALLEL:   # on worker processes: give them the scans
             for folder in sorted({resolved[k].parent for k in todo}):
                 ids_files[folder] = str(Path(tmp) / f"{uuid.uuid4().hex}.json")   # never a name seen before
-                Path(ids_files[folder]).write_text(json.dumps(_scan(folder, state, parallel=True)[0]), encoding="utf-8")
-        done = pmap(_validate_job, [(str(paths[k]), str(rng), str(sch) if sch else "", _display(paths[k], root),
-                                     ids_files.get(resolved[k].parent, "")) for k in todo], "validate")
+                Path(ids_files[folder]).write_text(json.dumps(ctx.scan(folder, state, parallel=True)[0]), encoding="utf-8")
+        if len(todo) < MIN_PARALLEL:     # in this process: the run's own context
+            done = [validate_file(paths[k], Path(rng), Path(sch) if sch else None, _display(paths[k], root), ctx)
+                    for k in todo]
+        else:
+            done = pmap(_validate_job, [(str(paths[k]), str(rng), str(sch) if sch else "", _display(paths[k], root),
+                                         ids_files.get(resolved[k].parent, ""), ctx.run_id) for k in todo], "validate")
     for k, probs in zip(todo, done):
         results[k] = probs
         if state is not None:
