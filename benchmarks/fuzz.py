@@ -105,7 +105,7 @@ def run_tei(job) -> str:
         if valid and "not in UTF-8" not in exc.message:     # publishing needs UTF-8: by design
             return "valid-but-refused"
     try:
-        count, out, _, _, _ = enrich_bytes(path, _gazetteer(folder / "register.xml"))
+        count, out, _, _, _, _ = enrich_bytes(path, _gazetteer(folder / "register.xml"))
     except TreatyError:
         return "refused"
     if out is not None and valid:

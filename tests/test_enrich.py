@@ -58,7 +58,7 @@ def test_register_entities_have_names_in_both_scripts_types_and_notes():
     for place in x(root, "//tei:place"):
         assert place.get("type")
     assert x(root, "//tei:place[@xml:id='pl-kyakhta']/tei:location/tei:geo/text()") == ["50.35 106.45"]
-    assert x(root, "//tei:calendar/@xml:id") == ["gregorian", "julian", "chinese-qing"]
+    assert x(root, "//tei:calendar/@xml:id") == ["gregorian", "julian", "chinese-qing", "chinese"]
 
 
 @pytest.mark.parametrize("a,b,target", [
@@ -204,7 +204,7 @@ def test_qing_calendar_against_published_equivalents(reign, published):
 
 def test_calendar_limits():
     with pytest.raises(DateError):
-        chinese_to_gregorian(1600, 1, 1)               # before the table
+        chinese_to_gregorian(3000, 1, 1)               # beyond every table
     with pytest.raises(DateError):
         chinese_to_gregorian(1768, 3, 1, leap=True)    # 1768 had no leap third month
     with pytest.raises(DateError):

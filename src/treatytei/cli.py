@@ -152,7 +152,7 @@ def enrich(ctx: click.Context, files: tuple[str, ...]) -> None:
     with _running(project):
         done = run(project, files, messages=notes)
     for note in notes:
-        _say(f"  backup: {note}")
+        _say(f"  {note}")
     for path, n in done:
         _say(f"{n:>6} new tag(s)  {_rel(path, project)}")
 

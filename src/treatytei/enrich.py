@@ -146,10 +146,12 @@ class Match:
     element: etree._Element  # the new element, without content
 
 
-def find_matches(text: str, gaz: Gazetteer, composite_dates: bool = True) -> list[Match]:
+def find_matches(text: str, gaz: Gazetteer, composite_dates: bool = True, errors: list | None = None) -> list[Match]:
     key = match_key(text)
     quoted = _quote_mask(text)
     dates = {s: (e, v) for s, e, v in find_dates(text, composite=composite_dates)}
+    if errors is not None:
+        errors.extend((s, text[s:e], str(v)) for s, (e, v) in dates.items() if isinstance(v, DateError))
     out: list[Match] = []
     pos = 0
     while pos < len(text):
@@ -179,7 +181,8 @@ def find_matches(text: str, gaz: Gazetteer, composite_dates: bool = True) -> lis
 
 
 def date_element(v: DateValue) -> etree._Element:
-    return E("date", when=v.when, when__custom=v.when_custom, datingMethod=v.dating_method)
+    return E("date", when=v.when, notBefore=v.not_before, notAfter=v.not_after, when__custom=v.when_custom,
+             datingMethod=v.dating_method, cert=v.cert)
 
 
 # ------------------------------------------------------------------ wrapping
@@ -265,7 +268,8 @@ def wrap(parent, start: int, end: int, new) -> bool:
 
 # ------------------------------------------------------------------ documents
 
-def enrich_blocks(root, gaz: Gazetteer, refused: frozenset | set = frozenset(), added: list | None = None) -> int:
+def enrich_blocks(root, gaz: Gazetteer, refused: frozenset | set = frozenset(), added: list | None = None,
+                  date_errors: list | None = None) -> int:
     """Tag every block of a TEI document in place; returns the number of new tags.
     ``refused``: keys (see ``tag_key``) of tags an editor removed, not added again;
     the keys of the tags added are appended to ``added``."""
@@ -273,7 +277,10 @@ def enrich_blocks(root, gaz: Gazetteer, refused: frozenset | set = frozenset(), 
     new_dates: list[etree._Element] = []
     for block in blocks(root):
         text = flat(block)
-        matches = find_matches(text, gaz)
+        errors: list = []
+        matches = find_matches(text, gaz, errors=errors)
+        if date_errors is not None:
+            date_errors.extend((block.sourceline or 0, off + 1, words, msg) for off, words, msg in errors)
         bk = _block_key(root, block) if (refused or added is not None) else ""
         # wrap from the end so earlier offsets stay valid
         for m in reversed(matches):
@@ -361,16 +368,24 @@ def blocks(root):
 SEPARATOR = re.compile(r"^[\s,，、;；]*$")
 
 
+#: what may stand between two dates the source gives for one day: separators, brackets
+#: (a date and its equivalent in parentheses), 即 ("that is")
+EQUIVALENT_GAP = re.compile(r"^[\s,，、;；:：（()）]*(?:亦?[即卽][\s,，、;；:：（()）]*)?$")
+_LABELS = ("俄", "儒略", "露", "旧历", "舊曆", "西历", "西曆", "公历", "公曆", "阳历", "陽曆", "新历", "新曆")
+
+
 def _link_equivalent_dates(root, dates) -> None:
-    """Dates the source gives side by side for one day in different calendars
-    (一七六八年十月三十日,乾隆三十三年九月十九日,俄曆一七六八年十月十八日) point
-    at each other with @corresp, so the Schematron and `treatytei dates --check`
-    can compare them."""
+    """Dates the source gives for one day in different calendars -- side by side
+    (一七六八年十月三十日,乾隆三十三年九月十九日,俄曆一七六八年十月十八日), one in
+    parentheses after the other (雍正五年七月十五（1727年9月1日）) or joined by 即 --
+    point at each other with @corresp, so the Schematron and `treatytei dates --check`
+    can compare them. An unlabelled Western date that equals the Chinese date it glosses
+    only as a Julian date is encoded as Julian."""
     groups: list[list] = []
     ordered = [d for d in root.iter(f"{{{NS['tei']}}}date") if d in dates]
     for d in ordered:
         prev = d.getprevious()
-        if groups and prev is groups[-1][-1] and SEPARATOR.match(prev.tail or ""):
+        if groups and prev is groups[-1][-1] and EQUIVALENT_GAP.match(prev.tail or ""):
             groups[-1].append(d)
         else:
             groups.append([d])
@@ -382,6 +397,7 @@ def _link_equivalent_dates(root, dates) -> None:
         methods = {g.get("datingMethod") for g in days}
         if len(days) < 2 or len(methods) < 2:
             continue
+        _julian_if_it_fits(days)
         ids = []
         for g in days:
             if not g.get(XML_ID):
@@ -395,6 +411,28 @@ def _link_equivalent_dates(root, dates) -> None:
             ids.append(g.get(XML_ID))
         for g in days:
             g.set("corresp", " ".join(f"#{i}" for i in ids if i != g.get(XML_ID)))
+
+
+def _julian_if_it_fits(days) -> None:
+    from .dates import julian_to_gregorian
+
+    chinese = {g.get("when") for g in days if (g.get("datingMethod") or "").startswith("#chinese")}
+    if len(chinese) != 1:
+        return
+    target = next(iter(chinese))
+    for g in days:
+        words = "".join(g.itertext())
+        if g.get("datingMethod") or g.get("when") == target or any(lb in words for lb in _LABELS):
+            continue
+        y, m, d = (int(x) for x in g.get("when").split("-"))
+        try:
+            as_julian = julian_to_gregorian(y, m, d).isoformat()
+        except DateError:
+            continue
+        if as_julian == target:
+            g.set("when", as_julian)
+            g.set("when-custom", f"{y:04d}-{m:02d}-{d:02d}")
+            g.set("datingMethod", "#julian")
 
 
 def _link_parties(root, gaz: Gazetteer) -> int:
@@ -424,16 +462,18 @@ def enrich_bytes(path: Path, gaz: Gazetteer, remembered: tuple[list, list] = (()
         present = tag_keys(root) if (before_tags or before_refused) else set()
         refused = before_refused | (before_tags - present)
         added: list[str] = []
-        count = enrich_blocks(root, gaz, refused, added)
-        outcome.update(present=present, refused=refused, added=added)
+        date_errors: list = []
+        count = enrich_blocks(root, gaz, refused, added, date_errors)
+        outcome.update(present=present, refused=refused, added=added, date_errors=date_errors)
         return count
 
     data, count, spliced = rewrite(raw, path, change)
     tags = sorted((before_tags & outcome["present"]) | set(outcome["added"]))
     refused = sorted(outcome["refused"])
+    errors = outcome["date_errors"]
     if not count or data == raw:
-        return 0, None, True, tags, refused
-    return count, data, spliced, tags, refused
+        return 0, None, True, tags, refused, errors
+    return count, data, spliced, tags, refused, errors
 
 
 _GAZ: dict[tuple, Gazetteer] = {}
@@ -480,7 +520,11 @@ def enrich(project, files=(), state=None, messages: list | None = None) -> list[
     # targets; all are put in place together once every file is done
     with closing(imap(_enrich_job, [(str(p), str(register), remembered[p.name]) for p in todo], "enrich")) as results, \
             Staged() as staged:
-        for p, (count, data, spliced, tags, refused) in zip(todo, results):
+        for p, (count, data, spliced, tags, refused, date_errors) in zip(todo, results):
+            if messages is not None:
+                for line, col, words, msg in date_errors:
+                    messages.append(f"{p.relative_to(project.root) if p.is_relative_to(project.root) else p}:{line}:{col}: "
+                                    f"date not converted: \"{words}\": {msg}")
             state_before = fp.state(p.name)
             backup = None
             if data is not None:
@@ -503,6 +547,6 @@ def enrich(project, files=(), state=None, messages: list | None = None) -> list[
     fp.save()
     for p, b in backups:
         if messages is not None:
-            messages.append(f"{p.name}: the new markup could not be added without rewriting the file; "
+            messages.append(f"backup: {p.name}: the new markup could not be added without rewriting the file; "
                             f"the file as it was is kept in {b.relative_to(project.tei.parent)}")
     return out

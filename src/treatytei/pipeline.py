@@ -80,7 +80,7 @@ def steps(project: Project, state=None, keep_going: bool = False, failed: list |
         notes: list[str] = []
         done = run_enrich(project, state=state, messages=notes)
         for note in notes:
-            say(f"  backup: {note}")
+            say(f"  {note}")
         tagged = sum(n for _, n in done)
         say(f"  {len(done)} file(s) enriched, {tagged} new tag(s)" if done else "  up to date")
 

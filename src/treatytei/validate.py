@@ -24,7 +24,7 @@ from lxml import etree
 from . import saxon
 from .errors import TreatyError
 from .fileio import file_sha256, read_bytes
-from .tei import parse_bytes, decode_xml, check_for_saxon, check_size
+from .tei import parse_bytes, decode_xml, check_for_saxon, check_size, TEI_NS, NS
 
 SVRL = "{http://purl.oclc.org/dsdl/svrl}"
 
@@ -99,6 +99,8 @@ def validate_file(path: Path, rng_path: Path, sch_path: Path | None, display: st
             msg, el = _explain(err.message, _find(tree, err.path))
             line, col = locate(el, lines) if el is not None else (err.line, max(err.column, 1))
             problems.append(Problem(shown, line, col, "error", "rng", msg))
+    if tree.getroot().tag == f"{{{TEI_NS}}}TEI":
+        problems.extend(date_problems(tree, lines, shown))
     if sch_path is not None:
         # files this one points into are read by the Schematron (doc()): each is checked
         # by the hardened decoding first, as every file Saxon reads is
@@ -113,6 +115,37 @@ def validate_file(path: Path, rng_path: Path, sch_path: Path | None, display: st
                     return problems
         problems.extend(run_schematron(path, tree, lines, sch_path, shown, data, ctx))
     return problems
+
+
+def date_problems(tree, lines: list[str], shown: str) -> list[Problem]:
+    """Dates the calendars cannot place, as warnings with their place: a tagged date whose
+    own words give no day (or another day than its @when), and an untagged date
+    expression in the text that could not be converted (a reign year past its era's end,
+    a day past the month's end, a leap month that did not exist ...)."""
+    from .dates import DateError, find_dates
+    from .enrich import blocks, flat
+    from .tei import original_text
+
+    out: list[Problem] = []
+    root = tree.getroot()
+    for d in root.iter(f"{{{TEI_NS}}}date"):
+        if d.getparent() is None or d.xpath("ancestor::tei:teiHeader", namespaces=NS):
+            continue
+        if d.get("when") is None and d.get("notBefore") is None:
+            continue
+        words = original_text(d)
+        found = [v for a, b, v in find_dates(words) if a == 0 and b == len(words)]
+        if found and isinstance(found[0], DateError):
+            line, col = locate(d, lines)
+            out.append(Problem(shown, line, col, "warning", "date-impossible", f'"{words}": {found[0]}'))
+    for block in blocks(root):
+        text = flat(block)
+        for a, b, v in find_dates(text):
+            if isinstance(v, DateError):
+                line, col = locate(block, lines)
+                out.append(Problem(shown, line, col, "warning", "date-unconvertible",
+                                   f'"{text[a:b]}" could not be converted: {v}'))
+    return out
 
 
 def scan_edition(folder: Path, state=None, parallel: bool = False) -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]], dict[str, str]]:

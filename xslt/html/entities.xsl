@@ -21,7 +21,7 @@
   <!-- counted once per document as the tree is walked (xsl:number level="any" would
        rescan the document for every name: quadratic) -->
   <xsl:accumulator name="occ" as="xs:integer" initial-value="0">
-    <xsl:accumulator-rule match="tei:persName[@ref] | tei:placeName[@ref] | tei:orgName[@ref] | tei:roleName[@ref] | tei:title[@ref] | tei:date[@when]"
+    <xsl:accumulator-rule match="tei:persName[@ref] | tei:placeName[@ref] | tei:orgName[@ref] | tei:roleName[@ref] | tei:title[@ref] | tei:date[@when or @notBefore]"
         select="$value + 1"/>
   </xsl:accumulator>
 
@@ -75,12 +75,12 @@
     </span>
   </xsl:template>
 
-  <xsl:template match="tei:date[@when]" mode="text">
+  <xsl:template match="tei:date[@when or @notBefore]" mode="text">
     <xsl:param name="occ" as="xs:boolean" select="true()" tunnel="yes"/>
     <xsl:variable name="oid" select="tt:occ-id(.)"/>
     <span class="ent ent-date">
       <xsl:if test="$occ"><xsl:attribute name="id" select="$oid"/></xsl:if>
-      <button type="button" class="ent-btn" popovertarget="pop-d{if ($occ) then '' else 'x'}-{$oid}" data-when="{@when}"><xsl:apply-templates mode="inert"/></button>
+      <button type="button" class="ent-btn" popovertarget="pop-d{if ($occ) then '' else 'x'}-{$oid}" data-when="{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}"><xsl:apply-templates mode="inert"/></button>
     </span>
   </xsl:template>
 
@@ -91,8 +91,8 @@
   <xsl:template match="tei:seg[@xml:lang] | tei:*[@xml:lang][not(self::tei:TEI)]" mode="inert" priority="2">
     <span lang="{@xml:lang}"><xsl:apply-templates mode="inert"/></span>
   </xsl:template>
-  <xsl:template match="tei:date[@when]" mode="inert" priority="3">
-    <span class="ent-date-inner" title="{@when}"><xsl:apply-templates mode="inert"/></span>
+  <xsl:template match="tei:date[@when or @notBefore]" mode="inert" priority="3">
+    <span class="ent-date-inner" title="{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}"><xsl:apply-templates mode="inert"/></span>
   </xsl:template>
   <xsl:template match="tei:gap" mode="inert" priority="3">
     <span class="gap">⋯</span>
@@ -117,7 +117,7 @@
         </div>
         <script src="register.js" defer=""></script>
       </xsl:if>
-      <xsl:for-each select="$scope//tei:date[@when]">
+      <xsl:for-each select="$scope//tei:date[@when or @notBefore]">
         <xsl:call-template name="tt:date-popover">
           <xsl:with-param name="pid" select="$date-prefix || tt:occ-id(.)"/>
         </xsl:call-template>
@@ -130,13 +130,13 @@
     <div popover="" id="{$pid}" class="pop pop-date" role="dialog" aria-label="Date">
       <p class="pop-head" lang="{tt:lang(.)}">{tt:plain(.)}</p>
       <dl>
-        <dt>Gregorian (ISO 8601)</dt><dd><time datetime="{@when}">{@when}</time></dd>
+        <dt>Gregorian (ISO 8601)</dt><dd><time datetime="{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}">{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}</time><xsl:if test="not(@when)"> (the day is not given)</xsl:if></dd>
         <xsl:if test="@datingMethod">
           <dt>Calendar of the source</dt>
-          <dd>{if (@datingMethod = '#julian') then 'Julian (Russian)' else if (@datingMethod = '#chinese-qing') then 'Qing official calendar' else @datingMethod}: <span lang="{tt:lang(.)}">{@when-custom}</span></dd>
+          <dd>{if (@datingMethod = '#julian') then 'Julian (Russian)' else if (@datingMethod = '#chinese-qing') then 'Qing official calendar' else if (@datingMethod = '#chinese') then 'Chinese calendar' else @datingMethod}: <span lang="{tt:lang(.)}">{@when-custom}</span></dd>
         </xsl:if>
-        <xsl:for-each select="tei:date[@when]">
-          <dt>Inside it</dt><dd><span lang="{tt:lang(.)}">{tt:plain(.)}</span> = {@when}</dd>
+        <xsl:for-each select="tei:date[@when or @notBefore]">
+          <dt>Inside it</dt><dd><span lang="{tt:lang(.)}">{tt:plain(.)}</span> = {(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}</dd>
         </xsl:for-each>
         <xsl:if test="@corresp">
           <xsl:variable name="me" select="."/>
@@ -149,7 +149,7 @@
           </ul></dd>
         </xsl:if>
       </dl>
-      <p><a href="dates.html#d-{@when}">In the index of dates</a></p>
+      <p><a href="dates.html#d-{replace(if (@when) then string(@when) else @notBefore || '/' || @notAfter, '/', '--')}">In the index of dates</a></p>
       <button type="button" class="pop-close" popovertarget="{$pid}" popovertargetaction="hide">Close</button>
     </div>
   </xsl:template>
@@ -199,7 +199,7 @@
     <xsl:for-each select="tei:location/tei:geo">
       <p class="geo">Coordinates: {tokenize(.)[1]}° N, {tokenize(.)[2]}° E<xsl:if test="../@cert"> ({../@cert} certainty)</xsl:if></p>
     </xsl:for-each>
-    <xsl:for-each select="tei:date[@when]"><p>Year: {@when}</p></xsl:for-each>
+    <xsl:for-each select="tei:date[@when or @notBefore]"><p>Year: {@when}</p></xsl:for-each>
     <xsl:for-each select="tei:note | tei:catDesc[@xml:lang = 'en']"><p class="note">{.}</p></xsl:for-each>
     <xsl:if test="not($full)">
       <p><a href="{tt:register-page(.)}#{@xml:id}">Register entry and every occurrence</a></p>

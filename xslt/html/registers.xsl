@@ -139,19 +139,19 @@
   </xsl:template>
 
   <xsl:template name="tt:date-index">
-    <xsl:variable name="dates" select="tt:text-docs()//tei:date[@when][ancestor::tei:text or ancestor::tei:notesStmt]"/>
+    <xsl:variable name="dates" select="tt:text-docs()//tei:date[@when or @notBefore][ancestor::tei:text or ancestor::tei:notesStmt]"/>
     <p>Every date in the texts, in time order, in the proleptic Gregorian calendar, with the form and calendar of the source.</p>
     <table class="dates">
       <thead><tr><th scope="col">Date (ISO 8601)</th><th scope="col">In the source</th><th scope="col">Calendar</th><th scope="col">Where</th></tr></thead>
       <tbody>
-        <xsl:for-each-group select="$dates" group-by="string(@when)">
+        <xsl:for-each-group select="$dates" group-by="(if (@when) then string(@when) else @notBefore || '/' || @notAfter)">
           <xsl:sort select="current-grouping-key()"/>
           <xsl:for-each select="current-group()">
             <tr>
-              <xsl:if test="position() = 1"><xsl:attribute name="id" select="'d-' || @when"/></xsl:if>
-              <td><time datetime="{@when}">{@when}</time></td>
+              <xsl:if test="position() = 1"><xsl:attribute name="id" select="'d-' || replace((if (@when) then string(@when) else @notBefore || '/' || @notAfter), '/', '--')"/></xsl:if>
+              <td><time datetime="{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}">{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}</time></td>
               <td lang="{tt:lang(.)}">{tt:plain(.)}</td>
-              <td>{if (@datingMethod = '#julian') then 'Julian: ' || @when-custom else if (@datingMethod = '#chinese-qing') then 'Qing: ' || @when-custom else 'Gregorian'}</td>
+              <td>{if (@datingMethod = '#julian') then 'Julian: ' || @when-custom else if (@datingMethod = '#chinese-qing') then 'Qing: ' || @when-custom else if (@datingMethod = '#chinese') then 'Chinese: ' || @when-custom else 'Gregorian'}</td>
               <td><a href="{tt:doc-page(.)}#{tt:occ-id(.)}"><span lang="{tt:lang(root(.)/tei:TEI)}">{tt:title(.)}</span>, {tt:place-label(.)}</a></td>
             </tr>
           </xsl:for-each>

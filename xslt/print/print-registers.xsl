@@ -28,12 +28,12 @@
       <table class="dates">
         <thead><tr><th>ISO 8601</th><th>In the source</th><th>Calendar</th><th>Where</th></tr></thead>
         <tbody>
-          <xsl:for-each select="tt:text-docs()//tei:date[@when][ancestor::tei:text or ancestor::tei:notesStmt]">
-            <xsl:sort select="@when"/>
+          <xsl:for-each select="tt:text-docs()//tei:date[@when or @notBefore][ancestor::tei:text or ancestor::tei:notesStmt]">
+            <xsl:sort select="(if (@when) then string(@when) else @notBefore || '/' || @notAfter)"/>
             <tr>
-              <td>{@when}</td>
+              <td>{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}</td>
               <td lang="{tt:lang(.)}">{tt:plain(.)}</td>
-              <td>{if (@datingMethod = '#julian') then 'Julian ' || @when-custom else if (@datingMethod = '#chinese-qing') then 'Qing ' || @when-custom else 'Gregorian'}</td>
+              <td>{if (@datingMethod = '#julian') then 'Julian ' || @when-custom else if (@datingMethod = '#chinese-qing') then 'Qing ' || @when-custom else if (@datingMethod = '#chinese') then 'Chinese ' || @when-custom else 'Gregorian'}</td>
               <td><span lang="{tt:lang(root(.)/tei:TEI)}">{tt:title(.)}</span>, {tt:place-label(.)}, p. <xsl:call-template name="tt:xref"><xsl:with-param name="anchor" select="root(.)/tei:TEI/@xml:id || '-' || tt:occ-id(.)"/><xsl:with-param name="class" select="'pref'"/></xsl:call-template></td>
             </tr>
           </xsl:for-each>

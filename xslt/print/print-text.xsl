@@ -46,7 +46,7 @@
   <xsl:template match="tei:persName[@ref] | tei:placeName[@ref] | tei:orgName[@ref] | tei:roleName[@ref] | tei:title[@ref]" mode="print">
     <span class="ent ent-{local-name()}" id="{root(.)/tei:TEI/@xml:id}-{tt:occ-id(.)}"><xsl:apply-templates mode="print"/></span>
   </xsl:template>
-  <xsl:template match="tei:date[@when]" mode="print">
+  <xsl:template match="tei:date[@when or @notBefore]" mode="print">
     <span class="ent ent-date" id="{root(.)/tei:TEI/@xml:id}-{tt:occ-id(.)}"><xsl:apply-templates mode="print"/></span>
   </xsl:template>
   <xsl:template match="tei:gap[@reason = 'untranscribed']" mode="print">
