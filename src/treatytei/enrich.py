@@ -356,7 +356,8 @@ def _nested_dates(outer, gaz: Gazetteer) -> int:
 
 
 def blocks(root):
-    xp = ("//tei:text/tei:front//tei:ab[@type='note'] | //tei:text/tei:body//tei:p | //tei:text//tei:head"
+    xp = ("//tei:text/tei:front//tei:ab[@type='date' or @type='collapsed' or @type='note'] | //tei:text/tei:body//tei:p"
+          " | //tei:text//tei:head"
           " | //tei:text//tei:item | //tei:text//tei:cell | //tei:text/tei:body//tei:ab")
     for el in root.xpath(xp, namespaces=NS):
         # the innermost text containers only
@@ -383,7 +384,13 @@ def _link_equivalent_dates(root, dates) -> None:
     only as a Julian date is encoded as Julian."""
     groups: list[list] = []
     ordered = [d for d in root.iter(f"{{{NS['tei']}}}date") if d in dates]
+    header = [d for d in ordered if d.getparent().get("type") in ("date", "collapsed")
+              and d.xpath("ancestor::tei:front", namespaces=NS)]
+    if header:     # the header's date lines give one day: the date of the text
+        groups.append(header)
     for d in ordered:
+        if d in header:
+            continue
         prev = d.getprevious()
         if groups and prev is groups[-1][-1] and EQUIVALENT_GAP.match(prev.tail or ""):
             groups[-1].append(d)

@@ -448,7 +448,7 @@ def _text_records(root, t: str) -> list[dict]:
     records = []
     title = root.findtext(".//{*}titleStmt/{*}title[@type='main']") or t
     lang = root.get(XML_LANG)
-    blocks = root.xpath("//tei:text/tei:front//tei:ab[@type='note'] | //tei:text/tei:body//tei:p | //tei:text//tei:head"
+    blocks = root.xpath("//tei:text/tei:front//tei:ab[@type='date' or @type='collapsed' or @type='note'] | //tei:text/tei:body//tei:p | //tei:text//tei:head"
                         " | //tei:text//tei:item | //tei:text//tei:cell | //tei:text/tei:body//tei:ab", namespaces=NS)
     for b in blocks:
         if any(up.tag in _BLOCKS for up in b.iterancestors()):

@@ -17,10 +17,13 @@
         {$tei//tei:sourceDesc/tei:bibl[1]/tei:extent}.
         Source: {$tei//tei:sourceDesc/tei:bibl[1]/tei:ref[1]}. {$tei//tei:publicationStmt/tei:availability/tei:licence[1]}
       </p>
-      <xsl:for-each select="$tei/tei:text/tei:front//tei:ab[@type = 'note']">
-        <div class="source-note"><p class="note-label" lang="en">Editorial note of the source</p>
-          <p><xsl:apply-templates mode="print"/></p></div>
-      </xsl:for-each>
+      <!-- the source's own header lines (parties, dates, collection, notes; its title is the
+           chapter's), as the site shows them -->
+      <xsl:variable name="hdr" select="$tei/tei:text/tei:front//tei:ab[not(@type = ('title', 'category-line'))]"/>
+      <xsl:if test="$hdr">
+        <div class="source-note"><p class="note-label" lang="en">Header of the source</p>
+          <xsl:for-each select="$hdr"><p><xsl:apply-templates mode="print"/></p></xsl:for-each></div>
+      </xsl:if>
       <xsl:apply-templates select="$tei/tei:text/tei:body/node()" mode="print"/>
     </section>
   </xsl:template>
