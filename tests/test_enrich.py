@@ -257,7 +257,7 @@ def test_gold_precision_and_recall(repo):
 
 def test_gold_spans_hold_the_text_they_claim(repo):
     from treatytei.evaluate import annotation_text_and_mentions, load_gold
-    for gold in (repo / "tests" / "gold").glob("*.tsv"):
+    for gold in (p for p in (repo / "tests" / "gold").glob("*.tsv") if not p.name.endswith(".table.tsv")):
         text, _ = annotation_text_and_mentions(parse_file(repo / "tei" / f"{gold.stem}.xml").getroot())
         for m in load_gold(gold):
             assert text[m.start:m.end] == m.text

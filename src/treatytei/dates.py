@@ -134,7 +134,8 @@ def sanmiao_months(stream: str = "3") -> dict[tuple[int, str], tuple[dt.date, in
             if jdn < 1721426:          # before 1 January AD 1 (proleptic Gregorian): not in ISO 8601 here
                 continue
             key = (int(row["ind_year"]), ("L" if row["intercalary"] == "1" else "") + row["month"])
-            out[key] = (jdn_to_date(jdn), int(float(row["max_day"])))
+            length = int(float(row["max_day"]))
+            out[key] = (jdn_to_date(jdn), length if 29 <= length <= 30 else 30)   # a few rows hold no length
     return out
 
 
@@ -280,7 +281,10 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
            rf"|三十|[一二三四五六七八九])日?|(?P<gzd>{GZ})日?|(?P<moon>朔|望|晦)日?)")
     jlabel = "|".join(JULIAN_LABELS)
     glabel = "|".join(GREGORIAN_LABELS)
-    wyear = rf"(?P<wy>\d{{3,4}}|[〇○零一二三四五六七八九]{{4}}|[一二三四五六七八九][千十][{NUMS}]{{1,7}})年"
+    # a Western year: digits, four positional numerals (一八六九), or written out with 千
+    # (一千八百六十一) or as hundreds (一十七百二十八); a bare 二十六年 is a reign year in context
+    wyear = (rf"(?P<wy>\d{{3,4}}|[〇○零一二三四五六七八九]{{4}}|[一二]千[{NUMS}]{{1,6}}"
+             rf"|一十[一二三四五六七八九]百[{NUMS}]{{0,5}})年")
     wmonth = r"(?P<wm>\d{1,2}|十[一二]?|[一二三四五六七八九])月"
     wday = r"(?P<wd>\d{1,2}|[初]?[一二三四五六七八九十廿卅]{1,3})日"
     return [
@@ -339,7 +343,9 @@ def interpret(kind: str, m) -> DateValue:
     return DateValue(f"{y:04d}", labelled=labelled)
 
 
-def _pick_era(name: str, dyn: str | None) -> Era:
+def _pick_era(name: str, dyn: str | None, year: int) -> Era:
+    """The era a name means: the one of the dynasty a prefix names; else, of the eras of
+    that name that had the year, the latest (this history is the Ming's and the Qing's)."""
     cands = eras().get(name, [])
     if not cands:
         raise DateError(f"unknown era {name}")
@@ -348,7 +354,8 @@ def _pick_era(name: str, dyn: str | None) -> Era:
         for e in cands:
             if normalise(e.dynasty).startswith(d) or d.startswith(normalise(e.dynasty)):
                 return e
-    return cands[0]
+    fitting = [e for e in cands if year <= e.max_year]
+    return (fitting or cands)[0]
 
 
 def _reign(g: dict) -> DateValue:
@@ -365,7 +372,7 @@ def _reign(g: dict) -> DateValue:
                     raise DateError(str(exc)) from None
             return DateValue(f"{year:04d}-{mo:02d}")
         return DateValue(f"{year:04d}")
-    era = _pick_era(name, g.get("dyn"))
+    era = _pick_era(name, g.get("dyn"), n)
     if n < 1 or n > era.max_year:
         raise DateError(f"{era.name} ({era.dynasty}) has {era.max_year} years ({era.start}-{era.end}); "
                         f"there is no year {n}")
@@ -375,6 +382,13 @@ def _reign(g: dict) -> DateValue:
     if g.get("gzy") and GANZHI[(year - 4) % 60] != g["gzy"]:
         raise DateError(f"{era.name} {n} is the year {GANZHI[(year - 4) % 60]}, not {g['gzy']}")
     if not g.get("m"):
+        if era.end_day is not None:
+            try:
+                start = lunar_month(year, 1, False, era.stream, official)[0]
+            except DateError:
+                start = None
+            if start is not None and start > era.end_day:
+                raise DateError(f"{era.name} {n} would begin on {start}, after the era ended ({era.end_day})")
         return DateValue(f"{year:04d}", f"{era.name} {n}", method, "chinese")
     leap = bool(g.get("leap"))
     mo = _month_number(g["m"])
@@ -384,8 +398,8 @@ def _reign(g: dict) -> DateValue:
     method = "#chinese-qing" if table == "qing" else "#chinese"
     mname = f"{'L' if leap else ''}{mo:02d}"
     last = first + dt.timedelta(days=length - 1)
-    if era.end_day is not None and first > era.end_day + dt.timedelta(days=400):
-        raise DateError(f"{era.name} ended in {era.end_day.year}: this month is after its end")
+    if era.end_day is not None and first > era.end_day:
+        raise DateError(f"{era.name} ended on {era.end_day}: {era.name} {n}, month {mname} is after its end")
     day, cert = None, None
     if g.get("d"):
         day = _num(g["d"])
@@ -404,6 +418,8 @@ def _reign(g: dict) -> DateValue:
     if not 1 <= day <= length:
         raise DateError(f"{era.name} {n}, month {mname} has {length} days: there is no day {day}")
     greg = first + dt.timedelta(days=day - 1)
+    if era.end_day is not None and greg > era.end_day:      # the day of an abdication is still the era's
+        raise DateError(f"{era.name} ended on {era.end_day}: this day ({greg}) is after its end")
     return DateValue(greg.isoformat(), f"{era.name} {n}-{mname}-{day:02d}", method, "chinese", cert=cert)
 
 

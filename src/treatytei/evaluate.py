@@ -106,7 +106,7 @@ def score(pairs) -> dict[str, Score]:
 def evaluate(project, gold_dir: Path) -> tuple[dict[str, Score], list[str]]:
     """Score every TEI text that has a gold file; also returns the differences."""
     pairs, diffs = [], []
-    for gold_file in sorted(Path(gold_dir).glob("*.tsv")):
+    for gold_file in sorted(p for p in Path(gold_dir).glob("*.tsv") if not p.name.endswith(".table.tsv")):
         sid = gold_file.stem
         root = parse_file(project.tei / f"{sid}.xml").getroot()
         text, predicted = annotation_text_and_mentions(root)
