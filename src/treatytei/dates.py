@@ -271,10 +271,32 @@ GREGORIAN_LABELS = ("西历", "公历", "阳历", "新历", "格里历", "格里
 _EMPERORS = "(?:[太高世圣仁宣文穆德宪孝英神光熹思]宗|[太世]祖)"
 
 
+def trie_regex(words) -> str:
+    """An alternation of many words as a trie (康(?:熙)|雍正|...): the regex engine then
+    branches on a character instead of trying every word at every position; longest
+    words first at each branch, as an alternation sorted by length would."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def build(node) -> str:
+        ends = "" in node
+        branches = [re.escape(c) + build(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return build(trie)
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> list[tuple[str, re.Pattern]]:
-    era_alt = "|".join(re.escape(e) for e in sorted(set(eras()) | set(REPUBLIC), key=len, reverse=True))
-    dyn_alt = "|".join(re.escape(d) for d in dynasty_names() if len(d) >= 1)
+    era_alt = trie_regex(set(eras()) | set(REPUBLIC))
+    dyn_alt = trie_regex(d for d in dynasty_names() if d)
     year = rf"(?P<y>元|[{NUMS}]{{1,4}}|\d{{1,3}})年"
     month = rf"(?P<leap>闰)?(?P<m>正|冬|腊|十[一二]|[一二三四五六七八九十]|\d{{1,2}})月"
     day = (rf"(?:(?P<d>初[一二三四五六七八九十]|初?\d{{1,2}}|[廿卅][一二三四五六七八九]?|二?十[一二三四五六七八九]?"

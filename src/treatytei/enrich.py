@@ -27,7 +27,7 @@ from .chinese import CharTable, normal_char, variant_rows
 from .dates import DateError, DateValue, find_dates
 from .errors import TreatyError
 from .fileio import Fingerprints, Staged
-from .tei import NS, XML_ID, XML_LANG, E, local, parse_file, serialise
+from .tei import NS, XML_ID, XML_LANG, E, local, parse_bytes, parse_file, serialise
 
 NAME_TAGS = {"persName", "placeName", "orgName", "roleName"}
 #: Existing elements no match may enter or cross.
@@ -452,7 +452,7 @@ def _link_parties(root, gaz: Gazetteer) -> int:
     return n
 
 
-def enrich_bytes(path: Path, gaz: Gazetteer, remembered: tuple[list, list] = ((), ())) -> tuple:
+def enrich_bytes(path: Path, gaz: Gazetteer, remembered: tuple[list, list] = ((), ()), minimal: bool = True) -> tuple:
     """Enrich one file: (new tags, the new bytes or None when nothing changed, whether
     the additions were spliced into the file's own bytes, the automatic tags it holds
     now, the tags an editor refused). ``remembered``: the automatic tags this step added
@@ -474,7 +474,13 @@ def enrich_bytes(path: Path, gaz: Gazetteer, remembered: tuple[list, list] = (()
         outcome.update(present=present, refused=refused, added=added, date_errors=date_errors)
         return count
 
-    data, count, spliced = rewrite(raw, path, change)
+    if minimal:
+        data, count, spliced = rewrite(raw, path, change)
+    else:
+        # a file exactly as the toolkit wrote it: written anew in the same form
+        root = parse_bytes(raw, path).getroot()
+        count, spliced = change(root), True
+        data = serialise(root)
     tags = sorted((before_tags & outcome["present"]) | set(outcome["added"]))
     refused = sorted(outcome["refused"])
     errors = outcome["date_errors"]
@@ -497,8 +503,8 @@ def _gazetteer(register: Path) -> Gazetteer:
 
 
 def _enrich_job(job: tuple) -> tuple:
-    path, register, remembered = job
-    return enrich_bytes(Path(path), _gazetteer(Path(register)), remembered)
+    path, register, remembered, minimal = job
+    return enrich_bytes(Path(path), _gazetteer(Path(register)), remembered, minimal)
 
 
 def enrich(project, files=(), state=None, messages: list | None = None) -> list[tuple[Path, int]]:
@@ -525,7 +531,10 @@ def enrich(project, files=(), state=None, messages: list | None = None) -> list[
                   for p in todo}
     # files are enriched on every core while the finished ones are written beside their
     # targets; all are put in place together once every file is done
-    with closing(imap(_enrich_job, [(str(p), str(register), remembered[p.name]) for p in todo], "enrich")) as results, \
+    # a file an editor may have touched gets its additions spliced into its own bytes; one
+    # exactly as the toolkit wrote it is simply written anew (the same form, cheaper)
+    jobs = [(str(p), str(register), remembered[p.name], fp.state(p.name) != "pristine") for p in todo]
+    with closing(imap(_enrich_job, jobs, "enrich")) as results, \
             Staged() as staged:
         for p, (count, data, spliced, tags, refused, date_errors) in zip(todo, results):
             if messages is not None:
