@@ -468,6 +468,8 @@ def find_dates(text: str, composite: bool = True):
     """Yield (start, end, DateValue or DateError) for every date expression in
     ``text`` (original characters; matched on the normalised form). ``composite``:
     also a Western date interrupted by its reign year, 1864年（同治三年）10月7日."""
+    if "年" not in text:       # every form names a year: most text blocks have none
+        return
     norm = normalise(text).translate(_FULLWIDTH)
     patterns = dict(_patterns())
     by_group = {kind.replace("-", "_"): kind for kind, _ in _patterns()}

@@ -281,10 +281,11 @@ def enrich_blocks(root, gaz: Gazetteer, refused: frozenset | set = frozenset(), 
         matches = find_matches(text, gaz, errors=errors)
         if date_errors is not None:
             date_errors.extend((block.sourceline or 0, off + 1, words, msg) for off, words, msg in errors)
-        bk = _block_key(root, block) if (refused or added is not None) else ""
+        bk = _block_key(root, block) if (matches and (refused or added is not None)) else ""
+        seen: dict = {}
         # wrap from the end so earlier offsets stay valid
         for m in reversed(matches):
-            key = tag_key(bk, m.element, text, m.start, m.end) if bk else ""
+            key = tag_key(bk, m.element, text, m.start, m.end, seen) if bk else ""
             if key and key in refused:
                 continue
             if wrap(block, m.start, m.end, m.element):
@@ -307,12 +308,26 @@ def _block_key(root, block) -> str:
     return block.get(XML_ID) or root.getroottree().getpath(block)
 
 
-def tag_key(block_key: str, el, text: str, start: int, end: int) -> str:
+def tag_key(block_key: str, el, text: str, start: int, end: int, seen: dict | None = None) -> str:
     """What identifies an automatic tag across edits of the file: its block, kind,
-    target, words, and which occurrence of those words in the block it is."""
+    target, words, and which occurrence of those words in the block it is. ``seen``: a
+    per-block memo of where each surface occurs (the positions found once per surface)."""
     surface = text[start:end]
     target = el.get("ref") or el.get("when") or ""
-    return f"{block_key}|{local(el)}|{target}|{surface}|{text.count(surface, 0, start)}"
+    if seen is None:
+        nth = text.count(surface, 0, start)
+    else:
+        where = seen.get(surface)
+        if where is None:
+            where, k = [], text.find(surface)
+            while k >= 0:
+                where.append(k)
+                k = text.find(surface, k + len(surface))
+            seen[surface] = where
+        import bisect
+
+        nth = bisect.bisect_left(where, start)
+    return f"{block_key}|{local(el)}|{target}|{surface}|{nth}"
 
 
 def tag_keys(root) -> set[str]:
@@ -321,6 +336,7 @@ def tag_keys(root) -> set[str]:
     for block in blocks(root):
         text = flat(block)
         bk = _block_key(root, block)
+        seen: dict = {}
 
         def walk(el, off):
             off += len(el.text or "")
@@ -333,7 +349,7 @@ def tag_keys(root) -> set[str]:
                 else:
                     n = len(flat(child))
                     if local(child) in TAGGED and (child.get("ref") or child.get("when")):
-                        keys.add(tag_key(bk, child, text, off, off + n))
+                        keys.add(tag_key(bk, child, text, off, off + n, seen))
                     walk(child, off)
                     off += n
                 off += len(child.tail or "")
