@@ -17,7 +17,7 @@ from treatytei.enrich import enrich
 from treatytei.tei import NS, XML_ID, local, original_text, parse_file
 
 WORK = "kyakhta-treaty-1727"
-A, B = "kyakhta-treaty-1727", "khalkha-trade-treaty-1727"
+A, B, C = "kyakhta-treaty-1727", "khalkha-trade-treaty-1727", "kyakhta-treaty-1727-c"
 APP = REPO / "tei" / f"{WORK}.apparatus.xml"
 
 
@@ -46,12 +46,15 @@ def witness_text_from_apparatus(div, wit: str) -> str | None:
                 if c.get("type") == "numbering":
                     pass
                 elif c.get("type") == "lacuna":
-                    if c.xpath(f"tei:rdg[contains(concat(' ', @wit, ' '), ' #{wit} ')]/tei:lacunaStart", namespaces=NS):
+                    mine = c.xpath(f"tei:rdg[contains(concat(' ', @wit, ' '), ' #{wit} ')]", namespaces=NS)
+                    if mine and mine[0].xpath("tei:lacunaStart", namespaces=NS):
                         state["lacuna"] = True
+                    elif mine and mine[0].xpath("tei:lacunaEnd | tei:witStart", namespaces=NS):
+                        state["lacuna"] = False
                 else:
                     for r in c.xpath("tei:rdg", namespaces=NS):
                         if f"#{wit}" in r.get("wit").split() and not state["lacuna"]:
-                            out.append(original_text(r))
+                            walk(r)       # a reading of several witnesses: each its own characters
             elif n == "choice":
                 if not state["lacuna"]:
                     own = c.xpath(f"tei:orig[@source='#{wit}']/text()", namespaces=NS)
@@ -68,7 +71,7 @@ def witness_text_from_apparatus(div, wit: str) -> str | None:
 
 
 def test_apparatus_is_valid_and_declares_witnesses(app):
-    assert x(app, "//tei:listWit/tei:witness/@xml:id") == ["A", "B"]
+    assert x(app, "//tei:listWit/tei:witness/@xml:id") == ["A", "B", "C"]
     assert x(app, "//tei:witness[@xml:id='A']/@corresp") == [f"{A}.xml"]
     assert x(app, "//tei:variantEncoding/@method") == ["parallel-segmentation"]
     for a in x(app, "//tei:app"):
@@ -78,7 +81,7 @@ def test_apparatus_is_valid_and_declares_witnesses(app):
 def test_every_witness_is_recoverable(app):
     """Each witness's own text, character for character, can be read back from the
     apparatus -- script differences included (<choice>/<orig>)."""
-    for sig, sid in (("A", A), ("B", B)):
+    for sig, sid in (("A", A), ("B", B), ("C", C)):
         own = {s.key: "".join(t.text for t in s.tokens) for s in sections(parse_file(REPO / "tei" / f"{sid}.xml").getroot())}
         for div in x(app, "//tei:body/tei:div"):
             key = ("preamble", 0) if div.get("type") == "preamble" else ("article", int(div.get("n")))
@@ -100,10 +103,16 @@ def test_script_only_differences_are_not_variants(app):
         assert len({normalise(r) for r in rd}) > 1 or a.get("type") == "orthographic", rd
 
 
-def reading_pairs(app, typ, sub):
+def reading_pairs(app, typ, sub, pair=("A", "B")):
+    """(reading of A, reading of B) of every app of a kind where the two differ."""
     out = []
     for a in x(app, f"//tei:app[@type='{typ}'][@subtype='{sub}']"):
-        out.append(tuple(original_text(r) for r in x(a, "tei:rdg")))
+        got = {}
+        for r in x(a, "tei:rdg"):
+            for w in r.get("wit").split():
+                got[w.lstrip("#")] = r
+        if all(w in got for w in pair) and got[pair[0]] is not got[pair[1]]:
+            out.append(tuple(original_text(got[w]) for w in pair))
     return out
 
 
@@ -130,7 +139,8 @@ def test_names_move_as_units(app):
         assert (a_form, b_form) in pairs
     a = [a for a in x(app, "//tei:app") if [original_text(r) for r in x(a, "tei:rdg")] == ["鄂爾懷圖山", "鄂尔辉图山"]][0]
     assert x(a, "tei:rdg/tei:placeName/@ref") == ["#pl-erhuaitu", "#pl-erhuaitu"]       # names kept inside readings
-    assert x(a, "tei:rdg[1]/@xml:lang") == ["zh-Hant"]
+    # A's own characters kept, whether A reads alone or with C
+    assert x(a, "tei:rdg[1]/@xml:lang") == ["zh-Hant"] or x(a, "tei:rdg[1]//tei:orig[@source='#A']/@xml:lang") == ["zh-Hant"] * len(x(a, "tei:rdg[1]//tei:orig[@source='#A']"))
     # another name of the same entity is a substitution, still one unit
     assert ("俄國", "俄罗斯") in reading_pairs(app, "substantive", "substitution")
 
@@ -143,9 +153,10 @@ def test_lacuna_of_witness_a(app):
     # after the lacuna starts, no reading cites A, and no omission is charged to it
     after = starts[0].xpath("following::tei:rdg", namespaces=NS)
     assert all("#A" not in r.get("wit").split() for r in after if not r.xpath("tei:lacunaEnd", namespaces=NS))
-    # articles 4-11 point to B only
+    # articles 4-11 point to B (and to C where C quotes them), never to A
     for n in range(4, 12):
-        assert x(app, f"//tei:div[@n='{n}']/@corresp") == [f"{B}.xml#{B}-art{n}"]
+        want = f"{B}.xml#{B}-art{n}" + (f" {C}.xml#{C}-art{n}" if n in (6, 7) else "")
+        assert x(app, f"//tei:div[@n='{n}']/@corresp") == [want]
 
 
 def test_revision_is_stated(app):
@@ -245,28 +256,31 @@ THIRD = """条约 喀尔喀会议通商定约丙本 清朝
 
 
 def test_three_witnesses(built):
-    """A made-up third witness C: B's first two articles with one phrase left out,
+    """A made-up fourth witness D (beside A, B and the real C, which quotes articles 3, 6, 7): B's first two articles with one phrase left out,
     one sentence left out, and one sentence in traditional characters."""
     (built.root / "sources" / "c.txt").write_text(THIRD, encoding="utf-8")
     with open(built.manifest, "a", encoding="utf-8") as fh:
-        fh.write('\n[[source]]\nid = "test-witness-c"\nfile = "c.txt"\nformat = "wikisource-treaty"\n'
-                 'title = "丙本"\nscript = "Hans"\nsiglum = "C"\nwork = "kyakhta-treaty-1727"\n'
+        fh.write('\n[[source]]\nid = "test-witness-d"\nfile = "c.txt"\nformat = "wikisource-treaty"\n'
+                 'title = "丙本"\nscript = "Hans"\nsiglum = "D"\nwork = "kyakhta-treaty-1727"\n'
                  'url = "https://example.org/c"\nlicence = "test"\n')
-    convert(built, ["test-witness-c"])
+    convert(built, ["test-witness-d"])
     enrich(built)
     collate(built)
     root = parse_file(built.tei / f"{WORK}.apparatus.xml").getroot()
-    assert x(root, "//tei:listWit/tei:witness/@xml:id") == ["A", "B", "C"]
+    assert x(root, "//tei:listWit/tei:witness/@xml:id") == ["A", "B", "C", "D"]
     pairs = {tuple((r.get("wit"), original_text(r)) for r in x(a, "tei:rdg")) for a in x(root, "//tei:app")}
-    # B and C agree against A: one reading for both
-    assert (("#A", "起"), ("#B #C", "始")) in pairs
-    # where A differs from both, B and C differ among themselves: three readings in one app
-    assert (("#A", "兩國各自嚴管"), ("#B", "彼此各严饬"), ("#C", "彼此各严饬")) not in pairs
-    assert (("#A", ""), ("#B", ",敦尚和睦,遵依定界,各将属下"), ("#C", ",遵依定界,各将属下")) in pairs
-    # C's traditional 嗣後 (B: 嗣后) is script only: common text, C's own character kept
+    # B and D agree against A: one reading for both
+    assert (("#A", "起"), ("#B #D", "始")) in pairs
+    # where A differs from both, B and D differ among themselves: three readings in one app
+    assert (("#A", "兩國各自嚴管"), ("#B", "彼此各严饬"), ("#D", "彼此各严饬")) not in pairs
+    # where A lacks a clause, B and D have it, D without B's 敦尚和睦: each reads its own words
+    readings = {(r.get("wit"), original_text(r)) for r in x(root, "//tei:div[@n='1']//tei:rdg")}
+    assert any("D" in w and "遵依定界" in t and "敦尚和睦" not in t for w, t in readings)
+    assert any("#B" in w.split() and "敦尚和睦" in t for w, t in readings)
+    # D's traditional 嗣後 (B: 嗣后) is script only: common text, D's own character kept
     art2 = x(root, "//tei:div[@n='2']")[0]
-    assert x(art2, "tei:p/tei:choice[tei:reg='后']/tei:orig/@source") == ["#A", "#C"]
-    # articles 3-11: C has none, and it is not complete-flagged: an omission, A stays in lacuna
+    assert x(art2, "tei:p/tei:choice[tei:reg='后']/tei:orig/@source") == ["#A", "#D"]
+    # articles 3-11: D has none, and it is not complete-flagged: an omission, A stays in lacuna
     from test_validate import RNG, SCH
     from treatytei.validate import validate
     assert [p for p in validate([built.tei / f"{WORK}.apparatus.xml"], RNG, SCH) if p.severity == "error"] == []

@@ -58,10 +58,11 @@ def test_pdf_holds_every_source_and_the_notes(pdf):
                     "彼此各严饬所属,敦尚和睦,遵依定界",          # witness B
                     "中俄勘分西北界约记", "巴布科夫",                # the Wikipedia article
                     "校勘記",
-                    "「鄂爾懷圖山」，別本作「鄂尔辉图山」。",           # a collation note in the standard formula
-                    "「議定」二字，別本互乙。",
-                    "別本無「中國大臣會同俄國所遣使臣所定兩國邊界在」。",
-                    "自此以下，底本（A）錄文闕，據別本錄文。",
+                    "「鄂爾懷圖山」，B本作「鄂尔辉图山」。",           # a collation note in the standard formula
+                    "「議定」二字，B本互乙。",                       # (three witnesses: each named by its siglum)
+                    "B本無「中國大臣會同俄國所遣使臣所定兩國邊界在」。",
+                    "自此以下，底本（A）錄文闕，據B、C本錄文。",
+                    "「另」，C本作「设」。",                         # B and C collated after A stops
                     "Registerofplaces", "50.35°N106.45°E", "Indexofdates"]:
         assert squeeze(passage) in text, passage
     assert "〔一〕" in text and "〔六十二〕" in text                   # numbered notes, past ten

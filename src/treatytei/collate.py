@@ -94,6 +94,7 @@ class Section:
     tokens: list[Tok]
     open_end: bool             # the transcription stops inside this section
     revised_note: str | None = None
+    excerpt: bool = False      # quoted on its own (the witness transmits single articles)
 
 
 def sections(root) -> list[Section]:
@@ -111,7 +112,8 @@ def sections(root) -> list[Section]:
                 open_end = True
         note = div.xpath("string(tei:note[@type='revision'])", namespaces=NS) if div.get("subtype") == "revised" else None
         key = ("preamble", 0) if div.get("type") == "preamble" else ("article", int(div.get("n")))
-        out.append(Section(key, div.get(XML_ID), label, toks, open_end, note or None))
+        out.append(Section(key, div.get(XML_ID), label, toks, open_end, note or None,
+                           excerpt=div.get("subtype") == "excerpt"))
     return out
 
 
@@ -328,9 +330,39 @@ class Column:
     cells: dict[str, list[Tok] | None] = field(default_factory=dict)
 
 
-def merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool]) -> list[Column]:
+def _align_witness(btoks: list[Tok], wtoks: list[Tok], b_open: bool, w_open: bool, b_unp: bool, w_unp: bool):
+    """align(), but between a punctuated and an unpunctuated witness the punctuation is
+    left out of the alignment (it cannot match anything in the other) and put back as
+    gaps: an unpunctuated witness is silent about punctuation, not at odds with it."""
+    if b_unp == w_unp:
+        return align(btoks, wtoks, a_open=b_open, b_open=w_open)
+    keep_b = [k for k, t in enumerate(btoks) if not (t.punct and not b_unp)]
+    keep_w = [k for k, t in enumerate(wtoks) if not (t.punct and not w_unp)]
+    pairs = align([btoks[k] for k in keep_b], [wtoks[k] for k in keep_w], a_open=b_open, b_open=w_open)
+    mapped = [(keep_b[p] if isinstance(p, int) else p, keep_w[q] if isinstance(q, int) else q) for p, q in pairs]
+    # the punctuation left out: each a gap of the other witness, in its place
+    out: list[tuple] = []
+    dropped_b = sorted(set(range(len(btoks))) - set(keep_b))
+    dropped_w = sorted(set(range(len(wtoks))) - set(keep_w))
+    for p, q in mapped:
+        while dropped_b and isinstance(p, int) and dropped_b[0] < p:
+            out.append((dropped_b.pop(0), None))
+        while dropped_w and isinstance(q, int) and dropped_w[0] < q:
+            out.append((None, dropped_w.pop(0)))
+        out.append((p, q))
+    lac = [k for k, (p, q) in enumerate(out) if q == LACUNA]
+    for k in dropped_b:
+        out.append((k, LACUNA if lac else None))
+    out.extend((None, k) for k in dropped_w)
+    return out
+
+
+def merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool],
+          unpunct: frozenset = frozenset()) -> list[Column]:
     """Star alignment: every other witness aligned to the base witness's tokens;
-    insertions between two base tokens form one column."""
+    insertions between two base tokens form one column. Where the base witness's text
+    stops (its transcription breaks off), the others' text beyond it is aligned among
+    themselves in the same way: no base eats the rest."""
     btoks = streams[base]
     others = [w for w in streams if w != base]
     per_base: list[dict] = [{} for _ in btoks]
@@ -339,7 +371,7 @@ def merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool]) -
     tails: dict[str, list[Tok]] = {}
     for w in others:
         slot = 0
-        for p, q in align(btoks, streams[w], a_open=open_end[base], b_open=open_end[w]):
+        for p, q in _align_witness(btoks, streams[w], open_end[base], open_end[w], base in unpunct, w in unpunct):
             if p == LACUNA:                      # beyond the base's end
                 tails.setdefault(w, []).append(streams[w][q])
             elif q == LACUNA:                    # beyond w's end
@@ -353,21 +385,45 @@ def merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool]) -
     columns: list[Column] = []
     for k in range(len(btoks) + 1):
         if any(per_slot[k].values()):
-            cells: dict = {base: []}
+            # what the witnesses insert here: one column for each different insertion (two
+            # witnesses adding different words at one place have not read the same thing)
+            inserted: list[tuple[tuple, list[str]]] = []
             for w in others:
-                in_lacuna = w in lacuna_from and lacuna_from[w] < k
-                cells[w] = None if in_lacuna else per_slot[k].get(w, [])
-            columns.append(Column(cells))
+                toks = per_slot[k].get(w)
+                if toks:
+                    key = _key(toks, "strict")
+                    for kk, ws in inserted:
+                        if kk == key:
+                            ws.append(w)
+                            break
+                    else:
+                        inserted.append((key, [w]))
+            for key, ws in inserted:
+                cells: dict = {base: []}
+                for w in others:
+                    in_lacuna = w in lacuna_from and lacuna_from[w] < k
+                    cells[w] = None if in_lacuna else (per_slot[k].get(w, []) if w in ws else [])
+                columns.append(Column(cells))
         if k < len(btoks):
             cells = {base: [btoks[k]]}
             for w in others:
                 cells[w] = per_base[k].get(w, [])
             columns.append(Column(cells))
     if tails:
-        cells = {base: None}
-        for w in others:
-            cells[w] = tails.get(w, [])
-        columns.append(Column(cells))
+        rest = {w: tails.get(w, []) for w in others if not (w in lacuna_from)}
+        with_text = [w for w in rest if rest[w]]
+        if len(with_text) >= 2:
+            # the base has stopped: the others are collated with each other from here
+            for col in merge(with_text[0], rest, {w: open_end[w] for w in rest}, unpunct):
+                col.cells[base] = None
+                for w in others:
+                    col.cells.setdefault(w, None)
+                columns.append(col)
+        else:
+            cells = {base: None}
+            for w in others:
+                cells[w] = None if w in lacuna_from else tails.get(w, [])
+            columns.append(Column(cells))
     return columns
 
 
@@ -405,16 +461,47 @@ class Segment:
     forced: str | None = None
 
 
-def _level(col: Column) -> str:
-    """punct (only punctuation here), orthographic (variant forms), substantive."""
+def _level(col: Column, unpunct: frozenset = frozenset()) -> str:
+    """unpunct (punctuation the punctuated witnesses agree on, where an unpunctuated
+    witness is silent), punct (only punctuation here), orthographic (variant forms),
+    substantive."""
     present = [v for v in col.cells.values() if v is not None]
+    if unpunct:
+        silent = [w for w, v in col.cells.items() if v is not None and w in unpunct]
+        voiced = [v for w, v in col.cells.items() if v is not None and w not in unpunct]
+        if (silent and voiced and all(not col.cells[w] for w in silent) and all(v and all(t.punct for t in v) for v in voiced)
+                and len({_key(v, "strict") for v in voiced}) == 1):
+            return "unpunct"
     if all(t.punct for v in present for t in v):
         return "punct"
     return "orthographic" if len({_key(v, "loose") for v in present}) == 1 else "substantive"
 
 
 def _joins(a: str, b: str) -> bool:
+    if "unpunct" in (a, b):
+        return a == b
     return a == b or "punct" in (a, b)
+
+
+def _partition(col: Column, wits) -> tuple:
+    """Which of ``wits`` read alike in a column: groups of witnesses, in order."""
+    groups: dict[tuple, list[str]] = {}
+    for w in wits:
+        v = col.cells.get(w)
+        if v is None:
+            continue
+        groups.setdefault(_key(v, "strict"), []).append(w)
+    return tuple(tuple(g) for g in groups.values())
+
+
+def _variant_key(col: Column, primary: tuple) -> tuple:
+    """What a variant column is, for grouping columns into one <app>: where the first two
+    witnesses present disagree, their disagreement (so that a third witness never moves
+    the bounds of their variants); elsewhere, how all the witnesses group."""
+    pk = _partition(col, primary)
+    if len(pk) > 1:
+        return ("pair", pk)
+    return ("all", _partition(col, list(col.cells)))
 
 
 def _unit_column(col: Column) -> bool:
@@ -424,26 +511,34 @@ def _unit_column(col: Column) -> bool:
             and len({v[0].loose for v in present}) == 1)
 
 
-def segments(columns: list[Column]) -> list[Segment]:
+def segments(columns: list[Column], unpunct: frozenset = frozenset(), order: list[str] | None = None) -> list[Segment]:
     """Group columns into common text and variants: consecutive disagreeing
     columns form one variant, except that a name spelled differently is always a
     variant of its own; a single common character (not a name, not punctuation)
-    between two variants joins them."""
+    between two variants joins them. With three or more witnesses, columns join only
+    where they are the same variant (see _variant_key)."""
     segs: list[Segment] = []
+    keys: list = []
     for col in columns:
         if not any(col.cells.values()):          # every witness empty here
             continue
         common = _agrees(col)
-        unit = not common and _unit_column(col)
-        level = "" if common else _level(col)
+        wits = [w for w in (order or list(col.cells)) if col.cells.get(w) is not None]
+        vkey = None if common or len(wits) < 3 else _variant_key(col, tuple(wits[:2]))
+        # where the first two witnesses disagree, their readings decide what the variant is
+        # (a name spelled two ways stays a variant of its own whatever a third reads)
+        view = Column({w: col.cells[w] for w in wits[:2]}) if vkey and vkey[0] == "pair" else col
+        unit = not common and _unit_column(view)
+        level = "" if common else _level(view, unpunct)
         last = segs[-1] if segs else None
         if (last and last.common == common and not unit and not last.unit and _joins(last.level, level)
-                and _present(last.columns[-1]) == _present(col)):
+                and _present(last.columns[-1]) == _present(col) and keys[-1] == vkey):
             last.columns.append(col)
             if last.level == "punct":
                 last.level = level
         else:
             segs.append(Segment(common, [col], unit, level))
+            keys.append(vkey)
     out: list[Segment] = []
     i = 0
     while i < len(segs):
@@ -496,6 +591,22 @@ def readings(seg: Segment, order: list[str]) -> list[tuple[list[str], list[Tok]]
         key = _key(toks, "strict")
         groups.setdefault(key, [[], toks])[0].append(w)
     return [(ws, toks) for ws, toks in groups.values()]
+
+
+def _without_silent_punctuation(groups, unpunct: frozenset):
+    """The readings to classify a variant by: an unpunctuated witness's reading that
+    equals another's but for its punctuation is that reading (it keeps its own <rdg>,
+    so that it reads back exactly, but it does not make the variant another kind)."""
+    if not unpunct or len(groups) < 3:
+        return groups
+    def bare(toks):
+        return tuple(t.strict for t in toks if not t.punct)
+    voiced = [(ws, t) for ws, t in groups if not all(w in unpunct for w in ws)]
+    kept = list(voiced)
+    for ws, t in groups:
+        if all(w in unpunct for w in ws) and not any(bare(t) == bare(v) for _, v in voiced):
+            kept.append((ws, t))
+    return kept if len(kept) >= 2 else groups
 
 
 def classify(groups, base: str) -> tuple[str, str]:
@@ -712,19 +823,25 @@ def collate_work(project, work: str, sources: list[Source] | None = None) -> etr
         ends = [s.key for s in ss if s.open_end]
         if ends:
             open_after[wid] = ends[0]
-    keys = sorted({k for d in secs.values() for k in d}, key=lambda k: (k[0] != "preamble", k[1]))
+    keys = sorted({k for d in secs.values() for k in d}, key=_order)
+    # a witness without punctuation (C, quoted from an unpunctuated print) is silent about
+    # punctuation: it gives no punctuation variants
+    unpunct = frozenset(w for w in sigla if _unpunctuated([t for sec in secs[w].values() for t in sec.tokens]))
+    excerpt = {w for w in sigla if secs[w] and all(sec.excerpt for sec in secs[w].values())}
     body = E("body")
-    app_no = 0
-    lacunose: set[str] = set()
+    out: set[str] = set()         # witnesses in lacuna (or not yet begun) at this point
+    started: set[str] = set()
     prefix = f"{work}-apparatus"
     for key in keys:
         present = {w: secs[w][key] for w in sigla if key in secs[w]}
-        # a witness whose transcription stopped earlier is in lacuna, not omitting
-        absent = [w for w in sigla if key not in secs[w] and w in open_after and open_after[w] < key]
+        # a witness that does not transmit this section -- it quotes single articles, its
+        # transcription stopped earlier, it begins later -- is in lacuna here, not omitting
+        absent = [w for w in sigla if key not in secs[w] and (
+            w in excerpt or (w in open_after and _order(open_after[w]) < _order(key)))]
         streams = {w: present[w].tokens if w in present else [] for w in sigla if w not in absent}
         opens = {w: bool(w in present and present[w].open_end) for w in streams}
         base = next(w for w in sigla if w in streams)
-        columns = merge(base, streams, opens)
+        columns = merge(base, streams, opens, unpunct)
         for w in absent:
             for col in columns:
                 col.cells[w] = None
@@ -735,57 +852,74 @@ def collate_work(project, work: str, sources: list[Source] | None = None) -> etr
         for w, note in revised:
             div.append(E("note", f"Witness {w.rsplit('-', 1)[-1]}: {note}", type_="revision", target=f"#{w}", xml_lang="en"))
         p = E("p")
+        # where witnesses begin, leave off and take up again (Guidelines 12.1.5), each in an app of its own
+        for w in sigla:
+            if w in absent and w not in out:
+                out.add(w)
+                if w in started:
+                    p.append(_lacuna_app("", w, [x for x in sigla if x != w and x not in out], "start"))
+            elif w in present and w in out:
+                out.discard(w)
+                p.append(_lacuna_app("", w, [x for x in sigla if x != w and x not in out], "end" if w in started else "wit-start"))
+            if w in present:
+                started.add(w)
         # article numerals
         labels = {w: present[w].label for w in present if present[w].label}
         if labels:
             if len(set(labels.values())) == 1 and len(labels) == len(present):
                 p.append(E("label", next(iter(labels.values())), type_="numbering"))
             else:
-                app_no += 1
-                app = E("app", type_="numbering", xml_id=f"{prefix}-{app_no}")
+                app = E("app", type_="numbering")
                 groups: dict[str, list[str]] = {}
                 for w, lab in labels.items():
                     groups.setdefault(lab, []).append(w)
                 for lab, ws in groups.items():
                     app.append(E("rdg", E("label", lab, type_="numbering"), wit=" ".join(f"#{w}" for w in ws)))
                 p.append(app)
-        for seg in segments(columns):
+        for seg in segments(columns, unpunct, sigla):
             pres = [w for w in sigla if seg.columns[0].cells.get(w) is not None]
             for w in sigla:
                 # the witness breaks off here
-                if opens.get(w) and w not in lacunose and seg.columns[0].cells.get(w, 0) is None:
-                    lacunose.add(w)
-                    app_no += 1
-                    p.append(_lacuna_app(f"{prefix}-{app_no}", w, [x for x in sigla if x != w], "start"))
+                if opens.get(w) and w not in out and seg.columns[0].cells.get(w, 0) is None:
+                    out.add(w)
+                    p.append(_lacuna_app("", w, [x for x in sigla if x != w and x not in out], "start"))
             if seg.common:
                 cells = {w: [t for col in seg.columns for t in col.cells[w]] for w in pres}
                 for piece in render_common(cells, pres[0], lang):
                     _append(p, piece)
             else:
                 groups_ = readings(seg, sigla)
-                typ, sub = ("substantive", seg.forced) if seg.forced else classify(groups_, pres[0])
-                app_no += 1
-                app = E("app", type_=typ, subtype=sub, xml_id=f"{prefix}-{app_no}")
+                if seg.level == "unpunct":
+                    typ, sub = "punctuation", None
+                else:
+                    kinds = _without_silent_punctuation(groups_, unpunct)
+                    typ, sub = ("substantive", seg.forced) if seg.forced else classify(kinds, pres[0])
+                app = E("app", type_=typ, subtype=sub)
                 for ws, toks in groups_:
-                    rdg = E("rdg", *render_reading(toks), wit=" ".join(f"#{w}" for w in ws))
+                    if len(ws) > 1:
+                        # one reading of several witnesses: the normal form, each witness's own
+                        # characters kept, so that every witness reads back exactly
+                        cells = {w: [t for col in seg.columns for t in (col.cells.get(w) or [])] for w in ws}
+                        content = render_common(cells, ws[0], lang)
+                    else:
+                        content = render_reading(toks)
+                    rdg = E("rdg", *content, wit=" ".join(f"#{w}" for w in ws))
                     if len(ws) == 1 and lang[ws[0]] != "zh-Hans":
                         rdg.set(XML_LANG, lang[ws[0]])
                     app.append(rdg)
                 p.append(app)
         for w in sigla:
             # the witness breaks off exactly where the section ends
-            if opens.get(w) and w not in lacunose:
-                lacunose.add(w)
-                app_no += 1
-                p.append(_lacuna_app(f"{prefix}-{app_no}", w, [x for x in sigla if x != w], "start"))
+            if opens.get(w) and w not in out:
+                out.add(w)
+                p.append(_lacuna_app("", w, [x for x in sigla if x != w and x not in out], "start"))
         div.append(p)
         body.append(div)
     # close the lacunae at the end of the text
-    if lacunose:
-        last_p = body[-1].xpath("tei:p", namespaces=NS)[-1]
-        for w in sorted(lacunose):
-            app_no += 1
-            last_p.append(_lacuna_app(f"{prefix}-{app_no}", w, [x for x in sigla if x != w], "end"))
+    last_p = body[-1].xpath("tei:p", namespaces=NS)[-1]
+    closing = [w for w in sigla if w in out and w in started]
+    for w in closing:
+        last_p.append(_lacuna_app("", w, [x for x in sigla if x not in out], "end"))
     _stable_app_ids(body, prefix)
     return _document(work, wits, files, body, prefix, ids)
 
@@ -847,9 +981,21 @@ def _append(p, piece) -> None:
 
 
 def _lacuna_app(app_id: str, wit: str, others: list[str], which: str) -> etree._Element:
-    milestone = E("lacunaStart" if which == "start" else "lacunaEnd")
+    """A witness leaves off (lacunaStart), takes up again (lacunaEnd) or begins
+    (witStart: a witness that transmits only part of the work), in an app of its own."""
+    milestone = E({"start": "lacunaStart", "end": "lacunaEnd", "wit-start": "witStart"}[which])
     return E("app", E("rdg", milestone, wit=f"#{wit}"), E("rdg", wit=" ".join(f"#{o}" for o in others)),
-             type_="lacuna", subtype=f"lacuna-{which}", xml_id=app_id)
+             type_="lacuna", subtype=which if which == "wit-start" else f"lacuna-{which}", xml_id=app_id or None)
+
+
+def _order(key: tuple) -> tuple:
+    """Sections in the order of the work: the preamble, then the articles by number."""
+    return (0 if key[0] == "preamble" else 1, key[1])
+
+
+def _unpunctuated(tokens: list) -> bool:
+    """A witness that has (almost) no punctuation: under one mark in 200 characters."""
+    return len(tokens) >= 50 and sum(1 for t in tokens if t.punct) * 200 < len(tokens)
 
 
 def _document(work: str, wits: list[Source], files: dict[str, str], body, prefix: str,

@@ -1,5 +1,7 @@
-"""Alignment quality of the apparatus against a hand-made gold alignment
-(tests/gold/<work>.alignment.txt; its format is described at its top).
+"""Alignment quality of the apparatus against hand-made gold alignments of pairs of
+witnesses (tests/gold/<work>.alignment.txt for A and B, <work>.alignment-<X><Y>.txt for
+others; the format is described at the top of each: "X: reading | Y: reading" lines
+name the pair).
 
 A variant is identified by its span in each witness's section text (the witness's
 own characters, article numeral left out). Precision: the share of the apparatus's
@@ -23,8 +25,18 @@ Span = tuple[int, int, int, int]
 
 
 def parse_gold(path: Path) -> dict[tuple, list]:
+    return _parse_gold(path)[0]
+
+
+def gold_pair(path: Path) -> tuple[str, str]:
+    """The two witnesses a gold file aligns (named in its variant lines)."""
+    return _parse_gold(path)[1]
+
+
+def _parse_gold(path: Path) -> tuple[dict[tuple, list], tuple[str, str]]:
     out: dict[tuple, list] = {}
     current = None
+    pair = None
     for no, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#") and not line.startswith("##"):
             continue
@@ -34,11 +46,15 @@ def parse_gold(path: Path) -> dict[tuple, list]:
             out[current] = []
         elif line.startswith("= "):
             out[current].append(("=", line[2:]))
-        elif m := re.match(r"^A:\s?(.*?)\s*\|\s*B:\s?(.*)$", line):
-            out[current].append(("app", m.group(1).strip(), m.group(2).strip()))
+        elif m := re.match(r"^([A-Z][A-Za-z0-9]*):\s?(.*?)\s*\|\s*([A-Z][A-Za-z0-9]*):\s?(.*)$", line):
+            if pair is None:
+                pair = (m.group(1), m.group(3))
+            elif pair != (m.group(1), m.group(3)):
+                raise TreatyError(f"{path}:{no}", f"a gold file aligns one pair: {pair[0]} and {pair[1]}")
+            out[current].append(("app", m.group(2).strip(), m.group(4).strip()))
         else:
             raise TreatyError(f"{path}:{no}", f"cannot read gold line {line!r}")
-    return out
+    return out, pair or ("A", "B")
 
 
 def gold_spans(items: list, a_text: str, b_text: str, where: str) -> list[Span]:
@@ -63,7 +79,10 @@ def gold_spans(items: list, a_text: str, b_text: str, where: str) -> list[Span]:
 
 
 def predicted_spans(div, wits=("A", "B")) -> tuple[list[Span], int | None]:
-    """Variant spans of one apparatus section, and A's offset where its lacuna starts."""
+    """Variant spans of one apparatus section for a pair of witnesses (an app counts
+    where the two read differently, and only before either is in lacuna), and the
+    first witness's offset where its lacuna starts."""
+    x, y = wits
     pos = {w: 0 for w in wits}
     spans: list[Span] = []
     stopped: dict[str, int] = {}
@@ -83,14 +102,20 @@ def predicted_spans(div, wits=("A", "B")) -> tuple[list[Span], int | None]:
                 if typ == "lacuna":
                     for r in child.xpath("tei:rdg[tei:lacunaStart]", namespaces=NS):
                         for w in r.get("wit").split():
-                            stopped[w.lstrip("#")] = pos[w.lstrip("#")]
-                elif typ in ("orthographic", "substantive"):
+                            if w.lstrip("#") in pos:
+                                stopped[w.lstrip("#")] = pos[w.lstrip("#")]
+                elif typ in ("orthographic", "substantive", "punctuation"):
                     start = dict(pos)
+                    rdg_of = {}
                     for r in child.xpath("tei:rdg", namespaces=NS):
                         for w in r.get("wit").split():
-                            pos[w.lstrip("#")] += len(original_text(r))
-                    if all(w not in stopped for w in wits):
-                        spans.append((start["A"], pos["A"], start["B"], pos["B"]))
+                            w = w.lstrip("#")
+                            rdg_of[w] = r
+                            if w in pos:
+                                pos[w] += len(original_text(r))
+                    differ = x in rdg_of and y in rdg_of and rdg_of[x] is not rdg_of[y]
+                    if differ and typ != "punctuation" and all(w not in stopped for w in wits):
+                        spans.append((start[x], pos[x], start[y], pos[y]))
             elif name == "choice":
                 add_common(len(child.findtext("{*}reg") or ""))
             elif name in ("label", "note"):
@@ -102,7 +127,7 @@ def predicted_spans(div, wits=("A", "B")) -> tuple[list[Span], int | None]:
 
     for p in div.xpath("tei:p", namespaces=NS):
         walk(p)
-    return spans, stopped.get("A")
+    return spans, stopped.get(x)
 
 
 def section_texts(path: Path) -> dict[tuple, str]:
@@ -115,24 +140,29 @@ def evaluate_alignment(project, work: str, gold_path: Path, apparatus: Path | No
     from .collate import witnesses_of
     from .manifest import load
 
+    gold, (x, y) = _parse_gold(gold_path)
     wits = {w.siglum: project.tei / f"{w.id}.xml" for w in witnesses_of(load(project.manifest), work)}
-    texts = {s: section_texts(p) for s, p in wits.items()}
-    gold = parse_gold(gold_path)
+    missing = [w for w in (x, y) if w not in wits]
+    if missing:
+        raise TreatyError(gold_path, f"aligns witness {', '.join(missing)}, which work '{work}' does not have")
+    texts = {s: section_texts(p) for s, p in wits.items() if s in (x, y)}
     if predicted is None:
         root = parse_file(apparatus or project.tei / f"{work}.apparatus.xml").getroot()
+        ids = {w.get("n") or w.get("{http://www.w3.org/XML/1998/namespace}id"): w.get("{http://www.w3.org/XML/1998/namespace}id")
+               for w in root.iter("{http://www.tei-c.org/ns/1.0}witness")}
         predicted = {}
         for div in root.xpath("//tei:body/tei:div", namespaces=NS):
             key = ("preamble", 0) if div.get("type") == "preamble" else ("article", int(div.get("n")))
-            predicted[key] = predicted_spans(div)[0]
+            predicted[key] = predicted_spans(div, (ids.get(x, x), ids.get(y, y)))[0]
     g = p = c = 0
     diffs = []
     for key, items in gold.items():
-        gs = set(gold_spans(items, texts["A"].get(key, ""), texts["B"].get(key, ""), f"{gold_path} {key}"))
+        gs = set(gold_spans(items, texts[x].get(key, ""), texts[y].get(key, ""), f"{gold_path} {key}"))
         ps = set(predicted.get(key, []))
         g, p, c = g + len(gs), p + len(ps), c + len(gs & ps)
-        a_text, b_text = texts["A"].get(key, ""), texts["B"].get(key, "")
+        a_text, b_text = texts[x].get(key, ""), texts[y].get(key, "")
         for s in sorted(ps - gs):
-            diffs.append(f"{key[0]} {key[1]}: not in gold  A:{a_text[s[0]:s[1]]!r} B:{b_text[s[2]:s[3]]!r}")
+            diffs.append(f"{key[0]} {key[1]}: not in gold  {x}:{a_text[s[0]:s[1]]!r} {y}:{b_text[s[2]:s[3]]!r}")
         for s in sorted(gs - ps):
-            diffs.append(f"{key[0]} {key[1]}: missed       A:{a_text[s[0]:s[1]]!r} B:{b_text[s[2]:s[3]]!r}")
+            diffs.append(f"{key[0]} {key[1]}: missed       {x}:{a_text[s[0]:s[1]]!r} {y}:{b_text[s[2]:s[3]]!r}")
     return Score(tp=c, predicted=p, gold=g), diffs

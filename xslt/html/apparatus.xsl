@@ -146,9 +146,18 @@
               title="{@type}{if (@subtype) then ' · ' || @subtype else ''}">
         <xsl:choose>
           <xsl:when test="normalize-space(string($rdg)) = ''"><span class="omits" lang="en" aria-label="omits">⌀</span></xsl:when>
-          <xsl:otherwise><xsl:apply-templates select="$rdg/node()" mode="inert"/></xsl:otherwise>
+          <xsl:otherwise><xsl:apply-templates select="$rdg/node()" mode="inert"><xsl:with-param name="wit" select="$wit" tunnel="yes"/></xsl:apply-templates></xsl:otherwise>
         </xsl:choose>
       </button>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- punctuation that an unpunctuated witness does not have: not a variant to mark;
+       each column shows its witness's text as it is -->
+  <xsl:template match="tei:app[@type = 'punctuation']" mode="wit" priority="2">
+    <xsl:param name="wit" tunnel="yes"/>
+    <xsl:if test="not($wit = accumulator-before('lacunose'))">
+      <xsl:apply-templates select="tei:rdg[tt:cites(., $wit)]/node()" mode="wit"/>
     </xsl:if>
   </xsl:template>
 
@@ -164,22 +173,22 @@
       <table class="readings">
         <thead><tr><th scope="col">Witness</th><th scope="col">Reading</th></tr></thead>
         <tbody>
+          <!-- a row for each witness: a reading several witnesses share is shown in each
+               one's own characters -->
           <xsl:for-each select="tei:rdg">
-            <tr>
-              <th scope="row">
-                <xsl:for-each select="tokenize(@wit) ! substring(., 2)">
-                  <xsl:variable name="w" select="."/>
-                  <xsl:if test="position() gt 1">, </xsl:if>
-                  <abbr title="{$wits[@xml:id = $w]/tei:bibl/tei:title}">{($wits[@xml:id = $w]/@n, $w)[1]}</abbr>
-                </xsl:for-each>
-              </th>
-              <td lang="{(@xml:lang, tt:lang(.))[1]}">
-                <xsl:choose>
-                  <xsl:when test="normalize-space(.) = ''"><em lang="en">omits</em></xsl:when>
-                  <xsl:otherwise><xsl:apply-templates mode="text"><xsl:with-param name="occ" select="false()" tunnel="yes"/></xsl:apply-templates></xsl:otherwise>
-                </xsl:choose>
-              </td>
-            </tr>
+            <xsl:variable name="r" select="."/>
+            <xsl:for-each select="tokenize(@wit) ! substring(., 2)">
+              <xsl:variable name="w" select="."/>
+              <tr>
+                <th scope="row"><abbr title="{$wits[@xml:id = $w]/tei:bibl/tei:title}">{($wits[@xml:id = $w]/@n, $w)[1]}</abbr></th>
+                <td lang="{($r/@xml:lang, tt:lang($r))[1]}">
+                  <xsl:choose>
+                    <xsl:when test="normalize-space($r) = ''"><em lang="en">omits</em></xsl:when>
+                    <xsl:otherwise><xsl:apply-templates select="$r/node()" mode="text"><xsl:with-param name="occ" select="false()" tunnel="yes"/><xsl:with-param name="wit" select="$w" tunnel="yes"/></xsl:apply-templates></xsl:otherwise>
+                  </xsl:choose>
+                </td>
+              </tr>
+            </xsl:for-each>
           </xsl:for-each>
         </tbody>
       </table>

@@ -97,8 +97,15 @@
   <xsl:template match="tei:gap" mode="inert" priority="3">
     <span class="gap">⋯</span>
   </xsl:template>
+  <!-- the normal form, or, where a witness is being read (a collation column), that
+       witness's own characters -->
   <xsl:template match="tei:choice" mode="inert" priority="3">
-    <xsl:apply-templates select="tei:reg" mode="inert"/>
+    <xsl:param name="wit" tunnel="yes" as="xs:string?" select="()"/>
+    <xsl:variable name="own" select="tei:orig[@source = '#' || $wit]"/>
+    <xsl:choose>
+      <xsl:when test="exists($wit) and $own"><span lang="{$own/@xml:lang}"><xsl:apply-templates select="$own/node()" mode="inert"/></span></xsl:when>
+      <xsl:otherwise><xsl:apply-templates select="tei:reg" mode="inert"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template name="tt:lang-attr">

@@ -181,7 +181,12 @@
   </xsl:template>
 
   <xsl:template match="tei:choice" mode="text">
-    <xsl:apply-templates select="tei:reg" mode="text"/>
+    <xsl:param name="wit" tunnel="yes" as="xs:string?" select="()"/>
+    <xsl:variable name="own" select="tei:orig[@source = '#' || $wit]"/>
+    <xsl:choose>
+      <xsl:when test="exists($wit) and $own"><span lang="{$own/@xml:lang}"><xsl:apply-templates select="$own/node()" mode="text"/></span></xsl:when>
+      <xsl:otherwise><xsl:apply-templates select="tei:reg" mode="text"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="*" mode="text">
