@@ -215,8 +215,8 @@ def eval_(ctx: click.Context, gold: str | None) -> None:
     click.echo(table(scores))
     for d in diffs:
         click.echo("  " + d)
-    for path in sorted(gold_dir.glob("*.alignment.txt")):
-        work = path.name[: -len(".alignment.txt")]
+    for path in sorted(gold_dir.glob("*.alignment*.txt")):
+        work = path.name.split(".alignment")[0]
         score, adiffs = evaluate_alignment(project, work, path)
         click.echo(f"\nApparatus of {work} against {path.name}: {score.gold} gold variants, "
                    f"{score.predicted} found, {score.tp} exact; precision {score.precision:.3f}, "

@@ -557,9 +557,31 @@ def segments(columns: list[Column], unpunct: frozenset = frozenset(), order: lis
                 out[-1].columns.extend(s.columns + nxt.columns)
                 i += 2
                 continue
+        # punctuation an unpunctuated witness lacks, between two parts of one variant (a
+        # long omission cut at each of the other witness's commas): one variant
+        if (s.level == "unpunct" and out and not out[-1].common and not out[-1].unit
+                and out[-1].level == "substantive" and i + 1 < len(segs) and not segs[i + 1].common
+                and not segs[i + 1].unit and segs[i + 1].level == "substantive"
+                and _present(out[-1].columns[-1]) == _present(segs[i + 1].columns[0])
+                and _silent_gap_joins(out[-1], s, segs[i + 1])):
+            out[-1].columns.extend(s.columns + segs[i + 1].columns)
+            i += 2
+            continue
         out.append(s)
         i += 1
     return out
+
+
+def _silent_gap_joins(a: Segment, gap: Segment, b: Segment) -> bool:
+    """Two variants on either side of punctuation an unpunctuated witness lacks are one
+    variant when that witness reads nothing on either side either (it omits the whole
+    stretch, punctuation and all), and the same witnesses have text on each side."""
+    silent = [w for w, v in gap.columns[0].cells.items() if v is not None and not v]
+    if any(col.cells.get(w) for w in silent for col in a.columns + b.columns):
+        return False
+    def voiced(cells):
+        return tuple(sorted(w for w, v in cells.items() if v))
+    return voiced(a.columns[-1].cells) == voiced(b.columns[0].cells)
 
 
 def _swapped(a: Segment, b: Segment) -> bool:
