@@ -173,7 +173,36 @@ def test_gold_alignment(repo):
     from treatytei.project import Project
     score, diffs = evaluate_alignment(Project(repo), WORK, repo / "tests" / "gold" / f"{WORK}.alignment.txt")
     assert score.gold == 74
-    assert score.precision >= 0.9 and score.recall >= 0.9, diffs
+    # with witness C in the work, A-B is what it was without it (0.959 / 0.959)
+    assert score.precision >= 0.95 and score.recall >= 0.95, diffs
+
+
+@pytest.mark.parametrize("pair,gold_n", [("AC", 7), ("CB", 3)])
+def test_gold_alignment_of_any_pair(repo, pair, gold_n):
+    """eval reads a gold of any two sigla; the figures are reported (benchmarks/RESULTS.md),
+    not held to a threshold here: see there why they are low."""
+    from treatytei.project import Project
+    score, diffs = evaluate_alignment(Project(repo), WORK, repo / "tests" / "gold" / f"{WORK}.alignment-{pair}.txt")
+    assert score.gold == gold_n and score.predicted > 0 and score.tp > 0
+
+
+def test_collate_placed_c_by_its_headings_and_its_lacunae_are_lacunae(app):
+    """C quotes articles 3, 6, 7: it begins (witStart) in article 3, leaves off and takes
+    up again around articles 4-5, and breaks off in 7; it omits nothing."""
+    assert x(app, "//tei:rdg[@wit='#C']/tei:witStart/ancestor::tei:div/@n") == ["3"]
+    assert x(app, "//tei:rdg[@wit='#C']/tei:lacunaStart/ancestor::tei:div/@n") == ["4", "7"]
+    assert x(app, "//tei:rdg[@wit='#C']/tei:lacunaEnd/ancestor::tei:div/@n") == ["6", "11"]
+    for n in (1, 2, 4, 5, 8, 9, 10, 11):
+        div = x(app, f"//tei:div[@n='{n}']")[0]
+        assert not [r for r in x(div, ".//tei:app[@type='substantive']/tei:rdg")
+                    if "#C" in r.get("wit").split()], n
+    # after A stops, B and C are collated with each other, variant by variant
+    b_c = x(app, "//tei:div[@n='3']//tei:app[@type!='lacuna'][tei:rdg[@wit='#B']][tei:rdg[@wit='#C']]")
+    assert len(b_c) > 30
+    # an unpunctuated witness gives no punctuation variants
+    assert not x(app, "//tei:app[@subtype='punctuation']/tei:rdg[@wit='#C' and normalize-space(.)='']"
+                 "[../tei:rdg[contains(@wit, 'A') or contains(@wit, 'B')][normalize-space(.)!='']]"
+                 "[count(../tei:rdg) = 2]")
 
 
 # ------------------------------------------------------------------ regeneration
