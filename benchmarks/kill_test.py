@@ -53,7 +53,7 @@ def main(runs: int = 50, seed: int = 3) -> int:
                         data.replace("條約", "条约", 1), encoding="utf-8")
         p = subprocess.Popen([str(exe), "build"], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              start_new_session=True)
-        time.sleep(rng.uniform(0.2, 6.0))
+        time.sleep(rng.uniform(0.2, 4.0))
         if p.poll() is None:
             os.killpg(p.pid, signal.SIGKILL)
         else:

@@ -266,11 +266,30 @@ def check_size(path: Path) -> None:
                           "have here (parsed, it would not fit in the memory a build may use); split it")
 
 
+#: the contents (by SHA-256) found fit for Saxon in this process: a content hash never
+#: goes stale, so nothing ever needs clearing
+_SAXON_FIT: set[str] = set()
+
+
 def check_for_saxon(path: Path) -> None:
     """Before a stylesheet reads ``path`` with doc(): the file must be what the hardened
     decoding accepts (no DTD, no entities, in any encoding) and in UTF-8, so that Saxon
     reads exactly the text that was checked."""
+    from .fileio import file_sha256
+
     check_size(path)
+    try:
+        digest = file_sha256(path)
+    except (TreatyError, OSError):
+        digest = None
+    if digest in _SAXON_FIT:
+        return
+    _check_for_saxon(path)
+    if digest:
+        _SAXON_FIT.add(digest)
+
+
+def _check_for_saxon(path: Path) -> None:
     data = read_bytes(path)
     check_ids_for_saxon(decode_xml(data, path), path)
     if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00", b"<\x00")) or (
