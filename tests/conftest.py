@@ -37,8 +37,12 @@ def project(tmp_path) -> Project:
     return Project(root)
 
 
+def cli_command() -> list[str]:
+    """The real console entry point, as a command line."""
+    exe = Path(sys.executable).with_name("treatytei")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "treatytei.cli"]
+
+
 def run_cli(*args, cwd: Path) -> subprocess.CompletedProcess:
     """Run the real console entry point."""
-    exe = Path(sys.executable).with_name("treatytei")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "treatytei.cli"]
-    return subprocess.run([*cmd, *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    return subprocess.run([*cli_command(), *args], cwd=cwd, capture_output=True, text=True, timeout=600)

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import REPO, cli_command, run_cli
 from treatytei.convert import convert
 from treatytei.enrich import enrich
 from treatytei.fileio import Fingerprints
@@ -217,12 +217,10 @@ import signal      # noqa: E402
 import subprocess  # noqa: E402
 import sys         # noqa: E402
 import time        # noqa: E402
-from pathlib import Path  # noqa: E402
 
 
 def _exe():
-    exe = Path(sys.executable).with_name("treatytei")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "treatytei.cli"]
+    return cli_command()
 
 
 def _many_sources(project, n=40):
@@ -284,18 +282,22 @@ def test_dist_is_replaced_as_one_set(converted, monkeypatch):
     assert oct(project.dist.stat().st_mode & 0o777) == "0o755"
 
 
+def _workers_of(pid: int, want: int = 2) -> list[int]:
+    """The child processes of ``pid`` once it has started ``want`` of them (or none)."""
+    for _ in range(300):
+        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+        if len(out) >= want:
+            return [int(c) for c in out]
+        time.sleep(0.05)
+    return []
+
+
 def test_workers_die_with_their_parent_and_ctrl_c_is_one_line(converted):
     _many_sources(converted, 40)
     env = dict(os.environ, TREATYTEI_JOBS="2")
     p = subprocess.Popen([*_exe(), "build", "--skip", "pdf"], cwd=converted.root, env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    children = []
-    for _ in range(300):
-        out = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True).stdout.split()
-        if len(out) >= 2:
-            children = [int(c) for c in out]
-            break
-        time.sleep(0.05)
+    children = _workers_of(p.pid)
     p.send_signal(signal.SIGINT)
     _, err = p.communicate(timeout=120)
     assert p.returncode != 0
@@ -305,13 +307,7 @@ def test_workers_die_with_their_parent_and_ctrl_c_is_one_line(converted):
     # and with kill -9: the workers go too
     p = subprocess.Popen([*_exe(), "build", "--skip", "pdf", "--clean"], cwd=converted.root, env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    children = []
-    for _ in range(300):
-        out = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True).stdout.split()
-        if len(out) >= 2:
-            children = [int(c) for c in out]
-            break
-        time.sleep(0.05)
+    children = _workers_of(p.pid)
     p.kill()
     p.communicate(timeout=60)
     time.sleep(1.0)

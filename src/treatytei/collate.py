@@ -48,7 +48,8 @@ from .errors import TreatyError
 from .fileio import Fingerprints, Staged
 from .header import EDITION_DATE, publication_stmt
 from .manifest import Source, load
-from .tei import EDITORIAL, NS, XML_ID, XML_LANG, E, iri, local, parse_file, q, serialise
+from .tei import EDITORIAL, NS, XML_ID, XML_LANG, E, iri, local, parse_file, serialise
+from .tei import q as qname
 
 UNIT_TAGS = {"persName", "placeName", "orgName", "roleName", "title", "date"}
 LANG = {"Hans": "zh-Hans", "Hant": "zh-Hant"}
@@ -953,9 +954,9 @@ def merge_edits(edited: etree._Element, generated: bytes) -> tuple[bytes, int, l
     document, how many changes were kept, and a line for each that could not be placed
     (its variant no longer exists: the readings changed)."""
     new = etree.fromstring(generated)
-    apps = {a.get(XML_ID): a for a in new.iter(q("app"))}
+    apps = {a.get(XML_ID): a for a in new.iter(qname("app"))}
     kept, lost = 0, []
-    for old in edited.iter(q("app")):
+    for old in edited.iter(qname("app")):
         notes = [n for n in old if isinstance(n.tag, str) and local(n) == "note"]
         target = apps.get(old.get(XML_ID))
         changed_kind = target is not None and (old.get("type"), old.get("subtype")) != (target.get("type"), target.get("subtype"))
@@ -965,7 +966,7 @@ def merge_edits(edited: etree._Element, generated: bytes) -> tuple[bytes, int, l
                 lost.append(f"note on {old.get(XML_ID)} ({words})")
             continue
         for n in notes:
-            if not any(etree.tostring(n) == etree.tostring(m) for m in target.iterfind(q("note"))):
+            if not any(etree.tostring(n) == etree.tostring(m) for m in target.iterfind(qname("note"))):
                 target.append(copy.deepcopy(n))
                 kept += 1
         if changed_kind:
@@ -984,14 +985,14 @@ def _stable_app_ids(body, prefix: str) -> None:
     edit anywhere else. The same readings twice in a section are told apart by order."""
     import hashlib
 
-    for div in body.iterfind(q("div")):
+    for div in body.iterfind(qname("div")):
         name = div.get(XML_ID, "").rsplit("-", 1)[-1]
         seen: dict[str, int] = {}
-        for app in div.iter(q("app")):
+        for app in div.iter(qname("app")):
             content = "|".join([app.get("type", ""), app.get("subtype", "")] + [
                 f"{r.get('wit')}={''.join(r.itertext())}"
                 + "".join(f"<{local(m)}>" for m in r.iter() if local(m) in ("lacunaStart", "lacunaEnd"))
-                for r in app.iterfind(q("rdg"))])
+                for r in app.iterfind(qname("rdg"))])
             h = hashlib.sha1(content.encode("utf-8")).hexdigest()[:8]
             seen[h] = seen.get(h, 0) + 1
             app.set(XML_ID, f"{prefix}-{name}-{h}" + (f"-{seen[h]}" if seen[h] > 1 else ""))

@@ -298,7 +298,7 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
     era_alt = trie_regex(set(eras()) | set(REPUBLIC))
     dyn_alt = trie_regex(d for d in dynasty_names() if d)
     year = rf"(?P<y>元|[{NUMS}]{{1,4}}|\d{{1,3}})年"
-    month = rf"(?P<leap>闰)?(?P<m>正|冬|腊|十[一二]|[一二三四五六七八九十]|\d{{1,2}})月"
+    month = r"(?P<leap>闰)?(?P<m>正|冬|腊|十[一二]|[一二三四五六七八九十]|\d{1,2})月"
     day = (rf"(?:(?P<d>初[一二三四五六七八九十]|初?\d{{1,2}}|[廿卅][一二三四五六七八九]?|二?十[一二三四五六七八九]?"
            rf"|三十|[一二三四五六七八九])日?|(?P<gzd>{GZ})日?|(?P<moon>朔|望|晦)日?)")
     jlabel = "|".join(JULIAN_LABELS)

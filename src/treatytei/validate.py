@@ -62,7 +62,6 @@ def schematron_executable(sch: Path):
     if key not in _SCH_COMPILED:
         compiler = Path(str(resources.files("treatytei").joinpath("xsl/schematron.xsl")))
         exe = saxon.compile_file(compiler)
-        proc = saxon.processor()
         try:
             node = saxon.parse(sch, data)
             generated = exe.transform_to_string(xdm_node=node)
