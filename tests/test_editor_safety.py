@@ -282,6 +282,13 @@ def test_dist_is_replaced_as_one_set(converted, monkeypatch):
     assert oct(project.dist.stat().st_mode & 0o777) == "0o755"
 
 
+def _interruptible():
+    """For a child the test will interrupt: SIGINT as a terminal would deliver it, even
+    when the tests themselves run where it is ignored (a background job, some CI runners),
+    which a child would inherit."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _workers_of(pid: int, want: int = 2) -> list[int]:
     """The child processes of ``pid`` once it has started ``want`` of them (or none)."""
     for _ in range(300):
@@ -296,7 +303,8 @@ def test_workers_die_with_their_parent_and_ctrl_c_is_one_line(converted):
     _many_sources(converted, 40)
     env = dict(os.environ, TREATYTEI_JOBS="2")
     p = subprocess.Popen([*_exe(), "build", "--skip", "pdf"], cwd=converted.root, env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                         preexec_fn=_interruptible)
     children = _workers_of(p.pid)
     p.send_signal(signal.SIGINT)
     _, err = p.communicate(timeout=120)
@@ -336,7 +344,7 @@ def test_serve_errors_are_one_line(converted):
     free = sock.getsockname()[1]
     sock.close()
     srv = subprocess.Popen([*_exe(), "serve", "--port", str(free)], cwd=converted.root,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_interruptible)
     try:
         for _ in range(100):
             try:
