@@ -373,3 +373,12 @@ def test_readable_on_a_phone(browser, server):
     assert b_box["y"] > a_box["y"]                            # witnesses stacked
     shot(pg, "phone-collation")
     ctx.close()
+
+
+def test_date_disagreements_are_shown_with_their_diagnosis(site):
+    """The dates register and a date's window say which days a source gives as one
+    disagree, and why (witness A's note: 1768-10-30 against 10-29, one day)."""
+    register = (site / "dates.html").read_text(encoding="utf-8")
+    assert "(= 1768-10-30: they differ by one day)" in register
+    text = (site / "kyakhta-treaty-1727.html").read_text(encoding="utf-8")
+    assert "disagrees: they differ by one day" in text

@@ -132,6 +132,23 @@
     </div>
   </xsl:template>
 
+  <!-- why two days a source gives as one may differ (the same rules as the Schematron's
+       date-consistency and the dates check of the command line) -->
+  <xsl:function name="tt:date-diagnosis" as="xs:string">
+    <xsl:param name="a" as="xs:string?"/>
+    <xsl:param name="b" as="xs:string?"/>
+    <xsl:variable name="days" select="if ($a castable as xs:date and $b castable as xs:date)
+        then abs(days-from-duration(xs:date($a) - xs:date($b))) else -1"/>
+    <xsl:variable name="yr" select="if ($a castable as xs:date) then year-from-date(xs:date($a)) else 0"/>
+    <xsl:sequence select="
+      if ($days = ($yr idiv 100 - $yr idiv 400 - 2)) then 'they differ by ' || $days || ' days, the Julian offset of that century (an unlabelled Julian date?)'
+      else if ($days = 1) then 'they differ by one day'
+      else if ($days ge 28 and $days le 31) then 'they differ by one month'
+      else if ($days ge 350 and $days le 390) then 'they differ by one year'
+      else if ($days gt 0) then 'they differ by ' || $days || ' days'
+      else 'they differ'"/>
+  </xsl:function>
+
   <xsl:template name="tt:date-popover">
     <xsl:param name="pid" as="xs:string"/>
     <div popover="" id="{$pid}" class="pop pop-date" role="dialog" aria-label="Date">
@@ -151,7 +168,7 @@
           <dd><ul>
             <xsl:for-each select="tokenize(@corresp)">
               <xsl:variable name="d" select="root($me)//tei:date[@xml:id = substring-after(current(), '#')]"/>
-              <li><span lang="{tt:lang($d)}">{tt:plain($d)}</span> = {$d/@when}<xsl:if test="$d/@when != $me/@when"> <strong class="disagree">— disagrees</strong></xsl:if></li>
+              <li><span lang="{tt:lang($d)}">{tt:plain($d)}</span> = {$d/@when}<xsl:if test="$d/@when != $me/@when"> <strong class="disagree">— disagrees: {tt:date-diagnosis($me/@when, $d/@when)}</strong></xsl:if></li>
             </xsl:for-each>
           </ul></dd>
         </xsl:if>

@@ -142,7 +142,7 @@
     <xsl:variable name="dates" select="tt:text-docs()//tei:date[@when or @notBefore][ancestor::tei:text or ancestor::tei:notesStmt]"/>
     <p>Every date in the texts, in time order, in the proleptic Gregorian calendar, with the form and calendar of the source.</p>
     <table class="dates">
-      <thead><tr><th scope="col">Date (ISO 8601)</th><th scope="col">In the source</th><th scope="col">Calendar</th><th scope="col">Where</th></tr></thead>
+      <thead><tr><th scope="col">Date (ISO 8601)</th><th scope="col">In the source</th><th scope="col">Calendar</th><th scope="col">Given as the same day as</th><th scope="col">Where</th></tr></thead>
       <tbody>
         <xsl:for-each-group select="$dates" group-by="(if (@when) then string(@when) else @notBefore || '/' || @notAfter)">
           <xsl:sort select="current-grouping-key()"/>
@@ -152,6 +152,18 @@
               <td><time datetime="{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}">{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}</time></td>
               <td lang="{tt:lang(.)}">{tt:plain(.)}</td>
               <td>{if (@datingMethod = '#julian') then 'Julian: ' || @when-custom else if (@datingMethod = '#chinese-qing') then 'Qing: ' || @when-custom else if (@datingMethod = '#chinese') then 'Chinese: ' || @when-custom else 'Gregorian'}</td>
+              <td>
+                <xsl:variable name="me" select="."/>
+                <xsl:for-each select="tokenize(@corresp)">
+                  <xsl:variable name="d" select="root($me)//tei:date[@xml:id = substring-after(current(), '#')]"/>
+                  <xsl:if test="position() gt 1">; </xsl:if>
+                  <span lang="{tt:lang($d)}">{tt:plain($d)}</span>
+                  <xsl:choose>
+                    <xsl:when test="string($d/@when) = string($me/@when)"> (agrees)</xsl:when>
+                    <xsl:otherwise> <strong class="disagree">(= {$d/@when}: {tt:date-diagnosis($me/@when, $d/@when)})</strong></xsl:otherwise>
+                  </xsl:choose>
+                </xsl:for-each>
+              </td>
               <td><a href="{tt:doc-page(.)}#{tt:occ-id(.)}"><span lang="{tt:lang(root(.)/tei:TEI)}">{tt:title(.)}</span>, {tt:place-label(.)}</a></td>
             </tr>
           </xsl:for-each>
