@@ -373,3 +373,25 @@ def test_fuzzing_slice_no_traceback_abort_hang_or_invalid_file():
     assert counts["cases"] == 300 and counts["accepted"] > 50 and counts["refused"] > 50
     for k in ("tracebacks", "aborts", "hangs", "invalid_written", "lossy", "valid_but_refused"):
         assert counts[k] == 0, (k, counts)
+
+
+def test_a_reader_that_makes_invalid_tei_writes_nothing(project, monkeypatch):
+    """convert validates what a reader made before writing: a reader bug is one line
+    naming the source, and tei/ stays as it was."""
+    from treatytei import readers
+    from treatytei.errors import TreatyError
+    from treatytei.tei import E
+
+    real = readers.READERS["wikisource-treaty"]
+
+    def broken(source, text, digest):
+        reading = real(source, text, digest)
+        reading.root.find("{*}text/{*}body").append(E("div", type_="no-such-type"))
+        return reading
+
+    monkeypatch.setitem(readers.READERS, "wikisource-treaty", broken)
+    before = sorted(p.name for p in project.tei.iterdir())
+    with pytest.raises(TreatyError) as info:
+        convert(project)
+    assert "not valid against the project schema" in str(info.value) and "sources/" in str(info.value)
+    assert sorted(p.name for p in project.tei.iterdir()) == before
