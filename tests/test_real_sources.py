@@ -256,3 +256,20 @@ def test_mutated_real_sources_give_valid_tei_or_one_clear_error(seed):
         if fmt == "wikisource-treaty":   # Markdown mutations break the syntax the check strips
             miss = check(decode_source(text.encode(), f), doc, fmt)
             assert miss is None, (seed, case, f.name, miss.describe())
+
+
+def test_markdown_constructs_beyond_the_dump(project):
+    """Markdown the dump does not use but a converter may write: setext headings, a quote
+    in a list, fenced and indented code, an HTML table inside a <div>, reference links,
+    [^n] footnotes (put back where they were written), <sup>, &nbsp;, comments, autolinks,
+    templates, -{…}-, wikitext <ref> left as text."""
+    src = REPO / "tests" / "nasty" / "odd-markdown.md"
+    entry = plan(project, src)
+    add(project, src, entry, lambda i: convert(project, i))
+    root = parse_file(project.tei / f"{entry.id}.xml").getroot()
+    assert check(src.read_text(encoding="utf-8"), root, "wikipedia-markdown") is None
+    assert x(root, "//tei:table/tei:row/tei:cell/tei:ref[.='北京']")          # the table in the <div>
+    assert x(root, "//tei:ab[@type='code']") and x(root, "//tei:milestone")
+    assert x(root, "//tei:note[@place='foot'][@n='note']/tei:lb")           # a two-paragraph footnote
+    assert x(root, "//tei:ref[@type='noteref'][@target]")
+    assert "&lt;ref name" in (project.tei / f"{entry.id}.xml").read_text(encoding="utf-8")

@@ -25,6 +25,8 @@ from .tei import EDITORIAL, NS, local
 ASCII_PUNCT = set(string.punctuation)
 
 # Markdown syntax that carries no text of its own
+_MD_FOOTDEF = re.compile(r"^ {0,3}\[\^[^\]\n]+\]:", re.M)   # [^label]: a footnote's label is syntax
+_MD_LINK_LABEL = re.compile(r"\]\[[^\]\n]*\]")          # [text][label]: the label is syntax
 _MD_LINK_TARGET = re.compile(r'\]\((?:<[^>]*>|(?:\\.|[^()\s\\]|\([^()\s]*\))*)(?:\s+(?:"(?:\\.|[^"\\])*"|\'[^\']*\'|\([^()]*\)))?\s*\)')
 _MD_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]*)>")
 _MD_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
@@ -37,7 +39,7 @@ _MD_TAG = re.compile(rf"</?(?:{_HTML_LAYOUT})(?![A-Za-z0-9])(?:\s+[^<>]*?)?/?>",
 _MD_ORDERED = re.compile(r"^(\s*(?:>\s*)*)\d{1,9}[.)](?=\s|$)", re.M)
 _MD_CONVERSION = re.compile(r"-\{|\}-")
 _MD_ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
-_MD_REFDEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*\S+(?:\s+\"[^\"\n]*\")?\s*$", re.M)
+_MD_REFDEF = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:\s*\S+(?:\s+\"[^\"\n]*\")?\s*$", re.M)
 _MD_FENCE_INFO = re.compile(r"^(\s*(?:```|~~~)+)[^\n`]*$", re.M)
 
 
@@ -50,6 +52,8 @@ def source_chars(text: str, fmt: str) -> str:
     if fmt == "wikipedia-markdown":
         s = _MD_REFDEF.sub("", text)
         s = _MD_FENCE_INFO.sub(r"\1", s)
+        s = _MD_LINK_LABEL.sub("]", s)      # before the targets go: [a](u)[b] must stay two links
+        s = _MD_FOOTDEF.sub("", s)
         s = _MD_LINK_TARGET.sub("]", s)
         s = _MD_AUTOLINK.sub(r"\1", s)
         s = _MD_COMMENT.sub(lambda m: " " + m.group(1) + " ", s)

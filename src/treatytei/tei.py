@@ -248,6 +248,8 @@ def check_ids_for_saxon(text: str, path) -> None:
     for tag in _START_TAG.finditer(masked):
         for m in _XML_ID_ATTR.finditer(tag.group(0)):
             value = m.group(1) if m.group(1) is not None else m.group(2)
+            # as a parser reads it: line ends and tabs are spaces, and xml:id is trimmed
+            value = " ".join(value.split())
             if not _NCNAME.match(value) or ":" in value:
                 line = text.count("\n", 0, tag.start()) + 1
                 raise TreatyError(f"{path}:{line}:1", f"xml:id {value!r} is not a valid name (an XML name: a "

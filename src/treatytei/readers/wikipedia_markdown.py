@@ -98,6 +98,14 @@ def read(source: Source, text: str, digest: str) -> Reading:
     body = E("body")
     stack: list[tuple[int, etree._Element]] = [(0, body)]
     sec_no = 0
+    # markdown-it gathers [^n] footnote definitions at the end: they go back where the
+    # source wrote them (before the first block that follows the first definition)
+    fn_block = next((b for b in blocks if b.type == "footnote_block"), None)
+    fn_line = next((no for no, line in enumerate(text.split("\n")) if re.match(r"^ {0,3}\[\^[^\]]+\]:", line)), None)
+    if fn_block is not None and fn_line is not None:
+        blocks.remove(fn_block)
+        at = next((k for k, b in enumerate(blocks) if b.map and b.map[0] > fn_line), len(blocks))
+        blocks.insert(at, fn_block)
     for k, node in enumerate(blocks):
         cont = stack[-1][1]
         if node.type == "heading":
@@ -440,6 +448,15 @@ def _html_fragment(fragment: str, ctx: _Ctx) -> list:
         nodes = lxml_html.fragments_fromstring(fragment)
     except (etree.ParserError, ValueError):
         return [E("p", fragment.strip())]
+    return _html_nodes(nodes, ctx)
+
+
+_HTML_BLOCKS = {"table", "ul", "ol", "p", "div", "center", "blockquote", "pre", "dl", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _html_nodes(nodes, ctx: _Ctx) -> list:
+    """HTML nodes as TEI blocks: tables and lists as such, a container of blocks (a
+    <div> holding a table) read through, any other element's content a paragraph."""
     out: list = []
     loose: list = []
     for n in nodes:
@@ -448,6 +465,18 @@ def _html_fragment(fragment: str, ctx: _Ctx) -> list:
                 loose.append(n.strip())
             continue
         if not isinstance(n.tag, str):
+            continue
+        if n.tag in ("div", "center", "blockquote") and any(
+                isinstance(c.tag, str) and c.tag in _HTML_BLOCKS for c in n):
+            if loose:
+                out.append(E("p", *loose))
+                loose = []
+            inner = [n.text] if n.text and n.text.strip() else []
+            for c in n:
+                inner.append(c)
+                if c.tail and c.tail.strip():
+                    inner.append(c.tail)
+            out.extend(_html_nodes(inner, ctx))
             continue
         if n.tag == "table":
             if loose:
