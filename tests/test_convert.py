@@ -176,6 +176,7 @@ def test_header_parts(converted):
     assert "1727年10月21日" not in "".join(body_blocks(a))
 
 
+@pytest.mark.slow
 def test_valid_against_tei_all(converted, tei_all):
     for sid in (A, B, W):
         doc = etree.parse(str(converted.tei / f"{sid}.xml"))

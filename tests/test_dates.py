@@ -141,6 +141,7 @@ def _chinese(n: int) -> str:
     return ("" if tens == 1 else _NUM[tens]) + "十" + (_NUM[ones] if ones else "")
 
 
+@pytest.mark.slow
 def test_day_conversions_cross_checked_against_sanmiao():
     """Every Chinese date of the table that gives a day, written plainly (era, year, month,
     day in numerals), is converted by sanmiao's interpreter too: the two agree, except where

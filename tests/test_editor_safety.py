@@ -124,6 +124,7 @@ HOSTILE = """<?xml version="1.0" encoding="{enc}"?>
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("enc,codec", [("UTF-8", "utf-8"), ("UTF-8", "utf-8-sig"), ("UTF-16", "utf-16"),
                                        ("UTF-16LE", "utf-16-le"), ("UTF-16BE", "utf-16-be"), ("UTF-32", "utf-32")])
 def test_entities_refused_in_every_encoding_and_nothing_fetched(converted, listener, enc, codec):
@@ -151,6 +152,7 @@ def test_a_utf16_tei_file_is_read_but_not_published(converted):
     assert r.returncode == 1 and "not in UTF-8" in r.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", ["", " ", "1abc", "a b", "x:y"])
 def test_a_bad_xml_id_is_one_line_not_an_abort(converted, value):
     path = converted.tei / f"{A}.xml"
@@ -163,6 +165,7 @@ def test_a_bad_xml_id_is_one_line_not_an_abort(converted, value):
     assert r.returncode == 1 and "terminate called" not in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
 def test_an_editors_note_in_a_paragraph_is_published(converted):
     from treatytei.publish_html import publish
     from treatytei.publish_pdf import body_parts
@@ -241,6 +244,7 @@ def test_a_file_too_large_to_parse_is_refused_up_front(converted):
     assert r.returncode == 1 and "200 MB" in r.stdout and "split it" in r.stdout
 
 
+@pytest.mark.slow
 def test_the_lock_survives_deleting_build(converted):
     _many_sources(converted, 30)
     first = subprocess.Popen([*_exe(), "build", "--skip", "pdf", "--skip", "html"], cwd=converted.root,
@@ -257,6 +261,7 @@ def test_the_lock_survives_deleting_build(converted):
         first.communicate(timeout=300)
 
 
+@pytest.mark.slow
 def test_dist_is_replaced_as_one_set(converted, monkeypatch):
     """A build that fails after the PDF was made leaves dist/ as the last build left it."""
     from treatytei import pipeline
@@ -299,6 +304,7 @@ def _workers_of(pid: int, want: int = 2) -> list[int]:
     return []
 
 
+@pytest.mark.slow
 def test_workers_die_with_their_parent_and_ctrl_c_is_one_line(converted):
     _many_sources(converted, 40)
     env = dict(os.environ, TREATYTEI_JOBS="2")
@@ -323,6 +329,7 @@ def test_workers_die_with_their_parent_and_ctrl_c_is_one_line(converted):
     assert children and not alive
 
 
+@pytest.mark.slow
 def test_serve_errors_are_one_line(converted):
     from treatytei.publish_html import publish
     import socket
@@ -362,6 +369,7 @@ def test_serve_errors_are_one_line(converted):
     assert oct((converted.root / "site").stat().st_mode & 0o777) == "0o755"
 
 
+@pytest.mark.slow
 def test_fuzzing_slice_no_traceback_abort_hang_or_invalid_file():
     """A derandomised slice of benchmarks/fuzz.py (which runs 10,000 cases and more)."""
     sys.path.insert(0, str(REPO / "benchmarks"))

@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.slow
 from conftest import REPO
 
 from treatytei.buildstate import BuildState

@@ -9,6 +9,8 @@ import subprocess
 import zipfile
 
 import pytest
+
+pytestmark = pytest.mark.slow
 from lxml import etree
 
 from conftest import REPO, run_cli

@@ -51,6 +51,7 @@ def test_corpus_is_there_with_its_attribution():
         assert listed == {p.name for p in (CORPUS / folder).iterdir() if p.suffix in (".md", ".txt")}
 
 
+@pytest.mark.slow
 def test_every_file_converts_valid_and_lossless(added, tei_all):
     project, ids = added
     rng = etree.RelaxNG(etree.parse(str(REPO / "schema" / "treatytei.rng")))
@@ -230,6 +231,7 @@ def _mutate(text: str, rng: random.Random) -> str:
     return text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(4))
 def test_mutated_real_sources_give_valid_tei_or_one_clear_error(seed):
     """Every mutation a reader accepts gives valid TEI that passes the lossless check;

@@ -13,6 +13,8 @@ import threading
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.slow
 from lxml import html as lxml_html
 
 from conftest import REPO
