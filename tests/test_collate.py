@@ -313,3 +313,21 @@ def test_three_witnesses(built):
     from test_validate import RNG, SCH
     from treatytei.validate import validate
     assert [p for p in validate([built.tei / f"{WORK}.apparatus.xml"], RNG, SCH) if p.severity == "error"] == []
+
+
+def test_a_variant_the_editor_deletes_stays_deleted(built):
+    """The editor judges a variant no variant and deletes it, leaving A's reading as the
+    text: re-collation does not make it again."""
+    from treatytei.fileio import Fingerprints
+    path = built.tei / f"{WORK}.apparatus.xml"
+    assert Fingerprints(built.tei).entries[path.name].get("apps")        # what was made is remembered
+    text = path.read_text(encoding="utf-8")
+    m = re.search(r'<app type="substantive" subtype="substitution" xml:id="([^"]+)"><rdg wit="#A"[^>]*>起</rdg>'
+                  r'<rdg wit="#B">始</rdg></app>', text)
+    assert m, "article 1: 起 / 始"
+    path.write_text(text.replace(m.group(0), "起"), encoding="utf-8")
+    out = collate(built)
+    assert out[0][1].startswith("merged")
+    again = path.read_text(encoding="utf-8")
+    assert m.group(1) not in again and "之日起," in again
+    assert collate(built)[0][1].startswith("merged") and path.read_text(encoding="utf-8") == again

@@ -947,15 +947,42 @@ def collate_work(project, work: str, sources: list[Source] | None = None) -> etr
     return _document(work, wits, files, body, prefix, ids)
 
 
-def merge_edits(edited: etree._Element, generated: bytes) -> tuple[bytes, int, list[str]]:
+def merge_edits(edited: etree._Element, generated: bytes, made_before: set | None = None) -> tuple[bytes, int, list[str]]:
     """Carry an editor's work on an apparatus into a newly generated one: the notes
     added to a variant, and a variant's kind (@type/@subtype) changed by hand, go to the
-    variant with the same xml:id (ids are stable: see _stable_app_ids). Returns the new
+    variant with the same xml:id (ids are stable: see _stable_app_ids); a variant the
+    toolkit made before (``made_before``) that the editor deleted is not made again (its
+    first reading stands in its place, as the editor's text did). Returns the new
     document, how many changes were kept, and a line for each that could not be placed
     (its variant no longer exists: the readings changed)."""
     new = etree.fromstring(generated)
     apps = {a.get(XML_ID): a for a in new.iter(qname("app"))}
     kept, lost = 0, []
+    in_edited = {a.get(XML_ID) for a in edited.iter(qname("app"))}
+    for app_id in sorted((made_before or set()) - in_edited):
+        app = apps.pop(app_id, None)
+        if app is None or app.get("type") == "lacuna":
+            continue
+        first = app.find(qname("rdg"))
+        parent, at = app.getparent(), app.getparent().index(app)
+        pieces = ([first.text] if first is not None and first.text else []) + (list(first) if first is not None else [])
+        tail = app.tail
+        parent.remove(app)
+        for k, piece in enumerate(pieces):
+            if isinstance(piece, str):
+                if at == 0:
+                    parent.text = (parent.text or "") + piece
+                else:
+                    parent[at - 1].tail = (parent[at - 1].tail or "") + piece
+            else:
+                parent.insert(at, piece)
+                at += 1
+        if tail:
+            if at == 0:
+                parent.text = (parent.text or "") + tail
+            else:
+                parent[at - 1].tail = (parent[at - 1].tail or "") + tail
+        kept += 1
     for old in edited.iter(qname("app")):
         notes = [n for n in old if isinstance(n.tag, str) and local(n) == "note"]
         target = apps.get(old.get(XML_ID))
@@ -1124,7 +1151,8 @@ def collate(project, work: str | None = None, force: bool = False, state=None) -
                     fp.backup(path.name)
                 else:
                     # the editor's notes and classifications are carried into the new apparatus
-                    data, kept, lost = merge_edits(parse_file(path).getroot(), data)
+                    before = set(fp.entries.get(path.name, {}).get("apps", []))
+                    data, kept, lost = merge_edits(parse_file(path).getroot(), data, before)
                     status = f"merged ({kept} editor's change(s) kept"
                     if lost:
                         status += f"; {len(lost)} could not be placed: {'; '.join(lost)}"
@@ -1136,8 +1164,11 @@ def collate(project, work: str | None = None, force: bool = False, state=None) -
             else:
                 staged.add(path, data)
                 status = status or "written"
-            # what the toolkit made, not the merge: an edited apparatus stays the editor's
+            # what the toolkit made, not the merge: an edited apparatus stays the editor's; the
+            # variants it made are remembered, so that one an editor deletes stays deleted
             fp.record(path.name, generated)
+            fp.entries[path.name]["apps"] = sorted(
+                a.get(XML_ID) for a in etree.fromstring(generated).iter(qname("app")) if a.get(XML_ID))
             done.append(w)
             out.append((path, status))
         staged.commit()
