@@ -275,3 +275,17 @@ def test_markdown_constructs_beyond_the_dump(project):
     assert x(root, "//tei:note[@place='foot'][@n='note']/tei:lb")           # a two-paragraph footnote
     assert x(root, "//tei:ref[@type='noteref'][@target]")
     assert "&lt;ref name" in (project.tei / f"{entry.id}.xml").read_text(encoding="utf-8")
+
+
+def test_the_end_of_a_wikisource_page_is_furniture(project):
+    """A page copied to its end: the licence box, the categories, where it was taken from
+    and when it was last edited are page furniture, never text of the treaty."""
+    src = REPO / "tests" / "nasty" / "wikisource-page-end.txt"
+    entry = plan(project, src)
+    add(project, src, entry, lambda i: convert(project, i))
+    root = parse_file(project.tei / f"{entry.id}.xml").getroot()
+    assert check(src.read_text(encoding="utf-8"), root, "wikisource-treaty") is None
+    last = x(root, "//tei:div[@type='article'][last()]")[0]
+    assert "".join(x(last, "string(tei:p[last()])")).endswith("此後應順山嶺。")
+    assert len(x(last, "tei:fw[@type='footer' or @type='breadcrumb']")) == 5
+    assert x(root, "//tei:div[@type='article']/@n") == ["1", "2"]

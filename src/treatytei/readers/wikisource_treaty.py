@@ -52,6 +52,13 @@ FURNITURE = [
     ("edit", re.compile(r"^(?:\[?(?:编辑|編輯)\]?)$")),
     ("section-label", re.compile(r"^(?:原文|正文)$")),
     ("mobile", re.compile(r"^(?:目录|目錄|返回[顶頂]部|[查檢]看[历歷]史|下[载載][为為]PDF|切[换換]语言)$")),
+    # the end of a page: licence boxes, categories, where the page was taken from, edit dates,
+    # sister projects, previous / next links
+    ("footer", re.compile(r"^(?:(?:本|这部|這部)作品(?:在全世界|在美国|在美國|于|於|屬於|属于|是).{0,120}(?:公有领域|公有領域|版权|版權|授权|授權|许可|許可).*"
+                          r"|Public domain.*|PD-\S+|(?:false)+|(?:分类|分類|隐藏分类|隱藏分類)[:：].*"
+                          r"|取自[“「]?https?://\S+|(?:此页面|此頁面|本页面|本頁面)最[后後](?:修订|修訂|编辑|編輯)于.*"
+                          r"|(?:姊妹计划|姊妹計劃|维基百科|維基百科)(?:条目|條目|链接|連結)?[:：]?.{0,40}|(?:上一[篇页頁]|下一[篇页頁])[:：].{0,40}"
+                          r"|(?:◄|►|←|→).{0,60})$")),
 ]
 EDIT_TAIL_RE = re.compile(r"^(?P<head>.*?)\s*(?P<mark>\[(?:编辑|編輯)\]|(?<=\s)(?:编辑|編輯)|(?<=^原文)(?:编辑|編輯)|(?<=^正文)(?:编辑|編輯))$")
 EDIT_LEAD_RE = re.compile(r"^(?P<mark>编辑|編輯)(?P<rest>\S.*)$")
