@@ -77,6 +77,16 @@ def test_an_editors_removal_of_an_automatic_tag_sticks(converted):
     assert path.read_bytes() == added
 
 
+def test_converting_again_then_enriching_tags_everything_again(converted):
+    path = converted.tei / f"{A}.xml"
+    enrich(converted, [path])
+    enriched = path.read_bytes()
+    convert(converted, [A])                                    # the reader's output, tags gone
+    assert path.read_bytes() != enriched
+    enrich(converted, [path])
+    assert path.read_bytes() == enriched
+
+
 def test_a_cut_the_splice_cannot_make_keeps_a_backup_and_says_so(converted):
     path = converted.tei / f"{A}.xml"
     data = path.read_bytes().replace("在恰克圖議定".encode(), "在<![CDATA[恰克圖議]]>定".encode(), 1)

@@ -153,6 +153,10 @@ def convert(project: Project, ids=(), force: bool = False, build_mode: bool = Fa
                 staged.add(path, data)
                 status = "replaced-edited" if backup else "written"
             fp.record(name, data, source=key)
+            # the reader's output holds none of enrich's tags: forget the ones it added
+            # (else enrich would take them all for an editor's removals); an editor's
+            # refusals are kept
+            fp.entries[name].pop("tags", None)
             outcomes.append(Outcome(src.id, path, status, backup, tuple(warnings)))
         staged.commit()
     fp.save()
