@@ -283,9 +283,16 @@ def enrich_blocks(root, gaz: Gazetteer, refused: frozenset | set = frozenset(), 
             date_errors.extend((block.sourceline or 0, off + 1, words, msg) for off, words, msg in errors)
         bk = _block_key(root, block) if (matches and (refused or added is not None)) else ""
         seen: dict = {}
+        if bk:
+            # keys are taken on the block's plain text (tags dissolved), as tag_keys does,
+            # so that a tag's key is the same whatever else is tagged around it
+            _, ptext, to_plain = _aligned(block)
         # wrap from the end so earlier offsets stay valid
         for m in reversed(matches):
-            key = tag_key(bk, m.element, text, m.start, m.end, seen) if bk else ""
+            key = ""
+            if bk:
+                start = to_plain[m.start]
+                key = tag_key(bk, m.element, ptext, start, start + (m.end - m.start), seen)
             if key and key in refused:
                 continue
             if wrap(block, m.start, m.end, m.element):
@@ -334,29 +341,73 @@ def tag_keys(root) -> set[str]:
     """The keys of the tags a document holds now (in its blocks)."""
     keys: set[str] = set()
     for block in blocks(root):
-        text = flat(block)
+        text = plain(block)
         bk = _block_key(root, block)
         seen: dict = {}
 
         def walk(el, off):
             off += len(el.text or "")
             for child in el:
-                if not isinstance(child.tag, str):
-                    off += len(child.tail or "")
-                    continue
-                if local(child) in BARRIERS:
-                    off += len(BLOCK)
-                else:
-                    n = len(flat(child))
-                    if local(child) in TAGGED and (child.get("ref") or child.get("when")):
-                        keys.add(tag_key(bk, child, text, off, off + n, seen))
-                    walk(child, off)
-                    off += n
+                if isinstance(child.tag, str):
+                    name = local(child)
+                    if name in TAGGED or name not in BARRIERS:
+                        n = len(plain(child))
+                        if name in TAGGED and (child.get("ref") or child.get("when")):
+                            keys.add(tag_key(bk, child, text, off, off + n, seen))
+                        walk(child, off)
+                        off += n
+                    else:
+                        off += len(BLOCK)
                 off += len(child.tail or "")
             return off
 
         walk(block, 0)
     return keys
+
+
+def plain(el) -> str:
+    """The element's text with the tags enrichment adds dissolved (their words kept);
+    other barriers (notes, gaps, apparatus...) count as one blocking character. What a
+    tag's key is measured on: the same before and after tagging."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str):
+            name = local(child)
+            parts.append(BLOCK if name in BARRIERS and name not in TAGGED else plain(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _aligned(block) -> tuple[str, str, list[int]]:
+    """flat(block), plain(block), and for each offset into the first the offset of the
+    same place in the second."""
+    f: list[str] = []
+    p: list[str] = []
+    to_plain: list[int] = []
+    size = [0]
+
+    def put(flat_part: str, plain_part: str) -> None:
+        to_plain.append(size[0])
+        f.append(flat_part)
+        p.append(plain_part)
+        size[0] += len(plain_part)
+
+    def walk(el):
+        for ch in el.text or "":
+            put(ch, ch)
+        for child in el:
+            if isinstance(child.tag, str):
+                name = local(child)
+                if name in BARRIERS:
+                    put(BLOCK, plain(child) if name in TAGGED else BLOCK)
+                else:
+                    walk(child)
+            for ch in child.tail or "":
+                put(ch, ch)
+
+    walk(block)
+    to_plain.append(size[0])
+    return "".join(f), "".join(p), to_plain
 
 
 def _nested_dates(outer, gaz: Gazetteer) -> int:
