@@ -7,7 +7,7 @@ Both tools get the same input: witnesses A and B, the preamble and articles 1-3 
 both transcribe), one token per character and one per tagged name, each token
 normalised the same way (script, listed variant characters and punctuation of one
 function folded: treatytei's loose key, given to CollateX as "n"). Both alignments are
-cut into variants by the same rules (treatytei.collate.segments) and scored against
+cut into variants by the same rules (treatytei.variants.segments) and scored against
 the hand-made gold in tests/gold/. Timings are the best and the median of several runs
 in this one process, so the ratio compares like with like on this shared machine.
 """
@@ -22,10 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from treatytei import collate as C  # noqa: E402
+from treatytei.alignment import Column, merge  # noqa: E402
+from treatytei.collation_tokens import Section, sections  # noqa: E402
 from treatytei.collation_eval import evaluate_alignment  # noqa: E402
 from treatytei.project import Project  # noqa: E402
 from treatytei.tei import parse_file  # noqa: E402
+from treatytei.variants import segments  # noqa: E402
 
 WORK = "kyakhta-treaty-1727"
 GOLD = ROOT / "tests" / "gold" / f"{WORK}.alignment.txt"
@@ -33,9 +35,9 @@ KEYS = [("preamble", 0), ("article", 1), ("article", 2), ("article", 3)]
 
 
 def inputs(project):
-    a = {s.key: s for s in C.sections(parse_file(project.tei / "kyakhta-treaty-1727.xml").getroot())}
-    b = {s.key: s for s in C.sections(parse_file(project.tei / "khalkha-trade-treaty-1727.xml").getroot())}
-    empty = C.Section(("preamble", 0), "", None, [], False)    # B has no preamble
+    a = {s.key: s for s in sections(parse_file(project.tei / "kyakhta-treaty-1727.xml").getroot())}
+    b = {s.key: s for s in sections(parse_file(project.tei / "khalkha-trade-treaty-1727.xml").getroot())}
+    empty = Section(("preamble", 0), "", None, [], False)    # B has no preamble
     return {k: (a[k], b.get(k, empty)) for k in KEYS}
 
 
@@ -44,7 +46,7 @@ def spans(columns: list) -> list[tuple]:
     variants by the apparatus's own rules, the same for both tools; stops where A's
     lacuna begins."""
     out, pa, pb = [], 0, 0
-    for seg in C.segments(columns):
+    for seg in segments(columns):
         if seg.columns[0].cells["A"] is None:
             break
         la = sum(len(t.text) for col in seg.columns for t in (col.cells["A"] or []))
@@ -56,13 +58,13 @@ def spans(columns: list) -> list[tuple]:
 
 
 def ours(sec_a, sec_b):
-    return C.merge("A", {"A": sec_a.tokens, "B": sec_b.tokens}, {"A": sec_a.open_end, "B": False})
+    return merge("A", {"A": sec_a.tokens, "B": sec_b.tokens}, {"A": sec_a.open_end, "B": False})
 
 
 def collatex(sec_a, sec_b):
     """CollateX's alignment of the same tokens, as the apparatus's columns."""
     if not sec_b.tokens:   # CollateX takes no empty witness: the one possible alignment
-        return [C.Column({"A": list(sec_a.tokens), "B": []})]
+        return [Column({"A": list(sec_a.tokens), "B": []})]
     from collatex import Collation, collate
 
     def toks(sec):
@@ -74,7 +76,7 @@ def collatex(sec_a, sec_b):
     cols = []
     for col in table.columns:
         per = col.tokens_per_witness
-        cols.append(C.Column({"A": [x.token_data["tok"] for x in per.get("A", [])],
+        cols.append(Column({"A": [x.token_data["tok"] for x in per.get("A", [])],
                               "B": [x.token_data["tok"] for x in per.get("B", [])]}))
     return cols
 

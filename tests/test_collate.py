@@ -10,7 +10,8 @@ import re
 import pytest
 
 from conftest import REPO
-from treatytei.collate import collate, sections
+from treatytei.collate import collate
+from treatytei.collation_tokens import sections
 from treatytei.collation_eval import evaluate_alignment
 from treatytei.convert import convert
 from treatytei.enrich import enrich

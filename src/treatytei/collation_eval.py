@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .chinese import normalise
 from .evaluate import Score
-from .collate import sections
+from .collation_tokens import sections
 from .errors import TreatyError
 from .tei import NS, local, original_text, parse_file
 

@@ -1,0 +1,313 @@
+"""Collation, part 2: aligning the witnesses of one section.
+
+Two token streams are aligned globally with affine gaps (Gotoh; the scores below) on a
+loose key (script, listed variant characters and punctuation of one function all
+equal), with sure anchors (names, dates, rare trigrams) cutting the problem into
+pieces. A witness whose transcription stops is aligned with an open end: what follows
+in the others is its lacuna (LACUNA). Between a punctuated and an unpunctuated witness
+the punctuation is left out of the alignment. merge() aligns every witness to the
+section's first present witness and combines the pairwise alignments into Columns;
+where that witness stops, the others are aligned among themselves.
+"""
+
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .collation_tokens import Tok, token_key
+
+#: Scores of the alignment: affine gaps (Gotoh), so that a variant is one stretch
+#: rather than many small gaps around stray shared characters.
+MATCH, MISMATCH, GAP_OPEN, GAP_EXTEND = 4, -4, -8, -1
+
+
+LACUNA = "L"
+
+
+NEG = -(10 ** 9)
+
+
+ANCHOR_NGRAM = 3
+
+
+def align(a: list[Tok], b: list[Tok], a_open: bool = False, b_open: bool = False) -> list[tuple]:
+    """Global alignment of two token lists on their loose keys (Gotoh: match,
+    mismatch, affine gap): [(i, j)] with None for a gap. An open end (the
+    transcription stops): the other sequence's tokens after the last aligned one
+    are that witness's lacuna, paired with LACUNA."""
+    if b_open and not a_open:
+        # by symmetry: align b to a with a's end open, then swap back
+        swapped = align(b, a, a_open=True)
+        return [(q, p) for p, q in swapped]
+    anchors = _anchors(a, b)
+    if anchors:
+        # cut at names both witnesses share exactly once, in the same order: the
+        # table shrinks from n*m cells to the sum over the pieces between anchors
+        pairs: list[tuple] = []
+        pi = pj = 0
+        for i, j in anchors:
+            pairs += [(p + pi if p is not None else None, q + pj if q is not None else None)
+                      for p, q in _gotoh(a[pi:i], b[pj:j], False)]
+            pairs.append((i, j))
+            pi, pj = i + 1, j + 1
+        for p, q in _gotoh(a[pi:], b[pj:], a_open):
+            pairs.append((p + pi if isinstance(p, int) else p, q + pj if isinstance(q, int) else q))
+        return pairs
+    return _gotoh(a, b, a_open)
+
+
+def _anchors(a: list[Tok], b: list[Tok]) -> list[tuple[int, int]]:
+    """Sure points of the alignment: a name or date, or a run of ANCHOR_NGRAM
+    characters (no punctuation), that occurs exactly once in each list; kept in an
+    order both lists agree on (longest increasing subsequence), as token pairs."""
+    def unique(toks):
+        found: dict[tuple, int] = {}
+        count: dict[tuple, int] = {}
+        loose = [t.loose for t in toks]
+        plain = [t.el is None and not t.punct for t in toks]
+        last = len(toks) - ANCHOR_NGRAM
+        for k, t in enumerate(toks):
+            if t.el is not None:
+                key = (loose[k],)
+                count[key] = count.get(key, 0) + 1
+                found[key] = k
+            if k <= last and all(plain[k:k + ANCHOR_NGRAM]):
+                key = tuple(loose[k:k + ANCHOR_NGRAM])
+                count[key] = count.get(key, 0) + 1
+                found[key] = k
+        return {key: k for key, k in found.items() if count[key] == 1}
+    ua, ub = unique(a), unique(b)
+    cands = sorted((ua[key], ub[key], len(key)) for key in ua if key in ub)
+    # longest increasing subsequence on j (patience sorting), deterministic
+    import bisect
+    tails: list[int] = []
+    tail_idx: list[int] = []
+    prev: list[int] = [-1] * len(cands)
+    for idx, (_, j, _) in enumerate(cands):
+        pos = bisect.bisect_left(tails, j)
+        if pos == len(tails):
+            tails.append(j)
+            tail_idx.append(idx)
+        else:
+            tails[pos] = j
+            tail_idx[pos] = idx
+        prev[idx] = tail_idx[pos - 1] if pos else -1
+    chain = []
+    k = tail_idx[-1] if tail_idx else -1
+    while k >= 0:
+        chain.append(cands[k])
+        k = prev[k]
+    out: list[tuple[int, int]] = []
+    for i, j, n in reversed(chain):
+        for d in range(n):
+            if not out or (i + d > out[-1][0] and j + d > out[-1][1]):
+                out.append((i + d, j + d))
+    return out
+
+
+def _gotoh(a: list[Tok], b: list[Tok], a_open: bool) -> list[tuple]:
+    """The dynamic programme of :func:`align` (b's end is never open here)."""
+    b_open = False
+    n, m = len(a), len(b)
+    ka = [t.loose for t in a]
+    kb = [t.loose for t in b]
+    if not a_open:
+        # most pieces between anchors are empty or agree throughout: their one best
+        # alignment, without the table (matches score > 0, gaps < 0)
+        if not n or not m:
+            return [(k, None) for k in range(n)] + [(None, k) for k in range(m)]
+        if ka == kb:
+            return [(k, k) for k in range(n)]
+    # a shared name or date scores as many matches as it has characters
+    wa = [MATCH * max(1, len(t.text)) if t.el is not None else MATCH for t in a]
+    # three score rows: M (ends in a pair), X (ends consuming a), Y (ends consuming b)
+    M = [NEG] * (m + 1)
+    X = [NEG] * (m + 1)
+    Y = [NEG] + [GAP_OPEN + (j - 1) * GAP_EXTEND for j in range(1, m + 1)]
+    M[0] = 0
+    # traceback: for each cell and state, the state it came from (0 M, 1 X, 2 Y)
+    tb_m: list[bytearray] = [bytearray(m + 1)]
+    tb_x: list[bytearray] = [bytearray(m + 1)]
+    tb_y: list[bytearray] = [bytearray([0] + [0] + [2] * (m - 1)) if m else bytearray(1)]
+    go, ge, mis = GAP_OPEN, GAP_EXTEND, MISMATCH
+    for i in range(1, n + 1):
+        cM = [NEG] * (m + 1)
+        cX = [NEG] * (m + 1)
+        cY = [NEG] * (m + 1)
+        # the traceback rows start at 0 (state M): only other states are written
+        bm = bytearray(m + 1)
+        bx = bytearray(m + 1)
+        by = bytearray(m + 1)
+        cX[0] = GAP_OPEN + (i - 1) * GAP_EXTEND
+        bx[0] = 0 if i == 1 else 1
+        ai, wai = ka[i - 1], wa[i - 1]
+        # the cells to the upper left (pm, px, py) and to the left (lm, lx, ly)
+        pm, px, py = M[0], X[0], Y[0]
+        lm, lx, ly = cM[0], cX[0], cY[0]
+        for j in range(1, m + 1):
+            um, ux, uy = M[j], X[j], Y[j]
+            # M: diagonal from the best of the three
+            if pm >= px and pm >= py:
+                best = pm
+            elif px >= py:
+                best, bm[j] = px, 1
+            else:
+                best, bm[j] = py, 2
+            vm = cM[j] = best + (wai if ai == kb[j - 1] else mis)
+            # X: consume a[i-1] (a gap in b), from the row above
+            o, e, oy = um + go, ux + ge, uy + go
+            if o >= e and o >= oy:
+                vx = o
+            elif e >= oy:
+                vx, bx[j] = e, 1
+            else:
+                vx, bx[j] = oy, 2
+            # Y: consume b[j-1] (a gap in a), from the left
+            o, e, ox = lm + go, ly + ge, lx + go
+            if o >= e and o >= ox:
+                vy = o
+            elif e >= ox:
+                vy, by[j] = e, 2
+            else:
+                vy, by[j] = ox, 1
+            cX[j], cY[j] = vx, vy
+            lm, lx, ly = vm, vx, vy
+            pm, px, py = um, ux, uy
+        M, X, Y = cM, cX, cY
+        tb_m.append(bm)
+        tb_x.append(bx)
+        tb_y.append(by)
+    i, j = n, m
+    tail: list[tuple] = []
+    if a_open and not b_open and n:
+        final = [max(M[c], X[c], Y[c]) for c in range(m + 1)]
+        j = max(range(m + 1), key=lambda c: (final[c], -c))
+        tail = [(LACUNA, k) for k in range(j, m)]
+    trio = (M[j], X[j], Y[j])
+    state = max(range(3), key=lambda st: (trio[st], -st))
+    pairs = []
+    while i > 0 or j > 0:
+        if i == 0:
+            state = 2
+        elif j == 0:
+            state = 1
+        if state == 0:
+            nxt = tb_m[i][j]
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif state == 1:
+            nxt = tb_x[i][j]
+            pairs.append((i - 1, None))
+            i -= 1
+        else:
+            nxt = tb_y[i][j]
+            pairs.append((None, j - 1))
+            j -= 1
+        state = nxt
+    pairs.reverse()
+    return pairs + tail
+
+
+@dataclass
+class Column:
+    """One aligned position: for each witness its tokens (a list; [] = a gap),
+    or None where the witness is in lacuna."""
+    cells: dict[str, list[Tok] | None] = field(default_factory=dict)
+
+
+def _align_witness(btoks: list[Tok], wtoks: list[Tok], b_open: bool, w_open: bool, b_unp: bool, w_unp: bool):
+    """align(), but between a punctuated and an unpunctuated witness the punctuation is
+    left out of the alignment (it cannot match anything in the other) and put back as
+    gaps: an unpunctuated witness is silent about punctuation, not at odds with it."""
+    if b_unp == w_unp:
+        return align(btoks, wtoks, a_open=b_open, b_open=w_open)
+    keep_b = [k for k, t in enumerate(btoks) if not (t.punct and not b_unp)]
+    keep_w = [k for k, t in enumerate(wtoks) if not (t.punct and not w_unp)]
+    pairs = align([btoks[k] for k in keep_b], [wtoks[k] for k in keep_w], a_open=b_open, b_open=w_open)
+    mapped = [(keep_b[p] if isinstance(p, int) else p, keep_w[q] if isinstance(q, int) else q) for p, q in pairs]
+    # the punctuation left out: each a gap of the other witness, in its place
+    out: list[tuple] = []
+    dropped_b = sorted(set(range(len(btoks))) - set(keep_b))
+    dropped_w = sorted(set(range(len(wtoks))) - set(keep_w))
+    for p, q in mapped:
+        while dropped_b and isinstance(p, int) and dropped_b[0] < p:
+            out.append((dropped_b.pop(0), None))
+        while dropped_w and isinstance(q, int) and dropped_w[0] < q:
+            out.append((None, dropped_w.pop(0)))
+        out.append((p, q))
+    lac = [k for k, (p, q) in enumerate(out) if q == LACUNA]
+    for k in dropped_b:
+        out.append((k, LACUNA if lac else None))
+    out.extend((None, k) for k in dropped_w)
+    return out
+
+
+def merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool],
+          unpunct: frozenset = frozenset()) -> list[Column]:
+    """Star alignment: every other witness aligned to the base witness's tokens;
+    insertions between two base tokens form one column. Where the base witness's text
+    stops (its transcription breaks off), the others' text beyond it is aligned among
+    themselves in the same way: no base eats the rest."""
+    btoks = streams[base]
+    others = [w for w in streams if w != base]
+    per_base: list[dict] = [{} for _ in btoks]
+    per_slot: list[dict] = [{} for _ in range(len(btoks) + 1)]
+    lacuna_from: dict[str, int] = {}
+    tails: dict[str, list[Tok]] = {}
+    for w in others:
+        slot = 0
+        for p, q in _align_witness(btoks, streams[w], open_end[base], open_end[w], base in unpunct, w in unpunct):
+            if p == LACUNA:                      # beyond the base's end
+                tails.setdefault(w, []).append(streams[w][q])
+            elif q == LACUNA:                    # beyond w's end
+                lacuna_from.setdefault(w, p)
+                per_base[p][w] = None
+            elif p is None:
+                per_slot[slot].setdefault(w, []).append(streams[w][q])
+            else:
+                per_base[p][w] = [streams[w][q]] if q is not None else []
+                slot = p + 1
+    columns: list[Column] = []
+    for k in range(len(btoks) + 1):
+        if any(per_slot[k].values()):
+            # what the witnesses insert here: one column for each different insertion (two
+            # witnesses adding different words at one place have not read the same thing)
+            inserted: list[tuple[tuple, list[str]]] = []
+            for w in others:
+                toks = per_slot[k].get(w)
+                if toks:
+                    key = token_key(toks, "strict")
+                    for kk, ws in inserted:
+                        if kk == key:
+                            ws.append(w)
+                            break
+                    else:
+                        inserted.append((key, [w]))
+            for key, ws in inserted:
+                cells: dict = {base: []}
+                for w in others:
+                    in_lacuna = w in lacuna_from and lacuna_from[w] < k
+                    cells[w] = None if in_lacuna else (per_slot[k].get(w, []) if w in ws else [])
+                columns.append(Column(cells))
+        if k < len(btoks):
+            cells = {base: [btoks[k]]}
+            for w in others:
+                cells[w] = per_base[k].get(w, [])
+            columns.append(Column(cells))
+    if tails:
+        rest = {w: tails.get(w, []) for w in others if not (w in lacuna_from)}
+        with_text = [w for w in rest if rest[w]]
+        if len(with_text) >= 2:
+            # the base has stopped: the others are collated with each other from here
+            for col in merge(with_text[0], rest, {w: open_end[w] for w in rest}, unpunct):
+                col.cells[base] = None
+                for w in others:
+                    col.cells.setdefault(w, None)
+                columns.append(col)
+        else:
+            cells = {base: None}
+            for w in others:
+                cells[w] = None if w in lacuna_from else tails.get(w, [])
+            columns.append(Column(cells))
+    return columns
