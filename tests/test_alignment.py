@@ -1,0 +1,195 @@
+"""The collation's parts, one by one: tokens, the aligner (property-tested against a
+slow reference that is correct by construction), the variants cut from aligned
+columns and their classes. Fast: no files, no Saxon."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from treatytei.alignment import (
+    GAP_EXTEND,
+    GAP_OPEN,
+    LACUNA,
+    MATCH,
+    MISMATCH,
+    _gotoh,
+    align,
+    merge,
+)
+from treatytei.collation_tokens import Tok, _char_tok, sections, token_key
+from treatytei.variants import classify, readings, segments
+
+TEI = "http://www.tei-c.org/ns/1.0"
+
+# a small alphabet, so that matches, near-matches (script, variant characters) and
+# punctuation all occur often: 國/国 differ in script only, 爲/为 are listed variants
+ALPHABET = list("之所國国爲为河山,,。")
+
+
+def toks(text: str) -> list[Tok]:
+    return [_char_tok(c) for c in text]
+
+
+def unit(text: str, ref: str) -> Tok:
+    el = etree.Element("placeName", ref=ref)
+    el.text = text
+    return Tok(text, f"UplaceName:{ref}", f"UplaceName:{ref}:{text}", el)
+
+
+def weight(t: Tok) -> int:
+    return MATCH * max(1, len(t.text)) if t.el is not None else MATCH
+
+
+def score(a: list[Tok], b: list[Tok], pairs: list[tuple]) -> int:
+    """The score of one alignment under the aligner's scheme: each pair scores a match or
+    a mismatch, each run of gaps on one side opens once and extends for the rest."""
+    total, last = 0, None
+    for p, q in pairs:
+        if p is not None and q is not None:
+            total += weight(a[p]) if a[p].loose == b[q].loose else MISMATCH
+            last = "M"
+        elif q is None:
+            total += GAP_EXTEND if last == "X" else GAP_OPEN
+            last = "X"
+        else:
+            total += GAP_EXTEND if last == "Y" else GAP_OPEN
+            last = "Y"
+    return total
+
+
+def best_score(a: list[Tok], b: list[Tok]) -> int:
+    """The best score by trying every alignment (memoised on where both lists stand and
+    what the last step was): slow, and correct by construction."""
+    @lru_cache(maxsize=None)
+    def f(i: int, j: int, last: str) -> int:
+        if i == len(a) and j == len(b):
+            return 0
+        options = []
+        if i < len(a) and j < len(b):
+            s = weight(a[i]) if a[i].loose == b[j].loose else MISMATCH
+            options.append(s + f(i + 1, j + 1, "M"))
+        if i < len(a):
+            options.append((GAP_EXTEND if last == "X" else GAP_OPEN) + f(i + 1, j, "X"))
+        if j < len(b):
+            options.append((GAP_EXTEND if last == "Y" else GAP_OPEN) + f(i, j + 1, "Y"))
+        return max(options)
+    return f(0, 0, "")
+
+
+def assert_valid(a: list, b: list, pairs: list[tuple], b_lacuna: bool = False) -> None:
+    """Every token of both lists once, in order; LACUNA only at b's end."""
+    left = [p for p, _ in pairs if p is not None and p != LACUNA]
+    right = [q for _, q in pairs if q is not None and q != LACUNA]
+    assert left == list(range(len(a)))
+    assert right == list(range(len(b)))
+    assert all(p is not None or q is not None for p, q in pairs)
+    if not b_lacuna:
+        assert all(p != LACUNA and q != LACUNA for p, q in pairs)
+
+
+texts = st.text(alphabet=ALPHABET, max_size=9)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(texts, texts)
+def test_the_dynamic_programme_finds_the_best_alignment(x, y):
+    a, b = toks(x), toks(y)
+    pairs = _gotoh(a, b, False)
+    assert_valid(a, b, pairs)
+    assert score(a, b, pairs) == best_score(a, b)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(texts, texts, st.integers(0, 3))
+def test_names_weigh_as_many_matches_as_they_have_characters(x, y, where):
+    name = unit("鄂爾懷圖", "#pl-erhuaitu")
+    a = toks(x)
+    b = toks(y)
+    a.insert(min(where, len(a)), name)
+    b.insert(min(where, len(b)), unit("鄂尔辉图", "#pl-erhuaitu"))
+    pairs = _gotoh(a, b, False)
+    assert_valid(a, b, pairs)
+    assert score(a, b, pairs) == best_score(a, b)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(texts, texts)
+def test_align_with_anchors_is_a_valid_alignment(x, y):
+    a, b = toks(x + "恰克圖河溪" + y), toks(y + "恰克图河溪" + x)
+    pairs = align(a, b)
+    assert_valid(a, b, pairs)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(texts, texts)
+def test_an_open_end_leaves_the_rest_as_lacuna(x, y):
+    a, b = toks(x), toks(x + y)
+    pairs = align(a, b, a_open=True)
+    assert_valid(a, b, pairs, b_lacuna=True)
+    tail = [q for p, q in pairs if p == LACUNA]
+    # the lacuna is one stretch at the end of b: nothing of a follows it
+    if tail:
+        assert tail == list(range(tail[0], len(b)))
+        assert pairs[-len(tail):] == [(LACUNA, q) for q in tail]
+    if x and not y:
+        assert not tail
+
+
+def test_identical_texts_align_one_to_one():
+    a = toks("中國大臣會同俄國所遣使臣")
+    assert align(a, toks("中国大臣会同俄国所遣使臣")) == [(k, k) for k in range(len(a))]
+
+
+def test_keys_script_is_not_a_difference_but_a_variant_character_is_loose_only():
+    guo_t, guo_s, wei_t, wei_s = (_char_tok(c) for c in "國国爲为")
+    assert guo_t.strict == guo_s.strict and guo_t.loose == guo_s.loose
+    assert wei_t.loose == wei_s.loose and wei_t.strict != wei_s.strict
+    assert token_key([guo_t, wei_t], "loose") == (guo_s.loose, wei_s.loose)
+    assert _char_tok(",").punct and _char_tok(",").loose == _char_tok(",").loose
+
+
+def test_sections_are_keyed_by_what_they_are():
+    doc = etree.fromstring(
+        f'<TEI xmlns="{TEI}"><text><body>'
+        '<div type="article" n="3" subtype="excerpt" xml:id="c-art3"><p><label>一</label>中國'
+        '<placeName ref="#pl-kyakhta">恰克圖</placeName><note>editorial</note></p></div>'
+        '<div type="article" n="6" xml:id="c-art6"><p>送文<gap reason="untranscribed"/></p></div>'
+        '</body></text></TEI>')
+    s3, s6 = sections(doc)
+    assert (s3.key, s3.label, s3.excerpt, s3.open_end) == (("article", 3), "一", True, False)
+    assert [t.text for t in s3.tokens] == ["中", "國", "恰克圖"]       # the name one token; no note
+    assert (s6.key, s6.open_end) == (("article", 6), True)
+
+
+def test_variants_and_their_classes():
+    cols = merge("A", {"A": toks("所定兩國邊界在河溪之屋,作爲地方"), "B": toks("所定两国边界在小河沟之屋作为地方")},
+                 {"A": False, "B": False})
+    out = []
+    for s in segments(cols):
+        groups = readings(s, ["A", "B"])
+        out.append(("".join(t.text for t in groups[0][1]) if s.common else
+                    (tuple("".join(t.text for t in ts) for _, ts in groups), classify(groups, "A"))))
+    assert out == [
+        "所定兩國邊界在",                     # script only: common text, no variant
+        (("河溪", "小河沟"), ("substantive", "substitution")),
+        "之屋",
+        ((",", ""), ("orthographic", "punctuation")),
+        "作",
+        (("爲", "为"), ("orthographic", "variant-character")),
+        "地方",
+    ]
+
+
+def test_classes_one_by_one():
+    def cls(x, y):
+        return classify([(["A"], toks(x)), (["B"], toks(y))], "A")
+    assert cls("爲", "为") == ("orthographic", "variant-character")
+    assert cls(",", ";") == ("orthographic", "punctuation")
+    assert cls("各自", "") == ("substantive", "omission")
+    assert cls("", "于") == ("substantive", "addition")
+    assert cls("屋", "间") == ("substantive", "substitution")
+    assert cls("平分", "分平") == ("substantive", "transposition")
