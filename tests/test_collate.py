@@ -324,7 +324,7 @@ def test_a_variant_the_editor_deletes_stays_deleted(built):
     assert Fingerprints(built.tei).entries[path.name].get("apps")        # what was made is remembered
     text = path.read_text(encoding="utf-8")
     m = re.search(r'<app type="substantive" subtype="substitution" xml:id="([^"]+)"><rdg wit="#A"[^>]*>起</rdg>'
-                  r'<rdg wit="#B">始</rdg></app>', text)
+                  r'<rdg wit="#B"[^>]*>始</rdg></app>', text)
     assert m, "article 1: 起 / 始"
     path.write_text(text.replace(m.group(0), "起"), encoding="utf-8")
     out = collate(built)
@@ -332,3 +332,42 @@ def test_a_variant_the_editor_deletes_stays_deleted(built):
     again = path.read_text(encoding="utf-8")
     assert m.group(1) not in again and "之日起," in again
     assert collate(built)[0][1].startswith("merged") and path.read_text(encoding="utf-8") == again
+
+
+def test_teiphy_reads_the_apparatus_for_stemmatics(tmp_path):
+    """teiphy (a TEI apparatus -> NEXUS for phylogenetic/stemmatic software) reads the
+    edition's apparatus as we mean it: each reading its own state, a witness in lacuna
+    or silent about punctuation as missing data, never as a reading."""
+    from lxml import etree
+    from teiphy import Collation
+
+    from treatytei.tei import XML_ID
+
+    TEI = "http://www.tei-c.org/ns/1.0"
+
+    tree = etree.parse(str(REPO / "tei" / "kyakhta-treaty-1727.apparatus.xml"))
+    coll = Collation(tree, missing_reading_types=["lac", "silent"])
+    assert [w.id for w in coll.witnesses] == ["A", "B", "C"]
+    apps = {a.get(XML_ID): a for a in tree.iter(f"{{{TEI}}}app")}
+    states = dict(zip(coll.variation_unit_ids, zip(*(coll.readings_by_witness[w] for w in "ABC"))))
+    assert set(states) == set(apps)
+    for vu in coll.variation_units:
+        ids = [r.id for r in vu.readings]
+        assert len(ids) == len(set(ids)), f"{vu.id}: readings told apart ({ids})"
+    for app_id, app in apps.items():
+        a, b, c = states[app_id]
+        section = app_id.split("-apparatus-")[1].split("-")[0]
+        if section in ("art1", "art2", "art4", "art5") or app.get("type") == "punctuation":
+            assert sum(c) == 0, f"{app_id}: C is missing data here"
+        if app.get("type") == "lacuna":
+            assert sum(a) + sum(b) + sum(c) <= 2           # one state: no character for a tree
+        if app.get("type") == "substantive" and section in ("art3", "art6", "art7"):
+            assert sum(b) == 1 and sum(c) == 1, f"{app_id}: B and C each have a reading"
+    nexus = tmp_path / "kyakhta.nex"
+    coll.to_nexus(nexus, drop_constant=True)
+    text = nexus.read_text(encoding="utf-8")
+    matrix = text.split("Matrix", 1)[1]
+    rows = {line.split()[0]: line.split()[1].rstrip(";") for line in matrix.splitlines()
+            if line.strip()[:1] in ("A", "B", "C") and len(line.split()) == 2}
+    assert set(rows) == {"A", "B", "C"} and len({len(r) for r in rows.values()}) == 1
+    assert "?" in rows["C"] and "?" in rows["A"]           # C's and A's lacunae are missing data

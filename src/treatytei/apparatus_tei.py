@@ -131,14 +131,19 @@ def stable_app_ids(body, prefix: str) -> None:
                 for r in app.iterfind(qname("rdg"))])
             h = hashlib.sha1(content.encode("utf-8")).hexdigest()[:8]
             seen[h] = seen.get(h, 0) + 1
-            app.set(XML_ID, f"{prefix}-{name}-{h}" + (f"-{seen[h]}" if seen[h] > 1 else ""))
+            app_id = f"{prefix}-{name}-{h}" + (f"-{seen[h]}" if seen[h] > 1 else "")
+            app.set(XML_ID, app_id)
+            # each reading its own id: tools that tell readings apart by id or text
+            # (teiphy) would otherwise take two readings whose words are all markup for one
+            for k, rdg in enumerate(app.iterfind(qname("rdg")), 1):
+                rdg.set(XML_ID, f"{app_id}-r{k}")
 
 
 def lacuna_app(app_id: str, wit: str, others: list[str], which: str) -> etree._Element:
     """A witness leaves off (lacunaStart), takes up again (lacunaEnd) or begins
     (witStart: a witness that transmits only part of the work), in an app of its own."""
     milestone = E({"start": "lacunaStart", "end": "lacunaEnd", "wit-start": "witStart"}[which])
-    return E("app", E("rdg", milestone, wit=f"#{wit}"), E("rdg", wit=" ".join(f"#{o}" for o in others)),
+    return E("app", E("rdg", milestone, wit=f"#{wit}", type_="lac"), E("rdg", wit=" ".join(f"#{o}" for o in others)),
              type_="lacuna", subtype=which if which == "wit-start" else f"lacuna-{which}", xml_id=app_id or None)
 
 

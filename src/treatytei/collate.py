@@ -170,7 +170,9 @@ def collate_work(project, work: str, sources: list[Source] | None = None) -> etr
                         content = render_common(cells, ws[0], lang)
                     else:
                         content = render_reading(toks)
-                    rdg = E("rdg", *content, wit=" ".join(f"#{w}" for w in ws))
+                    # an unpunctuated witness says nothing about punctuation: missing data
+                    silent = typ == "punctuation" and not toks and all(w in unpunct for w in ws)
+                    rdg = E("rdg", *content, wit=" ".join(f"#{w}" for w in ws), type_="silent" if silent else None)
                     if len(ws) == 1 and lang[ws[0]] != "zh-Hans":
                         rdg.set(XML_LANG, lang[ws[0]])
                     app.append(rdg)
