@@ -10,7 +10,6 @@ section's first present witness and combines the pairwise alignments into Column
 where that witness stops, the others are aligned among themselves.
 """
 
-
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,14 +19,9 @@ from .collation_tokens import Tok, token_key
 #: Scores of the alignment: affine gaps (Gotoh), so that a variant is one stretch
 #: rather than many small gaps around stray shared characters.
 MATCH, MISMATCH, GAP_OPEN, GAP_EXTEND = 4, -4, -8, -1
-
-
 LACUNA = "L"
-
-
 NEG = -(10 ** 9)
-
-
+#: the length of a character run that can anchor the alignment
 ANCHOR_NGRAM = 3
 
 

@@ -5,7 +5,6 @@ overwritten: the new collation is taken, and each edited app is matched to its n
 counterpart by id, then by readings; what cannot be placed is reported.
 """
 
-
 from __future__ import annotations
 
 import copy

@@ -7,7 +7,6 @@ written as it stands. Lacunae are apps of their own (<witStart/>, <lacunaStart/>
 <lacunaEnd/>, Guidelines 12.1.5); app ids come from their section and content.
 """
 
-
 from __future__ import annotations
 
 import copy

@@ -10,7 +10,6 @@ it has nothing), marks where witnesses begin and break off, and runs the step: e
 work in parallel, skipped when its witnesses did not change.
 """
 
-
 from __future__ import annotations
 
 from contextlib import closing

@@ -9,7 +9,6 @@ name moves as a unit and a transliteration variant is one <app>. Article numeral
 (<label>) are kept aside and compared on their own; editorial matter is left out.
 """
 
-
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -17,6 +17,7 @@ texts and links them to the register (tei/register.xml).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -291,7 +292,7 @@ def enrich_blocks(root, gaz: Gazetteer, refused: frozenset | set = frozenset(), 
         for m in reversed(matches):
             key = ""
             if bk:
-                start = to_plain[m.start]
+                start = to_plain(m.start)
                 key = tag_key(bk, m.element, ptext, start, start + (m.end - m.start), seen)
             if key and key in refused:
                 continue
@@ -351,11 +352,10 @@ def tag_keys(root) -> set[str]:
                 if isinstance(child.tag, str):
                     name = local(child)
                     if name in TAGGED or name not in BARRIERS:
-                        n = len(plain(child))
+                        end = walk(child, off)
                         if name in TAGGED and (child.get("ref") or child.get("when")):
-                            keys.add(tag_key(bk, child, text, off, off + n, seen))
-                        walk(child, off)
-                        off += n
+                            keys.add(tag_key(bk, child, text, off, end, seen))
+                        off = end
                     else:
                         off += len(BLOCK)
                 off += len(child.tail or "")
@@ -378,23 +378,29 @@ def plain(el) -> str:
     return "".join(parts)
 
 
-def _aligned(block) -> tuple[str, str, list[int]]:
-    """flat(block), plain(block), and for each offset into the first the offset of the
-    same place in the second."""
+def _aligned(block) -> tuple[str, str, Callable[[int], int]]:
+    """flat(block), plain(block), and a function from an offset into the first to the
+    offset of the same place in the second."""
+    import bisect
+
     f: list[str] = []
     p: list[str] = []
-    to_plain: list[int] = []
-    size = [0]
+    size = [0, 0]                 # lengths so far: flat, plain
+    jumps: list[int] = []         # flat offsets of the tags dissolved in plain
+    extra: list[int] = [0]        # plain minus flat after each of them
 
     def put(flat_part: str, plain_part: str) -> None:
-        to_plain.append(size[0])
         f.append(flat_part)
         p.append(plain_part)
-        size[0] += len(plain_part)
+        size[0] += len(flat_part)
+        size[1] += len(plain_part)
+        if len(flat_part) != len(plain_part):
+            jumps.append(size[0] - 1)
+            extra.append(size[1] - size[0])
 
     def walk(el):
-        for ch in el.text or "":
-            put(ch, ch)
+        if el.text:
+            put(el.text, el.text)
         for child in el:
             if isinstance(child.tag, str):
                 name = local(child)
@@ -402,11 +408,14 @@ def _aligned(block) -> tuple[str, str, list[int]]:
                     put(BLOCK, plain(child) if name in TAGGED else BLOCK)
                 else:
                     walk(child)
-            for ch in child.tail or "":
-                put(ch, ch)
+            if child.tail:
+                put(child.tail, child.tail)
 
     walk(block)
-    to_plain.append(size[0])
+
+    def to_plain(offset: int) -> int:
+        return offset + extra[bisect.bisect_left(jumps, offset)]
+
     return "".join(f), "".join(p), to_plain
 
 

@@ -11,7 +11,6 @@ transposition, substitution); punctuation against an unpunctuated witness is a c
 of its own.
 """
 
-
 from __future__ import annotations
 
 from dataclasses import dataclass
