@@ -167,6 +167,13 @@ def test_interventions_visible(site):
     assert w.xpath("//span[contains(@class,'gap-lost-in-conversion')]")
     coll = lxml_html.parse(str(site / "collation-kyakhta-treaty-1727.html")).getroot()
     assert "lacuna" in coll.xpath("string(//section[@id='art-5']//div[@data-wit='A'])")
+    # C quotes articles 3, 6 and 7 only: before it begins and between its quotations it
+    # shows no text, only that it is in lacuna there
+    for art in ("preamble", "art-1", "art-2", "art-4", "art-5", "art-8"):
+        col = coll.xpath(f"string(//section[@id='{art}']//div[@data-wit='C'])")
+        assert "lacuna" in col and not any("\u4e00" <= ch <= "\u9fff" for ch in col), (art, col)
+    for art, words in (("art-3", "喀密萨尔"), ("art-6", "送文之人"), ("art-7", "乌带河")):
+        assert words in coll.xpath(f"string(//section[@id='{art}']//div[@data-wit='C'])"), art
     assert "1768" in coll.xpath("string(//section[@id='art-10']//p[contains(@class,'ed-note')])") or \
         "revision" in coll.xpath("string(//section[@id='art-10']//p[contains(@class,'ed-note')])")
 

@@ -9,8 +9,11 @@
     xmlns:tt="urn:treatytei"
     exclude-result-prefixes="#all" expand-text="yes">
 
-  <!-- the witnesses in lacuna at each point of the apparatus -->
+  <!-- the witnesses in lacuna at each point of the apparatus; a witness that begins later
+       (its <witStart/>) has nothing to show before it -->
   <xsl:accumulator name="lacunose" as="xs:string*" initial-value="()">
+    <xsl:accumulator-rule match="tei:TEI" select="distinct-values(.//tei:witStart/../@wit ! tokenize(.) ! substring(., 2))"/>
+    <xsl:accumulator-rule match="tei:witStart" select="$value[not(. = (tokenize(current()/../@wit) ! substring(., 2)))]"/>
     <xsl:accumulator-rule match="tei:lacunaStart" select="($value, tokenize(../@wit) ! substring(., 2))"/>
     <xsl:accumulator-rule match="tei:lacunaEnd" phase="end" select="$value[not(. = (tokenize(current()/../@wit) ! substring(., 2)))]"/>
   </xsl:accumulator>
@@ -72,7 +75,7 @@
                     <xsl:choose>
                       <xsl:when test="not(tokenize($div/@corresp) ! substring-before(., '#') = string(@corresp))
                                       and $w = $div/tei:p[1]/accumulator-before('lacunose')">
-                        <p class="lacuna" lang="en">〔lacuna: witness {$label}'s transcription breaks off before this section〕</p>
+                        <p class="lacuna" lang="en">〔lacuna: witness {$label} does not transmit this section〕</p>
                       </xsl:when>
                       <xsl:otherwise>
                         <xsl:for-each select="$div/tei:p">
