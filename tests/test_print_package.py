@@ -68,6 +68,11 @@ def test_pdf_holds_every_source_and_the_notes(pdf):
                     "Registerofplaces", "50.35°N106.45°E", "Indexofdates"]:
         assert squeeze(passage) in text, passage
     assert "〔一〕" in text and "〔六十二〕" in text                   # numbered notes, past ten
+    # C has no punctuation: it is never noted for lacking a mark, nor where its words are
+    # the base's without its punctuation
+    assert squeeze("B本無「,」。") in text
+    assert not re.search(r"C本無「[,，、;；。:：]+」", text)
+    assert squeeze("「鄂博,」，C本作「鄂博」") not in text
 
 
 def test_pdf_metadata_and_embedded_cjk_font(pdf):

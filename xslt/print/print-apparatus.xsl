@@ -145,8 +145,14 @@
     <xsl:variable name="r" select="tt:reader(., $wits)"/>
     <xsl:variable name="base" select="tt:reading-text(tei:rdg[tt:cites(., $r)], $r)"/>
     <xsl:variable name="app" select="."/>
-    <xsl:for-each select="tei:rdg[not(tt:cites(., $r))]">
-      <xsl:variable name="sig" select="tokenize(@wit) ! substring(., 2)"/>
+    <!-- a witness without punctuation (its silence is recorded in the apparatus as rdg
+         type="silent") is not noted where its reading is the base's without punctuation -->
+    <xsl:variable name="unpunctuated" select="distinct-values(root(.)//tei:rdg[@type = 'silent']/@wit ! tokenize(.) ! substring(., 2))"/>
+    <xsl:for-each select="tei:rdg[not(tt:cites(., $r))][not(@type = ('lac', 'silent'))]">
+      <xsl:variable name="rdg" select="."/>
+      <xsl:variable name="sig" select="(tokenize(@wit) ! substring(., 2))[not(. = $unpunctuated and
+          replace(tt:reading-text($rdg, .), '\p{P}', '') = replace($base, '\p{P}', ''))]"/>
+      <xsl:if test="exists($sig)">
       <xsl:variable name="lab" select="tt:wit-label($wits, for $s in $sig return string(($wits[@xml:id = $s]/@n, $s)[1]))"/>
       <xsl:variable name="other" select="tt:reading-text(., $sig[1])"/>
       <span lang="{(@xml:lang, 'zh-Hans')[1]}">
@@ -163,6 +169,7 @@
           <xsl:otherwise>「{$base}」，{$lab}作「{$other}」。</xsl:otherwise>
         </xsl:choose>
       </span>
+      </xsl:if>
     </xsl:for-each>
     <!-- an editor's note on the variant: 按 (the editor's remark), as Chinese editions print it -->
     <xsl:for-each select="tei:note">
