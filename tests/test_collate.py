@@ -371,3 +371,30 @@ def test_teiphy_reads_the_apparatus_for_stemmatics(tmp_path):
             if line.strip()[:1] in ("A", "B", "C") and len(line.split()) == 2}
     assert set(rows) == {"A", "B", "C"} and len({len(r) for r in rows.values()}) == 1
     assert "?" in rows["C"] and "?" in rows["A"]           # C's and A's lacunae are missing data
+
+
+def test_sections_are_placed_reported_and_checked_by_their_text(built):
+    """How each partial witness was placed is said; a placement set in sources.toml is
+    followed, and one that puts a section where its text does not belong is warned of."""
+    from treatytei.errors import TreatyError
+
+    notes: list[str] = []
+    collate(built, force=True, messages=notes)
+    assert any("witness C quotes article(s) 3, 6, 7 under their own headings" in n for n in notes), notes
+    assert any("witness A's transcription stops in article 3" in n for n in notes), notes
+    assert not any("warning" in n for n in notes), notes
+    manifest = built.manifest.read_text(encoding="utf-8")
+    # the editor places C's article 3 as article 4: followed, and warned of
+    moved = manifest.replace('siglum = "C"\n', 'siglum = "C"\nsections = { "3" = 4 }\n', 1)
+    built.manifest.write_text(moved, encoding="utf-8")
+    notes = []
+    collate(built, force=True, messages=notes)
+    assert any("warning: witness C's article 4 reads like article 3" in n for n in notes), notes
+    art4 = parse_file(built.tei / f"{WORK}.apparatus.xml").getroot().xpath(
+        "//tei:div[@n='4']/@corresp", namespaces={"tei": "http://www.tei-c.org/ns/1.0"})[0]
+    assert "kyakhta-treaty-1727-c.xml#kyakhta-treaty-1727-c-art3" in art4
+    # a placement that names a section the witness lacks is one line
+    built.manifest.write_text(manifest.replace('siglum = "C"\n', 'siglum = "C"\nsections = { "1" = 4 }\n', 1),
+                              encoding="utf-8")
+    with pytest.raises(TreatyError, match="sections: the witness has no article 1"):
+        collate(built, force=True)

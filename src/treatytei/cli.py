@@ -168,9 +168,12 @@ def collate(ctx: click.Context, work: str | None, force: bool) -> None:
 
     project = _project(ctx)
     with _running(project):
-        done = run(project, work, force=force)
+        notes: list[str] = []
+        done = run(project, work, force=force, messages=notes)
     for path, status in done:
         _say(f"{status:>10}  {_rel(path, project)}")
+    for note in notes:
+        _say(f"  {note}")
 
 
 @cli.command()

@@ -67,7 +67,9 @@ def witness_id(sources: list[Source], work: str, siglum: str) -> str:
     return f"{work}-{siglum}" if shared else siglum
 
 
-def collate_work(project, work: str, sources: list[Source] | None = None) -> etree._Element:
+def collate_work(project, work: str, sources: list[Source] | None = None, report: list | None = None) -> etree._Element:
+    """The apparatus of one work; ``report`` gets a line on how each witness's sections
+    were placed, where that needs saying."""
     sources = sources if sources is not None else load(project.manifest)
     wits = witnesses_of(sources, work)
     if len(wits) < 2:
@@ -84,12 +86,14 @@ def collate_work(project, work: str, sources: list[Source] | None = None) -> etr
             raise TreatyError(path, f"missing: witness {w.siglum} of '{work}' must be converted first")
         wid = ids[w.siglum]
         files[wid] = path.name
-        ss = sections(parse_file(path).getroot())
+        ss = _placed(sections(parse_file(path).getroot()), w, project.manifest)
         secs[wid] = {s.key: s for s in ss}
         ends = [s.key for s in ss if s.open_end]
         if ends:
             open_after[wid] = ends[0]
     keys = sorted({k for d in secs.values() for k in d}, key=_order)
+    if report is not None:
+        report.extend(placement_report(work, wits, ids, secs))
     # a witness without punctuation (C, quoted from an unpunctuated print) is silent about
     # punctuation: it gives no punctuation variants
     unpunct = frozenset(w for w in sigla if _unpunctuated([t for sec in secs[w].values() for t in sec.tokens]))
@@ -202,6 +206,97 @@ def _unpunctuated(tokens: list) -> bool:
     return len(tokens) >= 50 and sum(1 for t in tokens if t.punct) * 200 < len(tokens)
 
 
+def _placed(secs: list[Section], src: Source, manifest) -> list[Section]:
+    """The witness's sections under the work's numbering: as the witness numbers them
+    (its ordinal, or the number a quoted article's heading gives), unless its entry in
+    sources.toml says otherwise: ``sections = { "1" = 3 }`` (its article 1 is the
+    work's article 3; "preamble" names the preamble on either side)."""
+    override = src.extra.get("sections")
+    if override is None:
+        return secs
+    if not isinstance(override, dict):
+        raise TreatyError(manifest, f"source '{src.id}': 'sections' must be a table such as {{ \"1\" = 3 }}")
+
+    def key(v, what):
+        if v == "preamble":
+            return ("preamble", 0)
+        try:
+            n = int(v)
+        except (TypeError, ValueError):
+            n = 0
+        if n < 1:
+            raise TreatyError(manifest, f"source '{src.id}': sections: {what} '{v}' is not an article number or 'preamble'")
+        return ("article", n)
+
+    moves = {key(k, "section"): key(v, "target") for k, v in override.items()}
+    have = {sec.key for sec in secs}
+    for k in moves:
+        if k not in have:
+            raise TreatyError(manifest, f"source '{src.id}': sections: the witness has no {_name(k)}")
+    out = [Section(moves.get(sec.key, sec.key), sec.div_id, sec.label, sec.tokens, sec.open_end,
+                   sec.revised_note, sec.excerpt) for sec in secs]
+    targets = [sec.key for sec in out]
+    if len(set(targets)) != len(targets):
+        raise TreatyError(manifest, f"source '{src.id}': sections: two sections of the witness placed as one")
+    return out
+
+
+def _name(key: tuple) -> str:
+    return "the preamble" if key[0] == "preamble" else f"article {key[1]}"
+
+
+def _bigrams(sec: Section) -> set:
+    chars = [t.strict for t in sec.tokens if not t.punct]
+    return set(zip(chars, chars[1:]))
+
+
+def _similarity(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def placement_report(work: str, wits: list[Source], ids: dict, secs: dict) -> list[str]:
+    """How each witness's sections were placed, for the witnesses that transmit only some
+    (an excerpt, a transcription that stops, a placement set in sources.toml), and a warning where a section reads more like another section
+    of the work than like the one it was placed as (a numbering to check, or to set in
+    sources.toml)."""
+    lines = []
+    grams = {w: {k: _bigrams(sec) for k, sec in d.items()} for w, d in secs.items()}
+    for src in wits:
+        wid = ids[src.siglum]
+        mine = sorted(secs[wid], key=_order)
+        arts = ", ".join(str(k[1]) for k in mine if k[0] == "article")
+        stops = [k for k in mine if secs[wid][k].open_end]
+        if mine and all(secs[wid][k].excerpt for k in mine):
+            lines.append(f"{work}: witness {src.siglum} quotes article(s) {arts} under their own headings; "
+                         "it is in lacuna in the others")
+        elif stops:
+            lines.append(f"{work}: witness {src.siglum}'s transcription stops in {_name(stops[0])}; "
+                         "it is in lacuna after that")
+        if src.extra.get("sections"):
+            lines.append(f"{work}: witness {src.siglum}: sections placed by sources.toml "
+                         f"({', '.join(f'{k} -> {v}' for k, v in src.extra['sections'].items())})")
+        for k in mine:
+            g = grams[wid][k]
+            if len(g) < 8:
+                continue
+            best_other, best_key = 0.0, None
+            same = 0.0
+            for other, d in grams.items():
+                if other == wid:
+                    continue
+                for k2, g2 in d.items():
+                    sim = _similarity(g, g2)
+                    if k2 == k:
+                        same = max(same, sim)
+                    elif sim > best_other:
+                        best_other, best_key = sim, k2
+            if best_key is not None and best_other > max(0.2, 2 * same):
+                lines.append(f"{work}: warning: witness {src.siglum}'s {_name(k)} reads like {_name(best_key)} of "
+                             f"another witness (shared character pairs {best_other:.2f} against {same:.2f}); check its "
+                             f"number, or place it in sources.toml: sections = {{ \"{k[1] if k[0] == 'article' else 'preamble'}\" = N }}")
+    return lines
+
+
 def works(project) -> list[str]:
     sources = load(project.manifest)
     return sorted(w for w, wits in _grouped(sources)[0].items() if w and len(wits) >= 2)
@@ -210,7 +305,7 @@ def works(project) -> list[str]:
 _SOURCES: dict[tuple, list] = {}
 
 
-def _collate_job(job: tuple[str, str]) -> bytes:
+def _collate_job(job: tuple[str, str]) -> tuple[bytes, list[str]]:
     """One work, in a worker process (the manifest is read once per process)."""
     from .project import Project
 
@@ -220,10 +315,12 @@ def _collate_job(job: tuple[str, str]) -> bytes:
     if key not in _SOURCES:
         _SOURCES.clear()
         _SOURCES[key] = load(project.manifest)
-    return serialise(collate_work(project, work, _SOURCES[key]))
+    report: list[str] = []
+    return serialise(collate_work(project, work, _SOURCES[key], report)), report
 
 
-def collate(project, work: str | None = None, force: bool = False, state=None) -> list[tuple[Path, str]]:
+def collate(project, work: str | None = None, force: bool = False, state=None,
+            messages: list | None = None) -> list[tuple[Path, str]]:
     """Collate each work (in parallel when there are many). With a BuildState, a work
     whose witness files and manifest entries did not change is skipped."""
     from .buildstate import digest
@@ -246,7 +343,9 @@ def collate(project, work: str | None = None, force: bool = False, state=None) -
     done = []
     with closing(imap(_collate_job, [(str(project.root), w) for w in todo], "collate")) as results, \
             Staged() as staged:
-        for w, data in zip(todo, results):
+        for w, (data, report) in zip(todo, results):
+            if messages is not None:
+                messages.extend(report)
             path = project.tei / f"{w}.apparatus.xml"
             generated = data
             status = None

@@ -87,9 +87,12 @@ def steps(project: Project, state=None, keep_going: bool = False, failed: list |
     def do_collate():
         from .collate import collate as run_collate
 
-        for path, status in run_collate(project, state=state):
+        notes: list[str] = []
+        for path, status in run_collate(project, state=state, messages=notes):
             if status != "up-to-date":
                 say(f"  {status} {_rel(path, project)}")
+        for note in notes:
+            say(f"  {note}")
 
     def do_pdf():
         from .publish_pdf import publish as run_pdf
