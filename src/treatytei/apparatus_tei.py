@@ -147,11 +147,23 @@ def lacuna_app(app_id: str, wit: str, others: list[str], which: str) -> etree._E
 
 
 def apparatus_document(work: str, wits: list[Source], files: dict[str, str], body, prefix: str,
-              ids: dict[str, str]) -> etree._Element:
+                       ids: dict[str, str], quoted: dict[str, str] | None = None) -> etree._Element:
+    """The apparatus file. ``quoted``: for a witness that quotes single articles, which."""
+    quoted = quoted or {}
+
+    def extent(w: Source) -> str:
+        if w.complete:
+            return "complete text"
+        if w.extent:
+            return f"partial transcription: {w.extent}"
+        if ids[w.siglum] in quoted:
+            return f"quotes {quoted[ids[w.siglum]]} only"
+        return "partial transcription"
+
     listwit = E("listWit", *[
         E("witness",
           E("bibl", E("title", w.title, level="m"), E("ref", w.url, target=iri(w.url)),
-            E("note", ("complete text" if w.complete else f"partial transcription: {w.extent or 'incomplete'}"), xml_lang="en")),
+            E("note", extent(w), xml_lang="en")),
           E("ptr", target=files[ids[w.siglum]]),
           xml_id=ids[w.siglum], n=w.siglum, corresp=files[ids[w.siglum]], xml_lang=LANG[w.script])
         for w in wits])

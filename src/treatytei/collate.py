@@ -193,7 +193,9 @@ def collate_work(project, work: str, sources: list[Source] | None = None, report
     for w in closing:
         last_p.append(lacuna_app("", w, [x for x in sigla if x not in out], "end"))
     stable_app_ids(body, prefix)
-    return apparatus_document(work, wits, files, body, prefix, ids)
+    quoted = {w: "article" + ("s " if len(arts) > 1 else " ") + ", ".join(arts)
+              for w in excerpt for arts in [[str(k[1]) for k in sorted(secs[w], key=_order) if k[0] == "article"]]}
+    return apparatus_document(work, wits, files, body, prefix, ids, quoted)
 
 
 def _order(key: tuple) -> tuple:
