@@ -287,7 +287,7 @@ def enrich_blocks(root, gaz: Gazetteer, refused: frozenset | set = frozenset(), 
         if bk:
             # keys are taken on the block's plain text (tags dissolved), as tag_keys does,
             # so that a tag's key is the same whatever else is tagged around it
-            _, ptext, to_plain = _aligned(block)
+            ptext, to_plain = _aligned(block)
         # wrap from the end so earlier offsets stay valid
         for m in reversed(matches):
             key = ""
@@ -378,45 +378,43 @@ def plain(el) -> str:
     return "".join(parts)
 
 
-def _aligned(block) -> tuple[str, str, Callable[[int], int]]:
-    """flat(block), plain(block), and a function from an offset into the first to the
-    offset of the same place in the second."""
+def _aligned(block) -> tuple[str, Callable[[int], int]]:
+    """plain(block), and a function from an offset into flat(block) to the offset of the
+    same place in it."""
     import bisect
 
-    f: list[str] = []
     p: list[str] = []
     size = [0, 0]                 # lengths so far: flat, plain
     jumps: list[int] = []         # flat offsets of the tags dissolved in plain
     extra: list[int] = [0]        # plain minus flat after each of them
 
-    def put(flat_part: str, plain_part: str) -> None:
-        f.append(flat_part)
+    def put(flat_len: int, plain_part: str) -> None:
         p.append(plain_part)
-        size[0] += len(flat_part)
+        size[0] += flat_len
         size[1] += len(plain_part)
-        if len(flat_part) != len(plain_part):
+        if flat_len != len(plain_part):
             jumps.append(size[0] - 1)
             extra.append(size[1] - size[0])
 
     def walk(el):
         if el.text:
-            put(el.text, el.text)
+            put(len(el.text), el.text)
         for child in el:
             if isinstance(child.tag, str):
                 name = local(child)
                 if name in BARRIERS:
-                    put(BLOCK, plain(child) if name in TAGGED else BLOCK)
+                    put(len(BLOCK), plain(child) if name in TAGGED else BLOCK)
                 else:
                     walk(child)
             if child.tail:
-                put(child.tail, child.tail)
+                put(len(child.tail), child.tail)
 
     walk(block)
 
     def to_plain(offset: int) -> int:
         return offset + extra[bisect.bisect_left(jumps, offset)]
 
-    return "".join(f), "".join(p), to_plain
+    return "".join(p), to_plain
 
 
 def _nested_dates(outer, gaz: Gazetteer) -> int:
