@@ -21,6 +21,8 @@
   <xsl:template name="tt:print-collation">
     <xsl:param name="n" as="xs:integer"/>
     <xsl:variable name="wits" select=".//tei:listWit/tei:witness"/>
+    <!-- the witnesses without punctuation: their silence is recorded as rdg type="silent" -->
+    <xsl:variable name="unpunctuated" select="distinct-values(.//tei:rdg[@type = 'silent']/@wit ! tokenize(.) ! substring(., 2))"/>
     <section class="part collation" id="collation-{$n}" lang="zh-Hant">
       <h1 class="chapter" lang="en">The collated treaty</h1>
       <div class="collation-intro" lang="en">
@@ -78,7 +80,7 @@
               <p class="jk-head">校勘記</p>
               <ol>
                 <xsl:for-each select="$noted">
-                  <li><span class="jk-no">〔{tt:cn(position())}〕</span><xsl:apply-templates select="." mode="jiaokan"><xsl:with-param name="wits" select="$wits"/></xsl:apply-templates></li>
+                  <li><span class="jk-no">〔{tt:cn(position())}〕</span><xsl:apply-templates select="." mode="jiaokan"><xsl:with-param name="wits" select="$wits"/><xsl:with-param name="unpunctuated" select="$unpunctuated"/></xsl:apply-templates></li>
                 </xsl:for-each>
               </ol>
             </div>
@@ -142,12 +144,12 @@
 
   <xsl:template match="tei:app" mode="jiaokan">
     <xsl:param name="wits" as="element()*"/>
+    <xsl:param name="unpunctuated" as="xs:string*"/>
     <xsl:variable name="r" select="tt:reader(., $wits)"/>
     <xsl:variable name="base" select="tt:reading-text(tei:rdg[tt:cites(., $r)], $r)"/>
     <xsl:variable name="app" select="."/>
-    <!-- a witness without punctuation (its silence is recorded in the apparatus as rdg
-         type="silent") is not noted where its reading is the base's without punctuation -->
-    <xsl:variable name="unpunctuated" select="distinct-values(root(.)//tei:rdg[@type = 'silent']/@wit ! tokenize(.) ! substring(., 2))"/>
+    <!-- a witness without punctuation is not noted where its reading is the base's
+         without punctuation -->
     <xsl:for-each select="tei:rdg[not(tt:cites(., $r))][not(@type = ('lac', 'silent'))]">
       <xsl:variable name="rdg" select="."/>
       <xsl:variable name="sig" select="(tokenize(@wit) ! substring(., 2))[not(. = $unpunctuated and
