@@ -138,12 +138,12 @@ def stable_app_ids(body, prefix: str) -> None:
                 rdg.set(XML_ID, f"{app_id}-r{k}")
 
 
-def lacuna_app(app_id: str, wit: str, others: list[str], which: str) -> etree._Element:
+def lacuna_app(wit: str, others: list[str], which: str) -> etree._Element:
     """A witness leaves off (lacunaStart), takes up again (lacunaEnd) or begins
     (witStart: a witness that transmits only part of the work), in an app of its own."""
     milestone = E({"start": "lacunaStart", "end": "lacunaEnd", "wit-start": "witStart"}[which])
     return E("app", E("rdg", milestone, wit=f"#{wit}", type_="lac"), E("rdg", wit=" ".join(f"#{o}" for o in others)),
-             type_="lacuna", subtype=which if which == "wit-start" else f"lacuna-{which}", xml_id=app_id or None)
+             type_="lacuna", subtype=which if which == "wit-start" else f"lacuna-{which}")
 
 
 def apparatus_document(work: str, wits: list[Source], files: dict[str, str], body, prefix: str,

@@ -102,6 +102,12 @@ def collate_work(project, work: str, sources: list[Source] | None = None, report
     out: set[str] = set()         # witnesses in lacuna (or not yet begun) at this point
     started: set[str] = set()
     prefix = f"{work}-apparatus"
+
+    def lacuna(w: str, which: str):
+        """The app where witness w leaves off, takes up again or begins, against the
+        witnesses present there."""
+        return lacuna_app(w, [x for x in sigla if x != w and x not in out], which)
+
     for key in keys:
         present = {w: secs[w][key] for w in sigla if key in secs[w]}
         # a witness that does not transmit this section -- it quotes single articles, its
@@ -127,10 +133,10 @@ def collate_work(project, work: str, sources: list[Source] | None = None, report
             if w in absent and w not in out:
                 out.add(w)
                 if w in started:
-                    p.append(lacuna_app("", w, [x for x in sigla if x != w and x not in out], "start"))
+                    p.append(lacuna(w, "start"))
             elif w in present and w in out:
                 out.discard(w)
-                p.append(lacuna_app("", w, [x for x in sigla if x != w and x not in out], "end" if w in started else "wit-start"))
+                p.append(lacuna(w, "end" if w in started else "wit-start"))
             if w in present:
                 started.add(w)
         # article numerals
@@ -152,7 +158,7 @@ def collate_work(project, work: str, sources: list[Source] | None = None, report
                 # the witness breaks off here
                 if opens.get(w) and w not in out and seg.columns[0].cells.get(w, 0) is None:
                     out.add(w)
-                    p.append(lacuna_app("", w, [x for x in sigla if x != w and x not in out], "start"))
+                    p.append(lacuna(w, "start"))
             if seg.common:
                 cells = {w: [t for col in seg.columns for t in col.cells[w]] for w in pres}
                 for piece in render_common(cells, pres[0], lang):
@@ -184,14 +190,14 @@ def collate_work(project, work: str, sources: list[Source] | None = None, report
             # the witness breaks off exactly where the section ends
             if opens.get(w) and w not in out:
                 out.add(w)
-                p.append(lacuna_app("", w, [x for x in sigla if x != w and x not in out], "start"))
+                p.append(lacuna(w, "start"))
         div.append(p)
         body.append(div)
     # close the lacunae at the end of the text
     last_p = body[-1].xpath("tei:p", namespaces=NS)[-1]
     closing = [w for w in sigla if w in out and w in started]
     for w in closing:
-        last_p.append(lacuna_app("", w, [x for x in sigla if x not in out], "end"))
+        last_p.append(lacuna(w, "end"))
     stable_app_ids(body, prefix)
     quoted = {w: "article" + ("s " if len(arts) > 1 else " ") + ", ".join(arts)
               for w in excerpt for arts in [[str(k[1]) for k in sorted(secs[w], key=_order) if k[0] == "article"]]}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .chinese import normalise
 from .evaluate import Score
-from .collation_tokens import sections
+from .collation_tokens import section_key, sections
 from .errors import TreatyError
 from .tei import NS, local, original_text, parse_file
 
@@ -205,8 +205,7 @@ def evaluate_alignment(project, work: str, gold_path: Path, apparatus: Path | No
                for w in root.iter("{http://www.tei-c.org/ns/1.0}witness")}
         predicted = {}
         for div in root.xpath("//tei:body/tei:div", namespaces=NS):
-            key = ("preamble", 0) if div.get("type") == "preamble" else ("article", int(div.get("n")))
-            predicted[key] = predicted_spans(div, (ids.get(x, x), ids.get(y, y)), silent)[0]
+            predicted[section_key(div)] = predicted_spans(div, (ids.get(x, x), ids.get(y, y)), silent)[0]
     g = p = c = 0
     diffs = []
     for key, items in gold.items():

@@ -64,6 +64,12 @@ class Section:
     excerpt: bool = False      # quoted on its own (the witness transmits single articles)
 
 
+def section_key(div) -> tuple:
+    """The key of a preamble or article div, in a witness or in the apparatus:
+    ('preamble', 0) or ('article', n)."""
+    return ("preamble", 0) if div.get("type") == "preamble" else ("article", int(div.get("n")))
+
+
 def sections(root) -> list[Section]:
     out = []
     for div in root.xpath("//tei:body/tei:div[@type='preamble' or @type='article']", namespaces=NS):
@@ -78,7 +84,7 @@ def sections(root) -> list[Section]:
             if p.xpath(".//tei:gap[@reason='untranscribed']", namespaces=NS):
                 open_end = True
         note = div.xpath("string(tei:note[@type='revision'])", namespaces=NS) if div.get("subtype") == "revised" else None
-        key = ("preamble", 0) if div.get("type") == "preamble" else ("article", int(div.get("n")))
+        key = section_key(div)
         out.append(Section(key, div.get(XML_ID), label, toks, open_end, note or None,
                            excerpt=div.get("subtype") == "excerpt"))
     return out
