@@ -157,6 +157,86 @@ def enrich(ctx: click.Context, files: tuple[str, ...]) -> None:
         _say(f"{n:>6} new tag(s)  {_rel(path, project)}")
 
 
+@cli.group()
+def names() -> None:
+    """The register's names: propose new ones from the texts, accept an editor's review."""
+
+
+@names.command("propose")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", default="names-review.tsv", show_default=True,
+              help="The review file to write (- for standard output).")
+@click.pass_context
+def names_propose(ctx: click.Context, files: tuple[str, ...], output: str) -> None:
+    """Find names the register does not know in TEI texts (default: all of tei/) and write
+    them, one a line, to a review file: surface form, type, the entry it would join or
+    make, confidence, why, and where it occurs. Mark each line yes or no, then run
+    `treatytei names accept FILE`."""
+    from .fileio import write_atomic
+    from .names_propose import propose, review_tsv
+
+    project = _project(ctx)
+    cands = propose(project, [Path(f) for f in files])
+    text = review_tsv(cands)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        out = Path(output)
+        write_atomic(out, text.encode("utf-8"))
+        kinds: dict[str, int] = {}
+        for c in cands:
+            kinds[c.kind] = kinds.get(c.kind, 0) + 1
+        _say(f"{len(cands)} candidate(s) ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items())) or 'none'}) "
+             f"written to {output}")
+
+
+@names.command("check")
+@click.pass_context
+def names_check(ctx: click.Context) -> None:
+    """List entries of the register that may be duplicates: one kind, a name read alike
+    (pinyin). Exit 1 if there are any."""
+    from .register import Register
+
+    project = _project(ctx)
+    dups = Register.load(project.register).possible_duplicates()
+    for a, b, sound in dups:
+        click.echo(f"{_rel(project.register, project)}: possible duplicate: {a} and {b} (both read '{sound}')")
+    _say(f"{len(dups)} possible duplicate(s)")
+    if dups:
+        sys.exit(1)
+
+
+@names.command("accept")
+@click.argument("review", required=False, type=click.Path(dir_okay=False))
+@click.option("--all", "take_all", is_flag=True,
+              help="Take every line as proposed (without REVIEW: propose, then accept everything).")
+@click.pass_context
+def names_accept(ctx: click.Context, review: str | None, take_all: bool) -> None:
+    """Apply the decisions of a review file to tei/register.xml: yes adds the name (to the
+    entry its line names: a new one or an existing one), no records it as not a name.
+    Then `treatytei build` (or enrich) tags the new names in the texts."""
+    import tempfile
+
+    from .fileio import write_atomic
+    from .names_accept import accept
+    from .names_propose import propose, review_tsv
+
+    project = _project(ctx)
+    if review is None and not take_all:
+        raise click.UsageError("name a review file (or give --all to accept every proposal)")
+    with _running(project):
+        if review is None:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "names-review.tsv"
+                write_atomic(path, review_tsv(propose(project)).encode("utf-8"))
+                outcome = accept(project, path, take_all=True)
+        else:
+            if not Path(review).is_file():
+                raise TreatyError(Path(review), "no such review file")
+            outcome = accept(project, Path(review), take_all=take_all)
+    _say(f"register: {outcome.summary()}")
+
+
 @cli.command()
 @click.argument("work", required=False)
 @click.option("--force", is_flag=True, help="Overwrite an apparatus an editor changed (a backup is kept).")

@@ -31,6 +31,8 @@ from .fileio import Fingerprints, Staged
 from .tei import NS, XML_ID, XML_LANG, E, local, parse_bytes, parse_file, serialise
 
 NAME_TAGS = {"persName", "placeName", "orgName", "roleName"}
+#: seg/@type of an editor's "these words are not a name here"
+NOT_NAME = "not-name"
 #: Existing elements no match may enter or cross.
 BARRIERS = NAME_TAGS | {"date", "title", "term", "note", "gap", "label", "app", "choice", "name"}
 #: Inline elements a match may enclose whole.
@@ -65,27 +67,27 @@ class Entry:
 
 
 class Gazetteer:
-    """Every name of the register, by its match key."""
+    """Every name of the register, by its match key; and the register's known words
+    (entry tag "word"): a word is matched like a name, so that no shorter name is found
+    inside it, but is not tagged."""
 
     def __init__(self, register: Path):
-        tree = parse_file(register)
+        from .register import ENTRY_PATHS, NAME_TAG, Register, is_han_lang
+
+        reg = Register.load(register)
         self.names: dict[str, Entry] = {}
         self.conflicts: list[str] = []
-        root = tree.getroot()
-        sources = [
-            ("persName", "//tei:standOff//tei:person", "tei:persName"),
-            ("placeName", "//tei:standOff//tei:place", "tei:placeName"),
-            ("orgName", "//tei:standOff//tei:org", "tei:orgName"),
-            ("roleName", "//tei:taxonomy[@xml:id='offices']//tei:category", "tei:catDesc/tei:term"),
-            ("title", "//tei:standOff//tei:listBibl/tei:bibl", "tei:title"),
-        ]
-        for tag, entity_path, name_path in sources:
+        root = reg.root
+        tags = {kind: ("title" if kind == "treaty" else "roleName" if kind == "office" else NAME_TAG[kind])
+                for kind in ENTRY_PATHS}
+        for kind, (entity_path, name_path) in ENTRY_PATHS.items():
+            tag = tags[kind]
             for ent in root.xpath(entity_path, namespaces=NS):
                 eid = ent.get(XML_ID)
                 for name in ent.xpath(name_path, namespaces=NS):
-                    lang = name.get(XML_LANG) or name.xpath("ancestor-or-self::*[@xml:lang][1]/@xml:lang")[0]
+                    lang = name.xpath("ancestor-or-self::*[@xml:lang][1]/@xml:lang")
                     text = (name.text or "").strip()
-                    if not lang.startswith("zh") or len(text) < 2:
+                    if not lang or not is_han_lang(lang[0]) or len(text) < 2:
                         continue
                     key = match_key(text)
                     known = self.names.get(key)
@@ -93,6 +95,11 @@ class Gazetteer:
                         self.conflicts.append(f"{text}: {known.id} and {eid}")
                         continue
                     self.names[key] = Entry(tag, eid)
+        # known words: the register's, and the word list's longer words that contain a name
+        from .lexicon import longer_words
+
+        for word in sorted(reg.words | set(longer_words([k for k, e in self.names.items()]))):
+            self.names.setdefault(word, Entry("word", ""))
         self.by_first: dict[str, list[str]] = {}
         for key in sorted(self.names, key=lambda k: (-len(k), k)):
             self.by_first.setdefault(key[0], []).append(key)
@@ -119,9 +126,65 @@ def flat(el) -> str:
 def _flat_item(child) -> str:
     if not isinstance(child.tag, str):
         return ""
-    if local(child) in BARRIERS:
+    if is_barrier(child):
         return BLOCK
     return flat(child)
+
+
+def is_barrier(el) -> bool:
+    """An element no match may enter or cross: existing markup of names, dates, notes
+    and the like, and an editor's "not a name here" (seg type="not-name")."""
+    name = local(el)
+    return name in BARRIERS or (name == "seg" and el.get("type") == NOT_NAME)
+
+
+def link_spans(el) -> list[tuple[int, int, int, int]]:
+    """Where the block's links to Wikipedia articles are, in flat(el) offsets:
+    (anchor start, anchor end, title start, title end); the title's span is where the
+    linked article's title stands in the anchor, (-1, -1) when it does not."""
+    from .names_propose import link_title
+
+    out: list[tuple[int, int, int, int]] = []
+
+    def walk(node, off: int) -> int:
+        off += len(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str):
+                if is_barrier(child):
+                    off += len(BLOCK)
+                else:
+                    start = off
+                    off = walk(child, off)
+                    if local(child) == "ref":
+                        title = link_title(child.get("target") or "")
+                        if title:
+                            anchor = match_key(flat(child))
+                            at = anchor.find(match_key(title))
+                            out.append((start, off, start + at, start + at + len(title)) if at >= 0
+                                       else (start, off, -1, -1))
+            off += len(child.tail or "")
+        return off
+
+    walk(el, 0)
+    return out
+
+
+def _link_allows(links, start: int, end: int, key: str) -> bool:
+    """A name may enclose a whole link, but not cut one; inside a link's article title
+    it stands only as the title, or as the title's first word when the rest is a word
+    of its own (lexicon.contains_name): 中國 is not tagged in a link to 中國年號列表,
+    蘇聯 is in one to 蘇聯解體. ``key``: the match key of the block's flat text."""
+    from .lexicon import contains_name
+
+    for a, b, ts, te in links:
+        if end <= a or start >= b or (start <= a and end >= b):
+            continue
+        if start < a or end > b:
+            return False
+        if ts >= 0 and start < te and end > ts and (start, end) != (ts, te):
+            if not (ts <= start and end <= te and contains_name(key[ts:te], key[start:end], start - ts)):
+                return False
+    return True
 
 
 def _quote_mask(text: str) -> list[bool]:
@@ -147,7 +210,10 @@ class Match:
     element: etree._Element  # the new element, without content
 
 
-def find_matches(text: str, gaz: Gazetteer, composite_dates: bool = True, errors: list | None = None) -> list[Match]:
+def find_matches(text: str, gaz: Gazetteer, composite_dates: bool = True, errors: list | None = None,
+                 links=()) -> list[Match]:
+    """The names and dates of a block's flat text, longest first at each position.
+    ``links``: the block's link_spans (names keep to the words of links)."""
     key = match_key(text)
     quoted = _quote_mask(text)
     dates = {s: (e, v) for s, e, v in find_dates(text, composite=composite_dates)}
@@ -161,10 +227,14 @@ def find_matches(text: str, gaz: Gazetteer, composite_dates: bool = True, errors
             continue
         cands = []
         name = gaz.match_at(key, pos)
-        if name and BLOCK not in text[pos:pos + len(name)]:
+        if name and (BLOCK in text[pos:pos + len(name)] or not _link_allows(links, pos, pos + len(name), key)):
+            name = None
+        if name:
             entry = gaz.names[name]
             # inside 《》「」“” only titles: a place in a treaty's title is not a mention of the place
-            if entry.tag == "title":
+            if entry.tag == "word":
+                cands.append((len(name), None))
+            elif entry.tag == "title":
                 cands.append((len(name), E("title", ref=f"#{entry.id}", type_="treaty")))
             elif not any(quoted[pos:pos + len(name)]):
                 cands.append((len(name), E(entry.tag, ref=f"#{entry.id}")))
@@ -175,8 +245,9 @@ def find_matches(text: str, gaz: Gazetteer, composite_dates: bool = True, errors
         if not cands:
             pos += 1
             continue
-        length, el = max(cands, key=lambda c: c[0])
-        out.append(Match(pos, pos + length, el))
+        length, el = max(cands, key=lambda c: (c[0], c[1] is not None))
+        if el is not None:          # a known word is passed over whole, untagged
+            out.append(Match(pos, pos + length, el))
         pos += length
     return out
 
@@ -279,7 +350,8 @@ def enrich_blocks(root, gaz: Gazetteer, refused: frozenset | set = frozenset(), 
     for block in blocks(root):
         text = flat(block)
         errors: list = []
-        matches = find_matches(text, gaz, errors=errors)
+        links = link_spans(block) if block.find(f".//{{{NS['tei']}}}ref") is not None else ()
+        matches = find_matches(text, gaz, errors=errors, links=links)
         if date_errors is not None:
             date_errors.extend((block.sourceline or 0, off + 1, words, msg) for off, words, msg in errors)
         bk = _block_key(root, block) if (matches and (refused or added is not None)) else ""
@@ -295,6 +367,10 @@ def enrich_blocks(root, gaz: Gazetteer, refused: frozenset | set = frozenset(), 
                 start = to_plain(m.start)
                 key = tag_key(bk, m.element, ptext, start, start + (m.end - m.start), seen)
             if key and key in refused:
+                # an editor removed this tag: the decision is written into the file, where
+                # it travels with it (and no later run tags these words here)
+                if local(m.element) != "date" and wrap(block, m.start, m.end, E("seg", type_=NOT_NAME)):
+                    count += 1
                 continue
             if wrap(block, m.start, m.end, m.element):
                 count += 1
@@ -351,7 +427,7 @@ def tag_keys(root) -> set[str]:
             for child in el:
                 if isinstance(child.tag, str):
                     name = local(child)
-                    if name in TAGGED or name not in BARRIERS:
+                    if name in TAGGED or not is_barrier(child):
                         end = walk(child, off)
                         if name in TAGGED and (child.get("ref") or child.get("when")):
                             keys.add(tag_key(bk, child, text, off, end, seen))
@@ -373,7 +449,7 @@ def plain(el) -> str:
     for child in el:
         if isinstance(child.tag, str):
             name = local(child)
-            parts.append(BLOCK if name in BARRIERS and name not in TAGGED else plain(child))
+            parts.append(BLOCK if is_barrier(child) and name not in TAGGED else plain(child))
         parts.append(child.tail or "")
     return "".join(parts)
 
@@ -402,7 +478,7 @@ def _aligned(block) -> tuple[str, Callable[[int], int]]:
         for child in el:
             if isinstance(child.tag, str):
                 name = local(child)
-                if name in BARRIERS:
+                if is_barrier(child):
                     put(len(BLOCK), plain(child) if name in TAGGED else BLOCK)
                 else:
                     walk(child)

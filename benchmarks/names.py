@@ -1,0 +1,81 @@
+"""The names loop measured as a user runs it, on texts with a hand list.
+
+For each hand list in tests/gold/names/ (named for a corpus file), the text is added to a
+copy of the edition with `treatytei add`; then `treatytei names propose` (its proposals
+for that text are scored), `treatytei names accept --all` and `treatytei enrich`; the
+tags are scored against the list (treatytei.names_eval).
+
+    .venv/bin/python benchmarks/names.py [--corpus DIR] [--gold DIR] [--diffs]
+
+Which lists were tuned on and which were not is said in tests/gold/names/README.md;
+the figures go to benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from treatytei.manifest import load  # noqa: E402
+from treatytei.names_eval import compare, load_list, proposal_precision, table, tagged  # noqa: E402
+from treatytei.names_propose import propose  # noqa: E402
+from treatytei.project import Project  # noqa: E402
+
+
+def cli(root: Path, *args: str) -> None:
+    r = subprocess.run([str(Path(sys.executable).parent / "treatytei"), "--root", str(root), *args],
+                       capture_output=True, text=True)
+    if r.returncode:
+        raise SystemExit(f"treatytei {' '.join(args)} failed: {r.stderr.strip()}")
+
+
+def run(corpus: Path, gold_dir: Path, show: bool = False, lists: list[str] | None = None) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "edition"
+        root.mkdir()
+        for part in ("sources", "tei", "schema"):
+            shutil.copytree(REPO / part, root / part)
+        golds = sorted(p for p in gold_dir.glob("*.tsv") if lists is None or p.stem in lists)
+        for g in golds:
+            cli(root, "add", str(corpus / f"{g.stem}.md"))
+        project = Project(root)
+        files = {Path(s.file).name: project.tei / f"{s.id}.xml" for s in load(project.root / "sources" / "sources.toml")}
+        scores: dict = {}
+        diffs: list[str] = []
+        right = total = 0
+        wrong: list[str] = []
+        for g in golds:
+            gold = load_list(g)
+            r, t, w = proposal_precision(propose(project, [files[f"{g.stem}.md"]]), gold)
+            right, total = right + r, total + t
+            wrong += [f"{g.stem}: {x}" for x in w]
+        cli(root, "names", "accept", "--all")
+        cli(root, "enrich")
+        for g in golds:
+            compare(load_list(g), tagged(files[f"{g.stem}.md"]), scores, diffs, g.stem)
+    print(table(scores))
+    print(f"proposals (person, place, org): {right} of {total} right, precision {right / total if total else 0:.3f}")
+    if show:
+        print("\n".join(diffs + ["wrong proposal: " + w for w in wrong]))
+    return {"scores": scores, "proposals": (right, total)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=REPO / "tests" / "real-corpus" / "wikipedia-md")
+    ap.add_argument("--gold", type=Path, default=REPO / "tests" / "gold" / "names")
+    ap.add_argument("--diffs", action="store_true", help="List every miss, spurious tag and wrong proposal.")
+    ap.add_argument("lists", nargs="*", help="Only these hand lists (file stems).")
+    a = ap.parse_args()
+    run(a.corpus, a.gold, a.diffs, a.lists or None)
+
+
+if __name__ == "__main__":
+    main()

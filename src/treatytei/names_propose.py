@@ -1,0 +1,403 @@
+"""Step: names propose. Finds names the register does not know yet and writes them to a
+review file for an editor (``treatytei names propose``; ``names accept`` applies it).
+
+Signals, each a reason given in the review file:
+
+* **links** to Wikipedia articles: the target title names a thing; its kind (person,
+  place, organisation, office, treaty, other) is read from the title's ending
+  (…河 a river, …大臣 an office, …條約 a treaty, …族/…語 a people or language: other),
+  from era names (sanmiao's table: an era, other), from the words around the link, and
+  from the article's own categories (for the article's subject). An anchor that differs
+  from its target is proposed as another name of the same entry.
+* **titles** in 《》: treaties (by their ending) or other works.
+* **name patterns** in any text: a run of the characters that transliterated names are
+  written in (learned from the register's and the texts' names), ended by a place-name
+  ending (…河, …嶺, …卡倫, …淖爾, …鄂博).
+* **spellings of one name**: a candidate that sounds like an entry of the register
+  (the same syllables in pypinyin) or like another candidate is proposed as a name of
+  that entry, never merged without the editor's word.
+
+Known names (in the register), known words (its list of words that are not names) and
+rejected candidates (its list of not-names) are never proposed again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .chinese import is_han, to_simplified
+from .enrich import Gazetteer, blocks, match_key
+from .register import KINDS, Register, make_entry_id, pinyin_of
+from .tei import NS, local, parse_file
+
+WIKI = "/wiki/"
+
+#: kind by the ending of a title, longest endings first; "other" is anything that is
+#: not a person, place, organisation, office or treaty (peoples, languages, events,
+#: books, goods)
+ENDINGS: dict[str, tuple[str, ...]] = {
+    "treaty": ("條約", "条约", "界約", "界约", "協約", "协约", "協定", "协定", "章程", "議定書", "议定书",
+               "專條", "专条", "條款", "条款", "約", "约"),
+    "other": ("之戰", "之战", "戰爭", "战争", "戰役", "战役", "起義", "起义", "革命", "事變", "事变", "獨立", "独立",
+              "解體", "解体", "內戰", "内战", "會議", "会议", "運動", "运动", "大捷",
+              "語族", "语族", "語", "语", "族", "人", "文", "字",
+              "志", "稿", "典", "史", "集", "錄", "录", "傳", "传", "表", "鑑", "鉴", "刊", "譜", "谱", "法",
+              "制", "學", "学", "教", "年"),
+    "office": ("大臣", "總督", "总督", "將軍", "将军", "都統", "都统", "尚書", "尚书", "學士", "学士", "巡撫",
+               "巡抚", "參贊", "参赞", "知府", "知縣", "知县", "台吉", "臺吉", "貝子", "贝子", "貝勒", "贝勒",
+               "親王", "亲王", "郡王", "額駙", "额驸", "筆帖式", "笔帖式", "侍郎", "御史", "總兵", "总兵",
+               "提督", "札薩克", "札萨克", "扎薩克", "扎萨克", "斷事官", "断事官", "總管", "总管", "領隊", "领队"),
+    "org": ("政府", "衙門", "衙门", "黨", "党", "公司", "院", "府", "處", "处", "局", "會", "会", "軍", "军",
+            "銀行", "银行", "大學", "大学", "委員會", "委员会", "朝", "汗國", "汗国", "帝國", "帝国",
+            "民國", "民国", "王國", "王国", "共和國", "共和国", "國", "国", "聯邦", "联邦", "部"),
+    "place": ("山脈", "山脉", "山", "嶺", "岭", "河", "江", "湖", "海", "泊", "淖爾", "淖尔", "泉", "池",
+              "卡倫", "卡伦", "鄂博", "城", "鎮", "镇", "村", "堡", "關", "关", "口", "島", "岛", "州", "省",
+              "縣", "县", "盟", "旗", "區", "区", "市", "屯", "灣", "湾", "峽", "峡", "谷", "原", "漠",
+              "牧場", "牧场", "地方", "管區", "管区", "行省", "站", "廳", "厅", "庫倫", "库伦"),
+}
+#: endings of a person's name or title (康熙帝, 元太祖, 達延汗, 哲布尊丹巴呼圖克圖)
+PERSON_ENDINGS = ("皇帝", "帝", "太祖", "太宗", "高宗", "世祖", "聖祖", "圣祖", "玄宗", "可汗", "汗", "公主", "皇后",
+                  "太后", "呼圖克圖", "呼图克图", "喇嘛")
+#: offices named for the place they govern: 庫倫辦事大臣 names 庫倫 a place
+REGIONAL_OFFICES = ("辦事大臣", "办事大臣", "參贊大臣", "参赞大臣", "領隊大臣", "领队大臣", "將軍", "将军",
+                    "都統", "都统", "總督", "总督", "巡撫", "巡抚", "大臣")
+#: A 共和國 inside a federation, and a 部 of the Mongols (an aimag), are territories:
+#: these longer endings decide before the organisation endings above.
+PLACE_FIRST = ("自治共和國", "自治共和国", "汗部", "蒙古", "盟部", "地區", "地区", "新疆", "西藏")
+#: words before or after a name that say what it names
+PLACE_CUES_BEFORE = tuple("在于於至到往赴駐驻抵從从经經自")
+PLACE_CUES_AFTER = ("城", "地區", "地区", "一帶", "一带", "附近", "境內", "境内", "以北", "以南", "以東", "以东",
+                    "以西", "位於", "位于", "沿岸", "流域", "之間", "之间", "交界")
+PERSON_CUES_AFTER = ("氏", "等人", "奏", "曰", "說", "说", "率", "字", "號", "号", "卒", "生於", "生于", "之子",
+                     "之女", "之孫", "之孙", "任", "曾", "被", "與其", "与其")
+PERSON_CATEGORIES = ("人", "人物", "家", "大臣", "總督", "总督", "將軍", "将军", "皇帝", "可汗", "汗", "官員", "官员",
+                     "都統", "都统", "學士", "学士", "王", "公主", "出生", "逝世")
+PLACE_CATEGORIES = ("城市", "河流", "山", "湖", "地理", "省", "城鎮", "城镇", "口岸", "地區", "地区", "行政區",
+                    "行政区", "首府", "邊境", "边境")
+TREATY_CATEGORIES = ("條約", "条约")
+ORG_CATEGORIES = ("機構", "机构", "政府", "組織", "组织", "政黨", "政党")
+#: where a place-name pattern may end in a treaty text
+PATTERN_ENDINGS = ("淖爾", "淖尔", "卡倫", "卡伦", "鄂博", "河", "嶺", "岭", "山", "城", "湖", "泉", "池")
+
+
+@dataclass
+class Candidate:
+    surface: str
+    kind: str
+    entry: str = ""
+    status: str = "new"         # new: a new entry; join: a name of an existing entry
+    score: float = 0.0
+    why: list[str] = field(default_factory=list)
+    contexts: list[str] = field(default_factory=list)
+    votes: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def confidence(self) -> str:
+        return "high" if self.score >= 3 else "medium" if self.score >= 1.5 else "low"
+
+    def vote(self, kind: str, weight: float, why: str) -> None:
+        self.votes[kind] = self.votes.get(kind, 0.0) + weight
+        self.score += weight
+        if why not in self.why:
+            self.why.append(why)
+
+
+def kind_by_ending(title: str) -> tuple[str | None, str]:
+    """The kind a title's ending says, and the ending. An office's title alone (都統)
+    is an office; any other ending alone (卡倫, 河) is a common word."""
+    for end in PLACE_FIRST:
+        if title.endswith(end) and len(title) > len(end):
+            return "place", end
+    best: tuple[str | None, str] = (None, "")
+    for end in PERSON_ENDINGS:
+        if title.endswith(end) and len(title) > len(end) and len(end) > len(best[1]):
+            best = ("person", end)
+    for kind, ends in ENDINGS.items():
+        for end in ends:
+            if title.endswith(end) and len(end) > len(best[1]) and (len(title) > len(end) or kind == "office"):
+                best = (kind, end)
+    if best[0] is None and any(title == e for ends in ENDINGS.values() for e in ends):
+        return "other", title
+    return best
+
+
+#: ICTCLAS parts of speech of jieba's word list, as kinds
+POS_KIND = {"ns": "place", "nt": "org", "nr": "person", "nrfg": "person"}
+
+
+def kind_of_title(title: str, eras: set[str]) -> tuple[str | None, str]:
+    from .lexicon import part_of_speech
+
+    if "·" in title or "・" in title:
+        return "person", "a name with ·, the way foreign personal names are written"
+    key = match_key(title)
+    if key in eras:
+        return "other", "an era name (sanmiao's era table)"
+    kind, end = kind_by_ending(title)
+    if kind:
+        return kind, f"ends in {end}"
+    pos = part_of_speech(key)
+    if pos in POS_KIND:
+        return POS_KIND[pos], f"a {POS_KIND[pos]}'s name in jieba's word list ({pos})"
+    if pos and pos not in ("nz", "nrt"):     # nz, nrt: a proper name, transliterated or not
+        return "other", f"a common word in jieba's word list ({pos})"
+    return None, ""
+
+
+def link_title(target: str) -> str | None:
+    """The article a Wikipedia link points to, or None for other links."""
+    if WIKI not in target:
+        return None
+    title = urllib.parse.unquote(target.split(WIKI, 1)[1]).split("#")[0].replace("_", " ").strip()
+    if re.match(r"^(Category|File|Image|Template|Help|Wikipedia|Portal|Special|Talk|Category talk"
+                r"|分類|分类|文件|檔案|模板|Wikipedia talk):", title, re.I):
+        return None
+    title = re.sub(r"^s:", "", title)               # a Wikisource page: its own title
+    title = re.sub(r"\s*\(.*\)$", "", title).strip()   # 桂祥 (满洲正黄旗): a disambiguated title
+    if not title or not any(is_han(c) for c in title):
+        return None
+    return title
+
+
+def _plain_name(text: str) -> bool:
+    """A string that could be a name: Han characters (and ·), not a phrase."""
+    return (2 <= len(text) <= 12 and all(is_han(c) or c in "·・" for c in text)
+            and not any(c in text for c in "的了是在和與与及或之於于"))
+
+
+def _context(text: str, start: int, end: int, width: int = 12) -> str:
+    return (text[max(0, start - width):start] + "【" + text[start:end] + "】" + text[end:end + width]).replace("\n", " ")
+
+
+def _cues(text: str, word: str) -> str | None:
+    """person or place, by the words around every occurrence of ``word`` in ``text``."""
+    votes = {"person": 0, "place": 0}
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        before, after = text[max(0, at - 1):at], text[end:end + 4]
+        if any(after.startswith(c) for c in PERSON_CUES_AFTER):
+            votes["person"] += 1
+        elif before in PLACE_CUES_BEFORE or any(after.startswith(c) for c in PLACE_CUES_AFTER):
+            votes["place"] += 1
+        at = text.find(word, end)
+    if votes["person"] == votes["place"]:
+        return None
+    return max(votes, key=lambda k: votes[k])
+
+
+@dataclass
+class Found:
+    """What one file gives: (surface, kind or None, weight, why, context, target title)."""
+    items: list[tuple[str, str | None, float, str, str, str]] = field(default_factory=list)
+
+
+def _subject(root) -> tuple[str | None, str | None]:
+    """The article's subject (its title) and the kind its categories say."""
+    title = root.xpath("string(//tei:titleStmt/tei:title[@type='main'][1])", namespaces=NS).strip()
+    cats = root.xpath("//tei:textClass/tei:keywords/tei:term/text()", namespaces=NS)
+    if not title or not cats:
+        return None, None
+    votes: dict[str, int] = {}
+    for cat in cats:
+        for kind, ends in (("treaty", TREATY_CATEGORIES), ("org", ORG_CATEGORIES), ("place", PLACE_CATEGORIES),
+                           ("person", PERSON_CATEGORIES)):
+            if any(cat.endswith(e) for e in ends):
+                votes[kind] = votes.get(kind, 0) + 1
+                break
+    if not votes:
+        return title, None
+    return title, max(sorted(votes), key=lambda k: votes[k])
+
+
+def scan_file(path: Path, rel: str, eras: set[str], translit: set[str]) -> Found:
+    root = parse_file(path).getroot()
+    found = Found()
+    whole = "\n".join("".join(b.itertext()) for b in blocks(root))
+    subject, subject_kind = _subject(root)
+    own = kind_of_title(subject, eras)[0] if subject else None
+    if subject and (own or subject_kind) and _plain_name(subject):
+        found.items.append((subject, own or subject_kind, 3.0,
+                            "the article's subject (" + ("its ending)" if own else "its categories)"),
+                            f"{rel}: title", subject))
+    for block in blocks(root):
+        if block.xpath("ancestor::tei:fw | ancestor::tei:note[@type='manifest']", namespaces=NS):
+            continue
+        line = block.sourceline or 0
+        text = "".join(block.itertext())
+        # links
+        for ref in block.iter(f"{{{NS['tei']}}}ref"):
+            title = link_title(ref.get("target") or "")
+            if title is None or ref.xpath("ancestor::tei:fw", namespaces=NS):
+                continue
+            anchor = "".join(ref.itertext()).strip()
+            at = text.find(anchor) if anchor else -1
+            ctx = f"{rel}:{line}: " + (_context(text, at, at + len(anchor)) if at >= 0 else anchor)
+            kind, why = kind_of_title(title, eras)
+            weight = 2.0
+            if kind is None:
+                kind = _cues(whole, anchor or title)
+                why = f"the words around it suggest a {kind}" if kind else ""
+            if kind is None:
+                # a bare name, in no word list, without an ending or a cue: in these
+                # texts most often a person's (Mongol and Manchu names are written so)
+                kind, why, weight = "person", "a bare name (no ending, no cue): taken for a person", 0.8
+            if _plain_name(title):
+                found.items.append((title, kind, weight + 1.0, f"a link to the article {title} ({why})", ctx, title))
+            if anchor and anchor != title and match_key(anchor) != match_key(title) and _plain_name(anchor) \
+                    and len(anchor) <= 8:
+                own, own_why = kind_of_title(anchor, eras)
+                if own is not None and own != kind:
+                    # the words name something else (欽差庫倫辦事大臣 linking to its holder)
+                    found.items.append((anchor, own, 2.0, f"the words of a link ({own_why})", ctx, ""))
+                elif match_key(title) not in match_key(anchor) and set(match_key(anchor)) & set(match_key(title)):
+                    # another spelling or form of the title's name (喇薩 for 拉薩); words
+                    # around the title (佔領外蒙古) are not a name
+                    found.items.append((anchor, kind, weight, f"the words of a link to {title}", ctx, title))
+        # 《titles》
+        for m in re.finditer(r"《([^《》]{2,30})》", text):
+            title = m.group(1)
+            kind, _ = kind_by_ending(title)
+            ctx = f"{rel}:{line}: " + _context(text, m.start(), m.end())
+            if kind == "treaty":
+                found.items.append((title, "treaty", 2.5, "a title in 《》 ending like a treaty", ctx, title))
+            elif _plain_name(title):
+                found.items.append((title, "other", 2.0, "a title in 《》 (a work): a word, not a name", ctx, title))
+        # transliterated place names with a place ending
+        if translit:
+            run = "[" + re.escape("".join(sorted(translit))) + "]"
+            ends = "|".join(map(re.escape, PATTERN_ENDINGS))
+            for m in re.finditer(rf"{run}{{2,7}}(?:{ends})", text):
+                ctx = f"{rel}:{line}: " + _context(text, m.start(), m.end())
+                found.items.append((m.group(0), "place", 1.5,
+                                    "characters that write transliterated names, then a place-name ending", ctx, ""))
+    return found
+
+
+def transliteration_chars(reg: Register, files: list[Path]) -> set[str]:
+    """The characters transliterated names are written in: those of the register's
+    names of persons and places (three characters or more), less the common words'
+    characters and the endings; learned from the register, so the set grows with it."""
+    chars: dict[str, int] = {}
+    for ent in reg.entries.values():
+        if ent.kind not in ("person", "place"):
+            continue
+        for name in ent.names:
+            if len(name) < 3:
+                continue
+            core = name
+            for end in PATTERN_ENDINGS:
+                if core.endswith(end):
+                    core = core[: -len(end)]
+                    break
+            for c in set(match_key(core)):
+                chars[c] = chars.get(c, 0) + 1
+    common = set(match_key("之的一不了是在有人這这上大中國国為为以年月日於于與与及其而也等所者地方天下"
+                           "此彼各兩两三四五六七八九十百千萬万東东西南北前後后左右內内外"))
+    return {c for c, n in chars.items() if n >= 2 and c not in common}
+
+
+def propose(project, files: list[Path] = ()) -> list[Candidate]:
+    from .dates import eras as era_table
+
+    reg = Register.load(project.register)
+    gaz = Gazetteer(project.register)
+    paths = [Path(f) for f in files] if files else [p for p in project.tei_files()
+                                                    if p.name != "register.xml" and ".apparatus." not in p.name]
+    eras = {match_key(e) for e in era_table()}
+    translit = transliteration_chars(reg, paths)
+    cands: dict[str, Candidate] = {}
+    title_entry: dict[str, str] = {}     # a link title's key -> the key of its candidate
+    aliases: list[tuple[str, str]] = []   # (alias key, title key)
+    for path in paths:
+        rel = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
+        for surface, kind, weight, why, ctx, title in scan_file(path, rel, eras, translit).items:
+            key = match_key(surface)
+            if key in gaz.names or key in reg.rejected:
+                continue
+            c = cands.get(key)
+            if c is None:
+                c = cands[key] = Candidate(surface, kind or "other")
+            c.vote(kind or "other", weight, why)
+            if len(c.contexts) < 3 and ctx not in c.contexts:
+                c.contexts.append(ctx)
+            if title:
+                tkey = match_key(title)
+                if tkey == key:
+                    title_entry[tkey] = key
+                else:
+                    aliases.append((key, tkey))
+    # an office named for a place says that the place is one (科布多 in 科布多參贊大臣)
+    offices = [c.surface for c in cands.values() if max(c.votes, key=lambda k: c.votes[k]) == "office"]
+    offices += [n for e in reg.entries.values() if e.kind == "office" for n in e.names]
+    for office in offices:
+        for end in REGIONAL_OFFICES:
+            if office.endswith(end) and len(office) > len(end) + 1:
+                c = cands.get(match_key(office[: -len(end)]))
+                if c is not None:
+                    c.vote("place", 1.5, f"{office} is an office named for it")
+                break
+    for c in cands.values():
+        c.kind = max(sorted(c.votes), key=lambda k: c.votes[k])
+    _assign_entries(cands, reg, gaz, aliases)
+    return sorted(cands.values(), key=lambda c: (KINDS.index(c.kind), c.entry, pinyin_of(c.surface), c.surface))
+
+
+def _assign_entries(cands: dict[str, Candidate], reg: Register, gaz: Gazetteer, aliases) -> None:
+    """Entry ids: a link's other words join its title's entry; a candidate that sounds
+    like a register entry of its kind joins it (proposed, with the reason); candidates
+    that sound alike share one new entry."""
+    taken = set(reg.ids)
+    by_sound: dict[tuple[str, str], str] = {}
+    for ent in reg.entries.values():
+        for name in ent.names:
+            by_sound.setdefault((ent.kind, pinyin_of(name)), ent.id)
+    for key, c in sorted(cands.items(), key=lambda kv: (-kv[1].score, pinyin_of(kv[1].surface), kv[0])):
+        if c.kind == "other":
+            c.entry, c.status = "", "word"
+            continue
+        sound = pinyin_of(c.surface)
+        known = by_sound.get((c.kind, sound))
+        if known and known in reg.entries:
+            c.entry, c.status = known, "join"
+            c.why.append(f"sounds like {reg.entries[known].names[0]} ({sound}), an entry of the register")
+            continue
+        if known:                        # a candidate of this run already took the sound
+            c.entry = known
+            c.why.append(f"sounds like another candidate ({sound})")
+            continue
+        c.entry = make_entry_id(c.kind, to_simplified(c.surface), taken)
+        taken.add(c.entry)
+        by_sound[(c.kind, sound)] = c.entry
+    for alias, title in aliases:
+        a, t = cands.get(alias), cands.get(title)
+        if a is None or a.status == "join":
+            continue
+        if t is not None and t.entry and a.kind == t.kind:
+            a.entry, a.status = t.entry, t.status
+            a.why.append(f"the words of a link to {t.surface}: another name of it")
+        elif t is None and title in gaz.names and gaz.names[title].id and gaz.names[title].id in reg.entries \
+                and reg.entries[gaz.names[title].id].kind == a.kind:
+            a.entry, a.status = gaz.names[title].id, "join"
+            a.why.append("the words of a link to an entry of the register: another name of it")
+
+
+COLUMNS = ("decision", "surface", "type", "entry", "status", "pinyin", "confidence", "why", "contexts")
+
+
+def review_tsv(cands: list[Candidate]) -> str:
+    """The review file: one candidate a line. The editor writes yes or no in the first
+    column (and may change the type or the entry: an existing id merges the name into
+    that entry)."""
+    out = io.StringIO()
+    w = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(COLUMNS)
+    for c in cands:
+        w.writerow(("?", c.surface, c.kind, c.entry, c.status, pinyin_of(c.surface), c.confidence,
+                    "; ".join(c.why), " | ".join(c.contexts)))
+    return out.getvalue()
