@@ -28,9 +28,12 @@ from .chinese import CharTable, normal_char, variant_rows
 from .dates import DateError, DateValue, find_dates
 from .errors import TreatyError
 from .fileio import Fingerprints, Staged
-from .tei import NS, XML_ID, XML_LANG, E, local, parse_bytes, parse_file, serialise
+from .lexicon import contains_name
+from .tei import NS, XML_ID, XML_LANG, E, local, parse_bytes, serialise
 
 NAME_TAGS = {"persName", "placeName", "orgName", "roleName"}
+#: the element that tags a name of each kind of register entry
+ENTRY_TAG = {"person": "persName", "place": "placeName", "org": "orgName", "office": "roleName", "treaty": "title"}
 #: seg/@type of an editor's "these words are not a name here"
 NOT_NAME = "not-name"
 #: Existing elements no match may enter or cross.
@@ -71,34 +74,27 @@ class Gazetteer:
     (entry tag "word"): a word is matched like a name, so that no shorter name is found
     inside it, but is not tagged."""
 
-    def __init__(self, register: Path):
-        from .register import ENTRY_PATHS, NAME_TAG, Register, is_han_lang
+    def __init__(self, register):
+        """``register``: the register's path, or a Register already read."""
+        from .lexicon import longer_words
+        from .register import Register
 
-        reg = Register.load(register)
+        reg = register if isinstance(register, Register) else Register.load(register)
         self.names: dict[str, Entry] = {}
         self.conflicts: list[str] = []
-        root = reg.root
-        tags = {kind: ("title" if kind == "treaty" else "roleName" if kind == "office" else NAME_TAG[kind])
-                for kind in ENTRY_PATHS}
-        for kind, (entity_path, name_path) in ENTRY_PATHS.items():
-            tag = tags[kind]
-            for ent in root.xpath(entity_path, namespaces=NS):
-                eid = ent.get(XML_ID)
-                for name in ent.xpath(name_path, namespaces=NS):
-                    lang = name.xpath("ancestor-or-self::*[@xml:lang][1]/@xml:lang")
-                    text = (name.text or "").strip()
-                    if not lang or not is_han_lang(lang[0]) or len(text) < 2:
-                        continue
-                    key = match_key(text)
-                    known = self.names.get(key)
-                    if known and known != Entry(tag, eid):
-                        self.conflicts.append(f"{text}: {known.id} and {eid}")
-                        continue
-                    self.names[key] = Entry(tag, eid)
+        for entry in reg.entries.values():
+            tag = ENTRY_TAG[entry.kind]
+            for text in entry.names:          # the Chinese names (zh-Hans, zh-Hant)
+                if len(text) < 2:
+                    continue
+                key = match_key(text)
+                known = self.names.get(key)
+                if known and known != Entry(tag, entry.id):
+                    self.conflicts.append(f"{text}: {known.id} and {entry.id}")
+                    continue
+                self.names[key] = Entry(tag, entry.id)
         # known words: the register's, and the word list's longer words that contain a name
-        from .lexicon import longer_words
-
-        for word in sorted(reg.words | set(longer_words([k for k, e in self.names.items()]))):
+        for word in sorted(reg.words | set(longer_words(list(self.names)))):
             self.names.setdefault(word, Entry("word", ""))
         self.by_first: dict[str, list[str]] = {}
         for key in sorted(self.names, key=lambda k: (-len(k), k)):
@@ -174,8 +170,6 @@ def _link_allows(links, start: int, end: int, key: str) -> bool:
     it stands only as the title, or as the title's first word when the rest is a word
     of its own (lexicon.contains_name): 中國 is not tagged in a link to 中國年號列表,
     蘇聯 is in one to 蘇聯解體. ``key``: the match key of the block's flat text."""
-    from .lexicon import contains_name
-
     for a, b, ts, te in links:
         if end <= a or start >= b or (start <= a and end >= b):
             continue

@@ -16,28 +16,13 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from .enrich import blocks, match_key
+from .evaluate import Score
 from .tei import NS, local, parse_file
 
 TYPES = {"persName": "person", "placeName": "place", "orgName": "org"}
-
-
-@dataclass
-class Counts:
-    gold: int = 0
-    found: int = 0
-    correct: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.correct / self.found if self.found else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.correct / self.gold if self.gold else 0.0
 
 
 def load_list(path: Path) -> Counter:
@@ -62,18 +47,18 @@ def tagged(path: Path) -> Counter:
     return out
 
 
-def compare(gold: Counter, found: Counter, scores: dict[str, Counts], diffs: list[str], label: str) -> None:
+def compare(gold: Counter, found: Counter, scores: dict[str, Score], diffs: list[str], label: str) -> None:
     for kind in ("person", "place", "org"):
-        c = scores.setdefault(kind, Counts())
+        c = scores.setdefault(kind, Score())
         for (t, key), n in gold.items():
             if t == kind:
                 c.gold += n
-                c.correct += min(n, found.get((t, key), 0))
+                c.tp += min(n, found.get((t, key), 0))
                 if found.get((t, key), 0) < n:
                     diffs.append(f"{label}: missed {kind} {key} ({n - found.get((t, key), 0)} of {n})")
         for (t, key), n in found.items():
             if t == kind:
-                c.found += n
+                c.predicted += n
                 if n > gold.get((t, key), 0):
                     diffs.append(f"{label}: spurious {kind} {key} ({n - gold.get((t, key), 0)} of {n})")
 
@@ -93,9 +78,9 @@ def proposal_precision(cands, gold: Counter) -> tuple[int, int, list[str]]:
     return right, total, wrong
 
 
-def table(scores: dict[str, Counts]) -> str:
+def table(scores: dict[str, Score]) -> str:
     lines = [f"{'type':<8} {'gold':>5} {'found':>6} {'correct':>8} {'precision':>10} {'recall':>7}"]
     for kind in ("person", "place", "org"):
-        c = scores.get(kind, Counts())
-        lines.append(f"{kind:<8} {c.gold:>5} {c.found:>6} {c.correct:>8} {c.precision:>10.3f} {c.recall:>7.3f}")
+        c = scores.get(kind, Score())
+        lines.append(f"{kind:<8} {c.gold:>5} {c.predicted:>6} {c.tp:>8} {c.precision:>10.3f} {c.recall:>7.3f}")
     return "\n".join(lines)

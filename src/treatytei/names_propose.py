@@ -33,7 +33,7 @@ from pathlib import Path
 from .chinese import is_han, to_simplified
 from .enrich import Gazetteer, blocks, match_key
 from .register import KINDS, Register, make_entry_id, pinyin_of
-from .tei import NS, local, parse_file
+from .tei import NS, parse_file
 
 WIKI = "/wiki/"
 
@@ -191,12 +191,6 @@ def _cues(text: str, word: str) -> str | None:
     return max(votes, key=lambda k: votes[k])
 
 
-@dataclass
-class Found:
-    """What one file gives: (surface, kind or None, weight, why, context, target title)."""
-    items: list[tuple[str, str | None, float, str, str, str]] = field(default_factory=list)
-
-
 def _subject(root) -> tuple[str | None, str | None]:
     """The article's subject (its title) and the kind its categories say."""
     title = root.xpath("string(//tei:titleStmt/tei:title[@type='main'][1])", namespaces=NS).strip()
@@ -215,14 +209,16 @@ def _subject(root) -> tuple[str | None, str | None]:
     return title, max(sorted(votes), key=lambda k: votes[k])
 
 
-def scan_file(path: Path, rel: str, eras: set[str], translit: set[str]) -> Found:
+def scan_file(path: Path, rel: str, eras: set[str], translit: re.Pattern | None) -> list[tuple]:
+    """What one file gives: (surface, kind or None, weight, why, context, target title)
+    for every signal. ``translit``: the pattern of a transliterated place name."""
     root = parse_file(path).getroot()
-    found = Found()
+    found: list[tuple] = []
     whole = "\n".join("".join(b.itertext()) for b in blocks(root))
     subject, subject_kind = _subject(root)
     own = kind_of_title(subject, eras)[0] if subject else None
     if subject and (own or subject_kind) and _plain_name(subject):
-        found.items.append((subject, own or subject_kind, 3.0,
+        found.append((subject, own or subject_kind, 3.0,
                             "the article's subject (" + ("its ending)" if own else "its categories)"),
                             f"{rel}: title", subject))
     for block in blocks(root):
@@ -248,38 +244,36 @@ def scan_file(path: Path, rel: str, eras: set[str], translit: set[str]) -> Found
                 # texts most often a person's (Mongol and Manchu names are written so)
                 kind, why, weight = "person", "a bare name (no ending, no cue): taken for a person", 0.8
             if _plain_name(title):
-                found.items.append((title, kind, weight + 1.0, f"a link to the article {title} ({why})", ctx, title))
+                found.append((title, kind, weight + 1.0, f"a link to the article {title} ({why})", ctx, title))
             if anchor and anchor != title and match_key(anchor) != match_key(title) and _plain_name(anchor) \
                     and len(anchor) <= 8:
                 own, own_why = kind_of_title(anchor, eras)
                 if own is not None and own != kind:
                     # the words name something else (欽差庫倫辦事大臣 linking to its holder)
-                    found.items.append((anchor, own, 2.0, f"the words of a link ({own_why})", ctx, ""))
+                    found.append((anchor, own, 2.0, f"the words of a link ({own_why})", ctx, ""))
                 elif match_key(title) not in match_key(anchor) and set(match_key(anchor)) & set(match_key(title)):
                     # another spelling or form of the title's name (喇薩 for 拉薩); words
                     # around the title (佔領外蒙古) are not a name
-                    found.items.append((anchor, kind, weight, f"the words of a link to {title}", ctx, title))
+                    found.append((anchor, kind, weight, f"the words of a link to {title}", ctx, title))
         # 《titles》
         for m in re.finditer(r"《([^《》]{2,30})》", text):
             title = m.group(1)
             kind, _ = kind_by_ending(title)
             ctx = f"{rel}:{line}: " + _context(text, m.start(), m.end())
             if kind == "treaty":
-                found.items.append((title, "treaty", 2.5, "a title in 《》 ending like a treaty", ctx, title))
+                found.append((title, "treaty", 2.5, "a title in 《》 ending like a treaty", ctx, title))
             elif _plain_name(title):
-                found.items.append((title, "other", 2.0, "a title in 《》 (a work): a word, not a name", ctx, title))
+                found.append((title, "other", 2.0, "a title in 《》 (a work): a word, not a name", ctx, title))
         # transliterated place names with a place ending
-        if translit:
-            run = "[" + re.escape("".join(sorted(translit))) + "]"
-            ends = "|".join(map(re.escape, PATTERN_ENDINGS))
-            for m in re.finditer(rf"{run}{{2,7}}(?:{ends})", text):
+        if translit is not None:
+            for m in translit.finditer(text):
                 ctx = f"{rel}:{line}: " + _context(text, m.start(), m.end())
-                found.items.append((m.group(0), "place", 1.5,
+                found.append((m.group(0), "place", 1.5,
                                     "characters that write transliterated names, then a place-name ending", ctx, ""))
     return found
 
 
-def transliteration_chars(reg: Register, files: list[Path]) -> set[str]:
+def transliteration_chars(reg: Register) -> set[str]:
     """The characters transliterated names are written in: those of the register's
     names of persons and places (three characters or more), less the common words'
     characters and the endings; learned from the register, so the set grows with it."""
@@ -306,17 +300,19 @@ def propose(project, files: list[Path] = ()) -> list[Candidate]:
     from .dates import eras as era_table
 
     reg = Register.load(project.register)
-    gaz = Gazetteer(project.register)
+    gaz = Gazetteer(reg)
     paths = [Path(f) for f in files] if files else [p for p in project.tei_files()
                                                     if p.name != "register.xml" and ".apparatus." not in p.name]
     eras = {match_key(e) for e in era_table()}
-    translit = transliteration_chars(reg, paths)
+    chars = transliteration_chars(reg)
+    translit = re.compile("[" + re.escape("".join(sorted(chars))) + "]{2,7}(?:"
+                          + "|".join(map(re.escape, PATTERN_ENDINGS)) + ")") if chars else None
     cands: dict[str, Candidate] = {}
     title_entry: dict[str, str] = {}     # a link title's key -> the key of its candidate
     aliases: list[tuple[str, str]] = []   # (alias key, title key)
     for path in paths:
         rel = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
-        for surface, kind, weight, why, ctx, title in scan_file(path, rel, eras, translit).items:
+        for surface, kind, weight, why, ctx, title in scan_file(path, rel, eras, translit):
             key = match_key(surface)
             if key in gaz.names or key in reg.rejected:
                 continue

@@ -136,7 +136,7 @@ class Register:
     def add_names(self, eid: str, names: list[str]) -> int:
         """Add names (both scripts, and their romanisation) to an existing entry."""
         entry = self.entries[eid]
-        el = self.root.xpath("//*[@xml:id=$id]", id=eid)[0]
+        el = element_of(self.root, eid)
         tag = NAME_TAG[entry.kind]
         container = el.find("tei:catDesc", NS) if entry.kind == "office" else el
         have = {(_lang(n), (n.text or "").strip()) for n in container.findall(f"tei:{tag}", NS)}
@@ -202,7 +202,7 @@ class Register:
         for entry in self.entries.values():
             if not entry.names:
                 continue
-            el = self.root.xpath("//*[@xml:id=$id]", id=entry.id)[0]
+            el = element_of(self.root, entry.id)
             tag = NAME_TAG[entry.kind]
             container = el.find("tei:catDesc", NS) if entry.kind == "office" else el
             if container is None or container.xpath(f"tei:{tag}[@xml:lang='{PINYIN_LANG}']", namespaces=NS):
