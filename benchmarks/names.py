@@ -1,14 +1,14 @@
 """The names loop measured as a user runs it, on texts with a hand list.
 
-For each hand list in tests/gold/names/ (named for a corpus file), the text is added to a
-copy of the edition with `treatytei add`; then `treatytei names propose` (its proposals
-for that text are scored), `treatytei names accept --all` and `treatytei enrich`; the
-tags are scored against the list (treatytei.names_eval).
+For each set of hand lists in tests/gold/names/ (tuned/: the lists the code was tuned on;
+held-out/: lists made after the code was frozen), each list named for a corpus file: the
+set's texts are added to a copy of the edition with `treatytei add`; then `treatytei names
+propose` (its proposals for each text are scored), `treatytei names accept --all` and
+`treatytei enrich`; the tags are scored against the lists (treatytei.names_eval).
 
-    .venv/bin/python benchmarks/names.py [--corpus DIR] [--gold DIR] [--diffs]
+    .venv/bin/python benchmarks/names.py [--corpus DIR] [--gold DIR] [--diffs] [SET...]
 
-Which lists were tuned on and which were not is said in tests/gold/names/README.md;
-the figures go to benchmarks/RESULTS.md.
+The figures go to benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -36,13 +36,13 @@ def cli(root: Path, *args: str) -> None:
         raise SystemExit(f"treatytei {' '.join(args)} failed: {r.stderr.strip()}")
 
 
-def run(corpus: Path, gold_dir: Path, show: bool = False, lists: list[str] | None = None) -> dict:
+def run(corpus: Path, gold_dir: Path, show: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "edition"
         root.mkdir()
         for part in ("sources", "tei", "schema"):
             shutil.copytree(REPO / part, root / part)
-        golds = sorted(p for p in gold_dir.glob("*.tsv") if lists is None or p.stem in lists)
+        golds = sorted(gold_dir.glob("*.tsv"))
         for g in golds:
             cli(root, "add", str(corpus / f"{g.stem}.md"))
         project = Project(root)
@@ -72,9 +72,11 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=REPO / "tests" / "real-corpus" / "wikipedia-md")
     ap.add_argument("--gold", type=Path, default=REPO / "tests" / "gold" / "names")
     ap.add_argument("--diffs", action="store_true", help="List every miss, spurious tag and wrong proposal.")
-    ap.add_argument("lists", nargs="*", help="Only these hand lists (file stems).")
+    ap.add_argument("sets", nargs="*", help="Only these sets of lists (tuned, held-out).")
     a = ap.parse_args()
-    run(a.corpus, a.gold, a.diffs, a.lists or None)
+    for folder in sorted(p for p in a.gold.iterdir() if p.is_dir() and (not a.sets or p.name in a.sets)):
+        print(f"== {folder.name}")
+        run(a.corpus, folder, a.diffs)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,12 @@ texts and links them to the register (tei/register.xml).
   character (so every match maps back to the source's own characters).
 * At each position the longest name or date wins; matches never cross or enter
   existing name and date markup (an editor's markup, and its @ref, always wins),
-  nor text the edition added (notes, gap descriptions). Inside 《》, 「」, “” only
-  treaty titles are tagged (a place in a title is not a mention of the place).
+  nor text the edition added (notes, gap descriptions), nor an editor's "not a name"
+  (seg type="not-name"). Inside the title marks 《》 and 〈〉 only treaty titles are
+  tagged (a place in a title is not a mention of the place); quotation marks 「」“”
+  are not titles (漢名“買賣城” names the town).
+* Known words hide the names inside them (see Gazetteer, lexicon), and inside a link a
+  name keeps to the linked article's title (see _link_allows).
 * A match may enclose whole inline elements (a link, a script run); it may cut a
   script run (<seg xml:lang>) of the converter's in two, but no other element.
 * Running it twice changes nothing: the second run finds every earlier match
@@ -41,7 +45,9 @@ BARRIERS = NAME_TAGS | {"date", "title", "term", "note", "gap", "label", "app", 
 #: Inline elements a match may enclose whole.
 ENCLOSABLE = {"ref", "hi", "seg"}
 BLOCK = "\x00"
-QUOTES = {"《": "》", "「": "」", "“": "”", "『": "』"}
+#: title marks: a name inside a title is part of the title (quotation marks 「」“” quote
+#: words, which name what they name: 漢名“買賣城”)
+QUOTES = {"《": "》", "〈": "〉"}
 
 
 # ------------------------------------------------------------------ matching
@@ -84,8 +90,8 @@ class Gazetteer:
         self.conflicts: list[str] = []
         for entry in reg.entries.values():
             tag = ENTRY_TAG[entry.kind]
-            for text in entry.names:          # the Chinese names (zh-Hans, zh-Hant)
-                if len(text) < 2:
+            for text in entry.names + entry.latin:     # Chinese names, then Latin/Cyrillic ones
+                if len(text) < 2 or (text in entry.latin and len(text) < 4):
                     continue
                 key = match_key(text)
                 known = self.names.get(key)
@@ -93,8 +99,10 @@ class Gazetteer:
                     self.conflicts.append(f"{text}: {known.id} and {entry.id}")
                     continue
                 self.names[key] = Entry(tag, entry.id)
-        # known words: the register's, and the word list's longer words that contain a name
-        for word in sorted(reg.words | set(longer_words(list(self.names)))):
+        # known words, of the word list and the register's list, that hide a name (a name
+        # in them is not one: 中國年號列表, 哈薩克斯坦); 外蒙古獨立 keeps its 外蒙古
+        names = list(self.names)
+        for word in sorted(set(longer_words(names)) | set(longer_words(names, reg.words))):
             self.names.setdefault(word, Entry("word", ""))
         self.by_first: dict[str, list[str]] = {}
         for key in sorted(self.names, key=lambda k: (-len(k), k)):
@@ -181,6 +189,16 @@ def _link_allows(links, start: int, end: int, key: str) -> bool:
     return True
 
 
+def _word_edges(key: str, start: int, end: int) -> bool:
+    """A name in letters stands as whole words (Gorbitsa, not Gorbitsa in Gorbitsy)."""
+    def letter(c: str) -> bool:
+        return c.isascii() and (c.isalnum() or c == "_") or ("\u0400" <= c <= "\u04ff")
+
+    if letter(key[start]) and start > 0 and letter(key[start - 1]):
+        return False
+    return not (letter(key[end - 1]) and end < len(key) and letter(key[end]))
+
+
 def _quote_mask(text: str) -> list[bool]:
     """True for characters inside 《》「」“” (titles and quotations)."""
     mask = [False] * len(text)
@@ -221,7 +239,8 @@ def find_matches(text: str, gaz: Gazetteer, composite_dates: bool = True, errors
             continue
         cands = []
         name = gaz.match_at(key, pos)
-        if name and (BLOCK in text[pos:pos + len(name)] or not _link_allows(links, pos, pos + len(name), key)):
+        if name and (BLOCK in text[pos:pos + len(name)] or not _link_allows(links, pos, pos + len(name), key)
+                     or not _word_edges(key, pos, pos + len(name))):
             name = None
         if name:
             entry = gaz.names[name]

@@ -23,20 +23,56 @@ TREATY_WORDS = ("条约", "条約", "界约", "协约", "协定", "章程", "议
 
 
 @lru_cache(maxsize=1)
-def words() -> dict[str, str]:
-    """Word -> part of speech."""
-    out: dict[str, str] = {}
+def _table() -> tuple[dict[str, str], dict[str, int]]:
+    pos: dict[str, str] = {}
+    freq: dict[str, int] = {}
     with resources.files("jieba").joinpath("dict.txt").open(encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
             if len(parts) == 3:
-                out[parts[0]] = parts[2]
-    return out
+                pos[parts[0]] = parts[2]
+                freq[parts[0]] = int(parts[1])
+    return pos, freq
+
+
+def words() -> dict[str, str]:
+    """Word -> part of speech."""
+    return _table()[0]
 
 
 def part_of_speech(key: str) -> str | None:
     """The part of speech of a word given by its match key (simplified), or None."""
-    return words().get(key)
+    return _table()[0].get(key)
+
+
+def segment(key: str) -> list[str]:
+    """The most likely division of a match-keyed run into the list's words (the route of
+    greatest summed log frequency, as jieba's own segmenter finds it without its model
+    of unknown words): a character that begins no word is a word of its own."""
+    import math
+
+    pos, freq = _table()
+    total = math.log(sum(freq.values()) or 1)
+    n = len(key)
+    best: list[tuple[float, int]] = [(0.0, n)] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        options = []
+        for j in range(i + 1, min(n, i + 6) + 1):
+            f = freq.get(key[i:j], 0)
+            if f or j == i + 1:
+                options.append((math.log(f or 1) - total + best[j][0], j))
+        best[i] = max(options)
+    out, i = [], 0
+    while i < n:
+        j = best[i][1]
+        out.append(key[i:j])
+        i = j
+    return out
+
+
+def frequency(key: str) -> int:
+    """How often the word list's corpus has the word (0 if it is not a word)."""
+    return _table()[1].get(key, 0)
 
 
 def stands_alone(rest: str) -> bool:
@@ -59,10 +95,10 @@ def contains_name(word: str, name: str, at: int) -> bool:
     return at == 0 and stands_alone(word[len(name):])
 
 
-def longer_words(names: list[str]) -> list[str]:
-    """The words of the list that are longer than one of ``names`` (match keys) and
-    contain it not as a word of its own (see ``contains_name``): 哈萨克斯坦, 内蒙古自治区,
-    蒙古族; not 中亚国家 or 俄国人."""
+def longer_words(names: list[str], candidates=None) -> list[str]:
+    """The words that are longer than one of ``names`` (match keys) and contain it not
+    as a word of its own (see ``contains_name``): 哈萨克斯坦, 内蒙古自治区, 蒙古族; not
+    中亚国家 or 俄国人. ``candidates``: the words to look at (default: the word list)."""
     from .dates import trie_regex
 
     if not names:
@@ -70,7 +106,7 @@ def longer_words(names: list[str]) -> list[str]:
     known = set(names)
     rx = re.compile(trie_regex(sorted(known)))
     out = []
-    for w in words():
+    for w in words() if candidates is None else candidates:
         if len(w) < 3 or w in known:
             continue
         m = rx.search(w)
@@ -80,3 +116,56 @@ def longer_words(names: list[str]) -> list[str]:
             continue
         out.append(w)
     return sorted(out)
+
+
+@lru_cache(maxsize=1)
+def countries() -> frozenset[str]:
+    """The Chinese names (simplified, traditional, Hong Kong; short, common and official)
+    of the countries of ISO 3166-1 and of the former ones of ISO 3166-3, from pycountry's
+    translations, as match keys: a country is a state, an organisation in the register."""
+    import gettext
+
+    import pycountry
+
+    from .enrich import match_key
+
+    out: set[str] = set()
+    for domain, db in (("iso3166-1", pycountry.countries), ("iso3166-3", pycountry.historic_countries)):
+        for lang in ("zh_CN", "zh_TW", "zh_HK"):
+            try:
+                tr = gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang])
+            except OSError:
+                continue
+            for c in db:
+                for attr in ("name", "common_name", "official_name"):
+                    english = getattr(c, attr, None)
+                    if english:
+                        chinese = tr.gettext(english)
+                        if chinese != english:
+                            out.add(match_key(chinese))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _country_rx() -> re.Pattern:
+    from .dates import trie_regex
+
+    return re.compile(trie_regex(sorted(countries())))
+
+
+def crosses_a_word(key: str, start: int, end: int) -> bool:
+    """Whether a common word of the list (two to four characters) runs across either edge
+    of key[start:end] (多哥 in 許多哥哥: 許多 and 哥哥)."""
+    for edge in (start, end):
+        for n in (2, 3, 4):
+            for a in range(edge - n + 1, edge):
+                if a >= 0 and a + n <= len(key) and not (start <= a and a + n <= end):
+                    pos = words().get(key[a:a + n])
+                    if pos and pos not in ("ns", "nr", "nrt", "nrfg", "nt", "nz"):
+                        return True
+    return False
+
+
+def country_mentions(key: str) -> list[tuple[int, int]]:
+    """Where a match-keyed text names a country (ISO 3166) as a word of its own."""
+    return [(m.start(), m.end()) for m in _country_rx().finditer(key) if not crosses_a_word(key, m.start(), m.end())]

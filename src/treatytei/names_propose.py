@@ -4,7 +4,8 @@ review file for an editor (``treatytei names propose``; ``names accept`` applies
 Signals, each a reason given in the review file:
 
 * **links** to Wikipedia articles: the target title names a thing; its kind (person,
-  place, organisation, office, treaty, other) is read from the title's ending
+  place, organisation, office, treaty, other) is read from ISO 3166's country names
+  (pycountry: a country is a state), from the title's ending
   (…河 a river, …大臣 an office, …條約 a treaty, …族/…語 a people or language: other),
   from era names (sanmiao's table: an era, other), from the words around the link, and
   from the article's own categories (for the article's subject). An anchor that differs
@@ -31,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .chinese import is_han, to_simplified
-from .enrich import Gazetteer, blocks, match_key
+from .enrich import BLOCK, ENTRY_TAG, Gazetteer, blocks, flat, link_spans, match_key
+from .lexicon import country_mentions
 from .register import KINDS, Register, make_entry_id, pinyin_of
 from .tei import NS, parse_file
 
@@ -58,11 +60,15 @@ ENDINGS: dict[str, tuple[str, ...]] = {
     "place": ("山脈", "山脉", "山", "嶺", "岭", "河", "江", "湖", "海", "泊", "淖爾", "淖尔", "泉", "池",
               "卡倫", "卡伦", "鄂博", "城", "鎮", "镇", "村", "堡", "關", "关", "口", "島", "岛", "州", "省",
               "縣", "县", "盟", "旗", "區", "区", "市", "屯", "灣", "湾", "峽", "峡", "谷", "原", "漠",
-              "牧場", "牧场", "地方", "管區", "管区", "行省", "站", "廳", "厅", "庫倫", "库伦"),
+              "牧場", "牧场", "地方", "管區", "管区", "行省", "站", "廳", "厅", "庫倫", "库伦", "蘇木", "苏木",
+              # Russian towns as Chinese writes them (…斯克, …茨克, …格勒)
+              "斯克", "茨克", "格勒"),
 }
 #: endings of a person's name or title (康熙帝, 元太祖, 達延汗, 哲布尊丹巴呼圖克圖)
 PERSON_ENDINGS = ("皇帝", "帝", "太祖", "太宗", "高宗", "世祖", "聖祖", "圣祖", "玄宗", "可汗", "汗", "公主", "皇后",
-                  "太后", "呼圖克圖", "呼图克图", "喇嘛")
+                  "太后", "呼圖克圖", "呼图克图", "喇嘛",
+                  # Russian surnames and patronymics as Chinese writes them (…諾夫, …斯基, …維奇)
+                  "諾夫", "诺夫", "洛夫", "耶夫", "斯基", "維奇", "维奇")
 #: offices named for the place they govern: 庫倫辦事大臣 names 庫倫 a place
 REGIONAL_OFFICES = ("辦事大臣", "办事大臣", "參贊大臣", "参赞大臣", "領隊大臣", "领队大臣", "將軍", "将军",
                     "都統", "都统", "總督", "总督", "巡撫", "巡抚", "大臣")
@@ -81,8 +87,31 @@ PLACE_CATEGORIES = ("城市", "河流", "山", "湖", "地理", "省", "城鎮",
                     "行政区", "首府", "邊境", "边境")
 TREATY_CATEGORIES = ("條約", "条约")
 ORG_CATEGORIES = ("機構", "机构", "政府", "組織", "组织", "政黨", "政党")
-#: where a place-name pattern may end in a treaty text
-PATTERN_ENDINGS = ("淖爾", "淖尔", "卡倫", "卡伦", "鄂博", "河", "嶺", "岭", "山", "城", "湖", "泉", "池")
+#: endings that make a name of the words before them in text nobody linked (…河, …衙門):
+#: the short, sure ones of ENDINGS
+UNLINKED_ENDINGS = {
+    "place": ("河", "江", "湖", "山", "嶺", "岭", "山脈", "山脉", "城", "省", "盟", "區", "区", "邊疆區", "边疆区",
+              "自治區", "自治区", "州", "縣", "县",
+              "草原", "卡倫", "卡伦", "淖爾", "淖尔", "鄂博", "島", "岛", "泉", "蘇木", "苏木", "斯克", "茨克", "格勒"),
+    "org": ("衙門", "衙门", "政府", "議會", "议会", "黨", "党"),
+    # an office holds the place or board it is named for (山西巡撫, 兵部尚書): found, it
+    # keeps them from being tagged inside it
+    "office": ("巡撫", "巡抚", "總督", "总督", "將軍", "将军", "都統", "都统", "尚書", "尚书", "侍郎", "大臣",
+               "參贊", "参赞", "知府", "知縣", "知县"),
+}
+#: characters that end the words before a name (grammar words, demonstratives)
+FUNCTION_CHARS = set("之的在于於即为為以与與和及或从從至到入经經是有由向往自被将將把对對此其该該今乃系係并並亦也又而且因同"
+                     "称稱名署授")
+#: parts of speech of proper names in jieba's word list (a word of another is common)
+PROPER = {"ns", "nr", "nrt", "nrfg", "nt", "nz"}
+#: a Han name, then its form in letters in parentheses
+LATIN_AFTER = re.compile(r"([\u3400-\u9fff]{2,12})[（(]([A-ZА-ЯЁ][A-Za-zА-Яа-яЁё'’.\- ]{1,60})[）)]")
+#: words of a form in letters that make it a place's (Reka Chernaya, Mount Kailash)
+GEO_WORDS = {"Reka", "River", "Lake", "Mount", "Mountain", "Mountains", "Ozero", "Gora", "Khrebet", "Range",
+             "Sea", "Bay", "Island", "Valley", "Pass", "Gol", "Nuur", "Uul", "City", "Oblast", "Krai"}
+#: words that give another name of what the text is about: 又譯, 亦稱, 別名 …
+ALIAS = re.compile(r"(?:又譯|又译|又稱|又称|亦稱|亦称|舊稱|旧称|別名|别名|別稱|别称|簡稱|简称|古稱|古称|俗稱|俗称"
+                   r"|中文名稱|中文名称|漢名|汉名)[為为:：]?[“「『]?([\u3400-\u9fff]{2,10})")
 
 
 @dataclass
@@ -131,13 +160,15 @@ POS_KIND = {"ns": "place", "nt": "org", "nr": "person", "nrfg": "person"}
 
 
 def kind_of_title(title: str, eras: set[str]) -> tuple[str | None, str]:
-    from .lexicon import part_of_speech
+    from .lexicon import countries, part_of_speech
 
     if "·" in title or "・" in title:
         return "person", "a name with ·, the way foreign personal names are written"
     key = match_key(title)
     if key in eras:
         return "other", "an era name (sanmiao's era table)"
+    if key in countries():
+        return "org", "a country (ISO 3166, pycountry): a state"
     kind, end = kind_by_ending(title)
     if kind:
         return kind, f"ends in {end}"
@@ -209,9 +240,78 @@ def _subject(root) -> tuple[str | None, str | None]:
     return title, max(sorted(votes), key=lambda k: votes[k])
 
 
-def scan_file(path: Path, rel: str, eras: set[str], translit: re.Pattern | None) -> list[tuple]:
+_ENDING_RX = re.compile("(?=(" + "|".join(sorted((re.escape(match_key(e)) for ends in UNLINKED_ENDINGS.values()
+                                                  for e in ends), key=lambda e: (-len(e), e))) + "))")
+_ENDING_KIND = {match_key(e): k for k, ends in UNLINKED_ENDINGS.items() for e in ends}
+
+
+def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: bool = False) -> int:
+    """Where a name whose ending starts at ``part_end`` begins, going left no further than
+    ``start``: the run is divided into words (lexicon.segment); the word just before the
+    ending is part of the name (買賣 in 買賣城, 邊疆 in 外貝加爾邊疆區), then every proper name
+    and single character, up to a common word, a grammar word, a date (…日), or a name of
+    the register when the name holds another proper name (內蒙古自治區呼倫貝爾盟):
+    他認為上格爾必齊河 -> 上格爾必齊河, 地理學家拉文施泰因 -> 拉文施泰因. ``whole_word``: the name
+    has no ending, and the word before ``part_end`` may not be a common one."""
+    from .lexicon import part_of_speech, segment
+
+    words = segment(key[start:part_end])
+    s = part_end
+    proper = False          # whether the name so far holds a proper name of two characters or more
+    for i, w in enumerate(reversed(words)):
+        pos = part_of_speech(w)
+        common = pos is not None and pos not in PROPER
+        if i and proper and w in gaz.names:
+            break           # 內蒙古自治區 | 呼倫貝爾盟: a known name before another name
+        proper = proper or (len(w) > 1 and pos in PROPER)
+        if i == 0:
+            if ((len(w) == 1 and w in FUNCTION_CHARS) or (pos and pos[0] in "mqrpcudf")
+                    or (len(w) > 1 and pos and pos[0] in "va") or (whole_word and common)):
+                return s        # 一個城, 這條河, 設立鄂博: a numeral, pronoun, verb… before the ending
+        elif (len(w) > 1 and common) or w in FUNCTION_CHARS or (
+                w in "年月日" and s >= 2 and (key[s - 2].isdigit() or key[s - 2] in "一二三四五六七八九十廿卅〇")):
+            break
+        s -= len(w)
+    return s
+
+
+def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[int, int, str, str, float]]:
+    """Names ending in a place or organisation ending in ``text`` (a block's flat text,
+    links blanked): (start, end, kind, why, weight)."""
+    from .lexicon import part_of_speech, segment
+
+    key = match_key(text)
+    out = []
+    for m in _ENDING_RX.finditer(key):
+        p, ending = m.start(), m.group(1)
+        e = p + len(ending)
+        following = part_of_speech(key[p:e + 1]) if e < len(key) else None
+        if following and following not in PROPER:          # 河北 is not …河 and 北, 湖水 not …湖
+            continue
+        r = p
+        while r > 0 and p - r < 10 and is_han(text[r - 1]):
+            r -= 1
+        s = name_start(key, r, p, gaz)
+        if p - s < 2 or key[s:e] in gaz.names:
+            continue
+        pos = part_of_speech(key[s:e])
+        if pos and pos not in PROPER:
+            continue
+        part = key[s:p]
+        if any((w := part_of_speech(key[p - k:e])) and w not in PROPER for k in (1, 2)):
+            continue            # 如無山河, 兩地區: the ending is the end of a common word
+        if all((w := part_of_speech(t)) and w not in PROPER for t in segment(part)):
+            continue            # 設立鄂博, 常設卡倫: common words before the ending, not a name
+        weight, why = 1.5, f"a name before the ending {text[p:e]}"
+        if sum(c in translit for c in part) * 2 >= len(part):
+            weight, why = 2.5, why + ", written in the characters of transliterated names"
+        out.append((s, e, _ENDING_KIND[ending], why, weight))
+    return out
+
+
+def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: set[str]) -> list[tuple]:
     """What one file gives: (surface, kind or None, weight, why, context, target title)
-    for every signal. ``translit``: the pattern of a transliterated place name."""
+    for every signal. ``translit``: the characters transliterated names are written in."""
     root = parse_file(path).getroot()
     found: list[tuple] = []
     whole = "\n".join("".join(b.itertext()) for b in blocks(root))
@@ -221,9 +321,11 @@ def scan_file(path: Path, rel: str, eras: set[str], translit: re.Pattern | None)
         found.append((subject, own or subject_kind, 3.0,
                             "the article's subject (" + ("its ending)" if own else "its categories)"),
                             f"{rel}: title", subject))
+    n_block = -1
     for block in blocks(root):
         if block.xpath("ancestor::tei:fw | ancestor::tei:note[@type='manifest']", namespaces=NS):
             continue
+        n_block += 1
         line = block.sourceline or 0
         text = "".join(block.itertext())
         # links
@@ -264,12 +366,45 @@ def scan_file(path: Path, rel: str, eras: set[str], translit: re.Pattern | None)
                 found.append((title, "treaty", 2.5, "a title in 《》 ending like a treaty", ctx, title))
             elif _plain_name(title):
                 found.append((title, "other", 2.0, "a title in 《》 (a work): a word, not a name", ctx, title))
-        # transliterated place names with a place ending
-        if translit is not None:
-            for m in translit.finditer(text):
-                ctx = f"{rel}:{line}: " + _context(text, m.start(), m.end())
-                found.append((m.group(0), "place", 1.5,
-                                    "characters that write transliterated names, then a place-name ending", ctx, ""))
+        # names nobody linked, known by their ending (…河, …衙門)
+        flat_text = flat(block)
+        for a, b, _, _ in link_spans(block):
+            flat_text = flat_text[:a] + BLOCK * (b - a) + flat_text[b:]
+        for start, end, kind, why, weight in unlinked_names(flat_text, gaz, translit):
+            ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
+            found.append((flat_text[start:end], kind, weight, why, ctx, ""))
+        # a name followed by its form in letters: 拉文施泰因（Ernst Georg Ravenstein）
+        for m in LATIN_AFTER.finditer(flat_text):
+            key = match_key(flat_text)
+            start = name_start(key, m.start(1), m.end(1), gaz, whole_word=True)
+            name, latin = flat_text[start:m.end(1)], m.group(2).strip()
+            if len(name) < 2:
+                continue
+            kind, why = kind_of_title(name, eras)
+            if kind is None and len(latin.split()) >= 2 and not any(w in latin.split() for w in GEO_WORDS):
+                kind, why = "person", "a name followed by a personal name in letters"
+            if kind is None and match_key(name) in gaz.names and gaz.names[match_key(name)].id:
+                kind = next((k for k, t in ENTRY_TAG.items() if t == gaz.names[match_key(name)].tag), None)
+            if kind is None:
+                kind, why = _cues(whole, name), "the words around it"
+            if kind in (None, "other"):
+                continue
+            ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, m.end())
+            if match_key(name) not in gaz.names:
+                found.append((name, kind, 2.0, f"a name given with its form in letters ({why})", ctx, ""))
+            found.append((latin, kind, 2.0, f"the form in letters of {name}", ctx, name))
+        # countries nobody linked
+        for start, end in country_mentions(match_key(flat_text)):
+            ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
+            found.append((flat_text[start:end], "org", 2.0, "a country (ISO 3166, pycountry): a state", ctx, ""))
+        # another name of the article's subject: 又譯…, 亦稱…, 別名…
+        if subject and (own or subject_kind) and n_block < 3:
+            for m in ALIAS.finditer(text):
+                alias = m.group(1)
+                if match_key(alias) != match_key(subject):
+                    ctx = f"{rel}:{line}: " + _context(text, m.start(1), m.end(1))
+                    found.append((alias, own or subject_kind, 2.5, f"another name of {subject}, the article's subject",
+                                  ctx, subject))
     return found
 
 
@@ -285,7 +420,7 @@ def transliteration_chars(reg: Register) -> set[str]:
             if len(name) < 3:
                 continue
             core = name
-            for end in PATTERN_ENDINGS:
+            for end in UNLINKED_ENDINGS["place"]:
                 if core.endswith(end):
                     core = core[: -len(end)]
                     break
@@ -304,17 +439,15 @@ def propose(project, files: list[Path] = ()) -> list[Candidate]:
     paths = [Path(f) for f in files] if files else [p for p in project.tei_files()
                                                     if p.name != "register.xml" and ".apparatus." not in p.name]
     eras = {match_key(e) for e in era_table()}
-    chars = transliteration_chars(reg)
-    translit = re.compile("[" + re.escape("".join(sorted(chars))) + "]{2,7}(?:"
-                          + "|".join(map(re.escape, PATTERN_ENDINGS)) + ")") if chars else None
+    translit = transliteration_chars(reg)
     cands: dict[str, Candidate] = {}
     title_entry: dict[str, str] = {}     # a link title's key -> the key of its candidate
     aliases: list[tuple[str, str]] = []   # (alias key, title key)
     for path in paths:
         rel = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
-        for surface, kind, weight, why, ctx, title in scan_file(path, rel, eras, translit):
+        for surface, kind, weight, why, ctx, title in scan_file(path, rel, eras, gaz, translit):
             key = match_key(surface)
-            if key in gaz.names or key in reg.rejected:
+            if key in gaz.names or key in reg.words or key in reg.rejected:
                 continue
             c = cands.get(key)
             if c is None:

@@ -43,6 +43,10 @@ ENTRY_PATHS = {
 }
 
 
+#: a name in Latin or Cyrillic letters: one to four capitalised words
+_LATIN_NAME = re.compile(r"^[A-ZА-ЯЁ][\w'’.-]*(?: [\w'’.-]+){0,3}$")
+
+
 def pinyin_of(text: str) -> str:
     """Toneless pinyin syllables, space-separated (the key of 'sounds alike')."""
     from pypinyin import lazy_pinyin
@@ -83,6 +87,9 @@ class RegEntry:
     id: str
     kind: str
     names: list[str] = field(default_factory=list)   # the Chinese names, in document order
+    #: names in Latin or Cyrillic letters that read as a name (Gorbitsa, Кяхта), not as a
+    #: description (Sava Vladislavich (the 'Illyrian count'))
+    latin: list[str] = field(default_factory=list)
 
 
 class Register:
@@ -100,6 +107,8 @@ class Register:
                     text = (name.text or "").strip()
                     if text and is_han_lang(_lang(name)) and text not in entry.names:
                         entry.names.append(text)
+                    elif _LATIN_NAME.match(text) and _lang(name) != PINYIN_LANG and text not in entry.latin:
+                        entry.latin.append(text)
         from .enrich import match_key
 
         self.words = {match_key(t) for t in self._list_terms("words")}
