@@ -80,8 +80,10 @@ class Gazetteer:
     (entry tag "word"): a word is matched like a name, so that no shorter name is found
     inside it, but is not tagged."""
 
-    def __init__(self, register):
-        """``register``: the register's path, or a Register already read."""
+    def __init__(self, register, hiding: list[str] | None = None):
+        """``register``: the register's path, or a Register already read. ``hiding``: the
+        word list's words that hide a name of this register, when already known (a
+        worker gets them from the parent instead of reading the word list again)."""
         from .lexicon import longer_words
         from .register import Register
 
@@ -102,7 +104,8 @@ class Gazetteer:
         # known words, of the word list and the register's list, that hide a name (a name
         # in them is not one: 中國年號列表, 哈薩克斯坦); 外蒙古獨立 keeps its 外蒙古
         names = list(self.names)
-        for word in sorted(set(longer_words(names)) | set(longer_words(names, reg.words))):
+        self.hiding = longer_words(names) if hiding is None else list(hiding)
+        for word in sorted(set(self.hiding) | set(longer_words(names, reg.words))):
             self.names.setdefault(word, Entry("word", ""))
         self.by_first: dict[str, list[str]] = {}
         for key in sorted(self.names, key=lambda k: (-len(k), k)):
@@ -655,19 +658,19 @@ def enrich_bytes(path: Path, gaz: Gazetteer, remembered: tuple[list, list] = (()
 _GAZ: dict[tuple, Gazetteer] = {}
 
 
-def _gazetteer(register: Path) -> Gazetteer:
+def _gazetteer(register: Path, hiding: str | None = None) -> Gazetteer:
     from .fileio import file_sha256
 
     key = (str(register), file_sha256(register))      # content, as every cache of the toolkit
     if key not in _GAZ:
         _GAZ.clear()
-        _GAZ[key] = Gazetteer(register)
+        _GAZ[key] = Gazetteer(register, None if hiding is None else hiding.split("\n") if hiding else [])
     return _GAZ[key]
 
 
 def _enrich_job(job: tuple) -> tuple:
-    path, register, remembered, minimal = job
-    return enrich_bytes(Path(path), _gazetteer(Path(register)), remembered, minimal)
+    path, register, remembered, minimal, hiding = job
+    return enrich_bytes(Path(path), _gazetteer(Path(register), hiding), remembered, minimal)
 
 
 def enrich(project, files=(), state=None, messages: list | None = None) -> list[tuple[Path, int]]:
@@ -696,7 +699,8 @@ def enrich(project, files=(), state=None, messages: list | None = None) -> list[
     # targets; all are put in place together once every file is done
     # a file an editor may have touched gets its additions spliced into its own bytes; one
     # exactly as the toolkit wrote it is simply written anew (the same form, cheaper)
-    jobs = [(str(p), str(register), remembered[p.name], fp.state(p.name) != "pristine") for p in todo]
+    hiding = "\n".join(gaz.hiding)          # the workers need not read the word list again
+    jobs = [(str(p), str(register), remembered[p.name], fp.state(p.name) != "pristine", hiding) for p in todo]
     with closing(imap(_enrich_job, jobs, "enrich")) as results, \
             Staged() as staged:
         for p, (count, data, spliced, tags, refused, date_errors) in zip(todo, results):

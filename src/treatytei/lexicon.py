@@ -22,27 +22,28 @@ PERSON, PLACE, ORG = ("nr", "nrt", "nrfg"), ("ns",), ("nt",)
 TREATY_WORDS = ("条约", "条約", "界约", "协约", "协定", "章程", "议定书", "专条", "约")
 
 
-@lru_cache(maxsize=1)
-def _table() -> tuple[dict[str, str], dict[str, int]]:
-    pos: dict[str, str] = {}
-    freq: dict[str, int] = {}
+def _lines():
     with resources.files("jieba").joinpath("dict.txt").open(encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
             if len(parts) == 3:
-                pos[parts[0]] = parts[2]
-                freq[parts[0]] = int(parts[1])
-    return pos, freq
+                yield parts
 
 
+@lru_cache(maxsize=1)
 def words() -> dict[str, str]:
-    """Word -> part of speech."""
-    return _table()[0]
+    """Word -> part of speech (what enrich needs: read without the frequencies)."""
+    return {w: pos for w, _, pos in _lines()}
+
+
+@lru_cache(maxsize=1)
+def _frequencies() -> dict[str, int]:
+    return {w: int(f) for w, f, _ in _lines()}
 
 
 def part_of_speech(key: str) -> str | None:
     """The part of speech of a word given by its match key (simplified), or None."""
-    return _table()[0].get(key)
+    return words().get(key)
 
 
 def segment(key: str) -> list[str]:
@@ -51,7 +52,7 @@ def segment(key: str) -> list[str]:
     of unknown words): a character that begins no word is a word of its own."""
     import math
 
-    pos, freq = _table()
+    freq = _frequencies()
     total = math.log(sum(freq.values()) or 1)
     n = len(key)
     best: list[tuple[float, int]] = [(0.0, n)] * (n + 1)
@@ -72,7 +73,7 @@ def segment(key: str) -> list[str]:
 
 def frequency(key: str) -> int:
     """How often the word list's corpus has the word (0 if it is not a word)."""
-    return _table()[1].get(key, 0)
+    return _frequencies().get(key, 0)
 
 
 def stands_alone(rest: str) -> bool:
