@@ -289,3 +289,11 @@ def test_the_end_of_a_wikisource_page_is_furniture(project):
     assert "".join(x(last, "string(tei:p[last()])")).endswith("此後應順山嶺。")
     assert len(x(last, "tei:fw[@type='footer' or @type='breadcrumb']")) == 5
     assert x(root, "//tei:div[@type='article']/@n") == ["1", "2"]
+
+
+def test_a_title_read_from_the_text_has_no_conversion_markup():
+    """zh-Wikipedia writes 科-{布}-多 to keep 布 from script conversion: the title is 科布多…"""
+    from treatytei.add import detect_title
+
+    text = (REPO / "tests" / "real-corpus" / "wikipedia-md" / "11_kobdo_canzan_dachen.md").read_text(encoding="utf-8")
+    assert detect_title("wikipedia-markdown", text, "x") == "科布多參贊大臣"

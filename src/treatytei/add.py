@@ -80,7 +80,9 @@ def detect_title(fmt: str, text: str, fallback: str) -> str:
             return m.group(1).strip()
         m = re.search(r"\*\*([^*\n]{1,40})\*\*", text)
         if m:
-            return m.group(1).strip()
+            from .readers.wikipedia_markdown import plain_text
+
+            return plain_text(m.group(1)) or fallback
         m = re.search(r"^#{1,6}\s+(.+)$", text, re.M)
         return m.group(1).strip() if m else fallback
     from .readers.wikisource_treaty import _HeaderFacts, _header

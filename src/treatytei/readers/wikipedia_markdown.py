@@ -52,6 +52,14 @@ PROVENANCE_RE = re.compile(r"^\s*本文内容由.*转换而来")
 # in text: footnote markers [1], lost text (), conversion markup -{…}-, templates {{…}}
 TEXT_RE = re.compile(r"(?P<fn>\[(?P<fnnum>\d{1,4})\])|(?P<gap>\(\)|（）)"
                      r"|(?P<conv>-\{(?P<convtext>[^{}\n]*)\}-)|(?P<tpl>\{\{[^{}\n]*\}\})")
+
+
+def plain_text(text: str) -> str:
+    """A line as words only: conversion markup -{…}- reduced to its text, footnote markers
+    [1], lost text () and templates {{…}} left out (for a title read from the text)."""
+    return TEXT_RE.sub(lambda m: m.group("convtext") or "", text).strip()
+
+
 HTML_TAG_RE = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>$", re.S)
 #: inline HTML elements and how they are encoded (<hi rend=…>, or <code>)
 HTML_HI = {"u": "underline", "ins": "underline", "sup": "sup", "sub": "sub", "s": "strikethrough",
