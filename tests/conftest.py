@@ -46,3 +46,17 @@ def cli_command() -> list[str]:
 def run_cli(*args, cwd: Path) -> subprocess.CompletedProcess:
     """Run the real console entry point."""
     return subprocess.run([*cli_command(), *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def copy_edition(dest: Path) -> Project:
+    """The committed edition (sources, schema, stylesheets, TEI) copied to ``dest``, with
+    an empty site folder: a project a test may build and change freely."""
+    for folder in ("sources", "schema", "xslt", "tei"):
+        shutil.copytree(REPO / folder, dest / folder)
+    (dest / "site").mkdir(exist_ok=True)
+    return Project(dest)
+
+
+#: the project's schema (RELAX NG and Schematron)
+RNG = REPO / "schema" / "treatytei.rng"
+SCH = REPO / "schema" / "treatytei.sch"

@@ -311,7 +311,7 @@ def test_three_witnesses(built):
     art2 = x(root, "//tei:div[@n='2']")[0]
     assert x(art2, "tei:p/tei:choice[tei:reg='后']/tei:orig/@source") == ["#A", "#D"]
     # articles 3-11: D has none, and it is not complete-flagged: an omission, A stays in lacuna
-    from test_validate import RNG, SCH
+    from conftest import RNG, SCH
     from treatytei.validate import validate
     assert [p for p in validate([built.tei / f"{WORK}.apparatus.xml"], RNG, SCH) if p.severity == "error"] == []
 

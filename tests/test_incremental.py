@@ -12,18 +12,12 @@ from pathlib import Path
 import pytest
 
 pytestmark = pytest.mark.slow
-from conftest import REPO
+from conftest import REPO, copy_edition
 
 from treatytei.buildstate import BuildState
 from treatytei.package import package, verify
 from treatytei.project import Project
 from treatytei.publish_html import publish
-
-
-def copy_edition(dest: Path) -> Project:
-    for folder in ("sources", "schema", "xslt", "tei"):
-        shutil.copytree(REPO / folder, dest / folder)
-    return Project(dest)
 
 
 def edit_body(path: Path, char: str = "〇") -> None:

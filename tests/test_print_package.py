@@ -13,8 +13,7 @@ import pytest
 pytestmark = pytest.mark.slow
 from lxml import etree
 
-from conftest import REPO, run_cli
-from test_site import copy_edition
+from conftest import REPO, copy_edition, run_cli
 from treatytei.errors import TreatyError
 from treatytei.package import package, verify
 from treatytei.publish_pdf import publish as publish_pdf
@@ -56,22 +55,24 @@ def pdftext(path) -> str:
 
 def test_pdf_holds_every_source_and_the_notes(pdf):
     text = squeeze(pdftext(pdf))
-    for passage in ["自議定之日起,兩國各自嚴管所屬之人",          # witness A
+    for passage in ["自議定之日起,兩國各自嚴管所屬之人",          # witness A (its own text, as transcribed)
                     "彼此各严饬所属,敦尚和睦,遵依定界",          # witness B
                     "中俄勘分西北界约记", "巴布科夫",                # the Wikipedia article
                     "校勘記",
-                    "「鄂爾懷圖山」，B本作「鄂尔辉图山」。",           # a collation note in the standard formula
-                    "「議定」二字，B本互乙。",                       # (three witnesses: each named by its siglum)
-                    "B本無「中國大臣會同俄國所遣使臣所定兩國邊界在」。",
-                    "自此以下，底本（A）錄文闕，據B、C本錄文。",
+                    "自議定之日起〔一〕，兩國各自嚴管所屬之人〔二〕。",  # the collated text: one number a clause
+                    "「議定」二字，B本互乙；「起」，B本作「始」。",      # the variants of a clause in one note
+                    "「鄂爾懷圖山」，B本作「鄂尔辉图山」；",           # (three witnesses: each named by its siglum)
+                    "B本無「中國大臣會同俄國所遣使臣所定兩國邊界在」；",
+                    "自此以下，底本（A本）錄文闕，據B本錄文。",        # where the base text's witness changes
+                    "C本自此始。", "C本自此以下闕。",                 # where a witness begins and breaks off
                     "「另」，C本作「设」。",                         # B and C collated after A stops
                     "Registerofplaces", "50.35°N106.45°E", "Indexofdates"]:
         assert squeeze(passage) in text, passage
-    assert "〔一〕" in text and "〔六十二〕" in text                   # numbered notes, past ten
+    assert "〔一〕" in text and "〔四十〕" in text                   # numbered notes, past ten
     # C has no punctuation: it is never noted for lacking a mark, nor where its words are
-    # the base's without its punctuation
-    assert squeeze("B本無「,」。") in text
-    assert not re.search(r"C本無「[,，、;；。:：]+」", text)
+    # the base's without its punctuation; punctuation is not noted at all (the 凡例 counts it)
+    assert not re.search(r"無「[,，、;；。:：]*」", text)
+    assert "「,」" not in text and "「，」" not in text
     assert squeeze("「鄂博,」，C本作「鄂博」") not in text
 
 
@@ -143,7 +144,7 @@ def test_pdf_page_numbers_in_contents_and_registers_are_the_folios_they_lead_to(
             for dest, rect in areas.items():
                 target = named[dest]                              # every link resolves
                 shown = _crop_text(pdf, i + 1, rect)
-                number = re.findall(r"(\d+)\)?\s*$", shown.strip())       # a register's "(p. 4)"
+                number = re.findall(r"(\d+|[ivxl]+)[).,;]*\s*$", shown.strip())   # a register's "p. 4;"
                 if i == 1:
                     kind = "contents"
                 elif number and checked["registers"] < 40:
@@ -154,9 +155,12 @@ def test_pdf_page_numbers_in_contents_and_registers_are_the_folios_they_lead_to(
                 assert number[0] == _folio(pdf, target + 1), (i + 1, dest, shown)
                 checked[kind] += 1
         labels = doc.Root.PageLabels.Nums
-    assert checked["contents"] == 9 and checked["registers"] == 40, checked   # 4 texts, 1 collation, 4 registers
-    assert _folio(pdf, 2) == "ii" and _folio(pdf, 3) == "1"        # front matter, then the body from 1
-    assert [int(labels[0]), str(labels[1].S), int(labels[2]), str(labels[3].S)] == [0, "/r", 2, "/D"]
+    # the 凡例, 4 texts, 1 collation, 4 registers
+    assert checked["contents"] == 10 and checked["registers"] == 40, checked
+    front = int(labels[2])
+    assert _folio(pdf, 2) == "ii" and _folio(pdf, front) == "iii"   # front matter: title, contents, 凡例
+    assert _folio(pdf, front + 1) == "1"                              # then the body from 1
+    assert [int(labels[0]), str(labels[1].S), str(labels[3].S)] == [0, "/r", "/D"]
 
 
 def test_pdf_embeds_each_font_once_for_every_part(edition, pdf):

@@ -145,7 +145,7 @@ def test_nasty_sources_convert_losslessly(tmp_path, name, fmt):
 
 def test_nasty_sources_enrich_validate_and_publish(tmp_path):
     """Unusual Unicode goes through the whole pipeline."""
-    from test_site import copy_edition
+    from conftest import copy_edition
     from treatytei.enrich import enrich
     from treatytei.publish_html import publish
     ed = copy_edition(tmp_path / "ed")

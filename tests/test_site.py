@@ -17,20 +17,12 @@ import pytest
 pytestmark = pytest.mark.slow
 from lxml import html as lxml_html
 
-from conftest import REPO
-from treatytei.project import Project
+from conftest import REPO, copy_edition
 from treatytei.publish_html import publish
 
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def copy_edition(dest: Path) -> Project:
-    for folder in ("sources", "schema", "xslt", "tei"):
-        shutil.copytree(REPO / folder, dest / folder)
-    (dest / "site").mkdir()
-    return Project(dest)
 
 
 @pytest.fixture(scope="session")

@@ -14,12 +14,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import REPO, run_cli
+from conftest import REPO, RNG, SCH, run_cli
 from treatytei.validate import validate
 
 CORPUS = REPO / "tests" / "corpus"
-RNG = REPO / "schema" / "treatytei.rng"
-SCH = REPO / "schema" / "treatytei.sch"
 GOOD = sorted((CORPUS / "good").glob("*.xml"))
 BAD = sorted((CORPUS / "bad").glob("*.xml"))
 

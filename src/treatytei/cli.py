@@ -333,14 +333,16 @@ def publish_html(ctx: click.Context) -> None:
 
 
 @publish.command("pdf")
+@click.option("--name-marks", type=click.Choice(["lines", "colours"]), default="lines", show_default=True,
+              help="Mark proper names and titles with lines (專名線, 書名線) or with colours.")
 @click.pass_context
-def publish_pdf(ctx: click.Context) -> None:
+def publish_pdf(ctx: click.Context, name_marks: str) -> None:
     """Build the print edition, dist/treatytei-edition.pdf (XSLT 3.0 + WeasyPrint)."""
     from .publish_pdf import publish as run
 
     project = _project(ctx)
     with _running(project):
-        out = run(project)
+        out = run(project, name_marks=name_marks)
     _say(f"print edition written to {_rel(out, project)}")
 
 

@@ -92,8 +92,9 @@ def dublin_core(root) -> bytes:
     return etree.tostring(rec, encoding="UTF-8", xml_declaration=True, pretty_print=True)
 
 
-def bag_info(infos) -> dict[str, str]:
-    """bag-info.txt from the TEI headers (each file's _describe)."""
+def bag_info(infos, print_format: str | None = None) -> dict[str, str]:
+    """bag-info.txt from the TEI headers (each file's _describe); ``print_format``, when
+    the print edition is in the bag, says which PDF/A part and level it is."""
     titles, publishers, licences, contacts = [], [], [], []
     for info in infos:
         titles += info["titles"]
@@ -115,7 +116,26 @@ def bag_info(infos) -> dict[str, str]:
         "Title": "Qing-Russian treaty texts: a TEI edition",
         "Licence": " | ".join(uniq(licences)),
         "Bag-Software-Agent": f"treatytei {__version__}",
-    }
+    } | ({"Print-Edition-Format": print_format} if print_format else {})
+
+
+def pdf_format(data: bytes) -> str | None:
+    """What the print edition says it is, from its XMP metadata: e.g. "PDF/A-3A
+    (ISO 19005-3), tagged, with 6 TEI files attached"; None for a PDF that does not
+    identify itself as PDF/A."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        meta = pdf.open_metadata()
+        part, level = meta.get("pdfaid:part"), meta.get("pdfaid:conformance")
+        if not part:
+            return None
+        tagged = bool(pdf.Root.get("/MarkInfo", {}).get("/Marked", False))
+        n = len(pdf.attachments)
+    return (f"PDF/A-{part}{(level or '').lower()} (ISO 19005-{part})" + (", tagged" if tagged else "")
+            + (f", with {n} TEI file{'s' if n != 1 else ''} attached (AFRelationship Source)" if n else ""))
 
 
 def _describe(path: str) -> dict:
@@ -210,7 +230,8 @@ def package(project, include_site: bool = False, include_pdf: bool = True, state
 
     dist = project.dist
     dist.mkdir(parents=True, exist_ok=True)
-    files = bag_files(payload, bag_info(infos[p] for p in tei_files))
+    printed = payload.get(f"print/{pdf.name}")
+    files = bag_files(payload, bag_info((infos[p] for p in tei_files), pdf_format(printed) if printed else None))
     staging = Path(tempfile.mkdtemp(prefix=".bag-", dir=dist))
     # the zip is made while the bag is written (both wait on zlib or the disk, not the GIL)
     with ThreadPoolExecutor(max_workers=1) as side:

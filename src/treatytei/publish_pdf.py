@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,11 +31,18 @@ from .header import EDITION_DATE
 from .manifest import load
 
 PDF_NAME = "treatytei-edition.pdf"
+#: the PDF/A part and conformance level the volume is made to (ISO 19005-3, level A:
+#: tagged, every glyph mapped to Unicode); package.py writes it into the bag's metadata
+PDF_VARIANT = "pdf/a-3a"
+PDFA_PART, PDFA_CONFORMANCE = "3", "A"
 XREF = "tt-xref:"
 _PART_MARK = re.compile(r"<!--tt-part ([A-Za-z0-9._-]+)-->")
 
 
-def _stylesheet(project, part: str, pages: dict | None = None) -> str:
+NAME_MARKS = ("lines", "colours")
+
+
+def _stylesheet(project, part: str, pages: dict | None = None, name_marks: str = "lines") -> str:
     sources = load(project.manifest)
     texts = [s.id for s in sources if (project.tei / f"{s.id}.xml").exists()]
     if not texts:
@@ -48,7 +56,8 @@ def _stylesheet(project, part: str, pages: dict | None = None) -> str:
     exe.clear_parameters()
     params = {"tei-dir": project.tei.resolve().as_uri() + "/", "texts": " ".join(f"{t}.xml" for t in texts),
               "apparatus": " ".join(apps), "edition-date": EDITION_DATE, "version": __version__, "mode": "orig",
-              "part": part, "pages": json.dumps(pages or {}, sort_keys=True)}
+              "part": part, "pages": json.dumps(pages or {}, sort_keys=True), "name-marks": name_marks,
+              "fold": json.dumps(fold_map(project.tei / a for a in apps), sort_keys=True, ensure_ascii=False)}
     for k, v in params.items():
         exe.set_parameter(k, proc.make_string_value(v))
     try:
@@ -57,9 +66,30 @@ def _stylesheet(project, part: str, pages: dict | None = None) -> str:
         raise TreatyError(entry, f"print stylesheet failed: {str(exc).splitlines()[0]}") from None
 
 
-def body_parts(project) -> list[tuple[str, str]]:
+def fold_map(files) -> dict[str, str]:
+    """{character: normal form} for every Han character of the apparatus files whose
+    normal form differs: OpenCC's simplified form, a variant form (data/variants.tsv)
+    taken to its standard form. The print compares readings through it, so that a
+    reading that differs only in script or by a variant character is not noted."""
+    from .chinese import is_han, script_normal, variant_rows
+
+    standard = {a: b for a, b, _ in variant_rows()}
+    chars = set()
+    for f in files:
+        chars |= set(Path(f).read_text(encoding="utf-8"))
+    out = {}
+    for c in sorted(chars):
+        if is_han(c):
+            n = script_normal(standard.get(c, c))
+            n = script_normal(standard.get(n, n))
+            if n != c:
+                out[c] = n
+    return out
+
+
+def body_parts(project, name_marks: str = "lines") -> list[tuple[str, str]]:
     """(name, HTML document) for every text and every collation, in the book's order."""
-    html = _stylesheet(project, "body")
+    html = _stylesheet(project, "body", name_marks=name_marks)
     marks = list(_PART_MARK.finditer(html))
     return [(m.group(1), html[m.end():marks[i + 1].start() if i + 1 < len(marks) else len(html)])
             for i, m in enumerate(marks)]
@@ -134,7 +164,8 @@ def typeset_part(job: tuple[str, str, int | None, str, str]) -> dict:
     for i, page in enumerate(doc.pages):
         for name in page.anchors:
             anchors.setdefault(name, i)
-    data = doc.write_pdf(pdf_identifier=b"treatytei-part")
+    # PDF/A-3a: tagged (a structure tree), an output intent, XMP; merge() joins the parts'
+    data = doc.write_pdf(pdf_identifier=b"treatytei-part", pdf_variant=PDF_VARIANT)
     fonts = []
     for font in doc.fonts.values():
         if font.bitmap or not font.to_unicode:
@@ -168,7 +199,7 @@ class _Typesetter:
 
         # the version from the package's metadata: importing WeasyPrint here would cost
         # this process a second
-        self.salt = digest(tree_digest(project.xslt / "print"), importlib.metadata.version("weasyprint"))
+        self.salt = digest(tree_digest(project.xslt / "print"), importlib.metadata.version("weasyprint"), PDF_VARIANT)
         # the worker starts now and loads WeasyPrint and the fonts while this process
         # makes the parts' HTML (the step runs only when its inputs changed, so a part
         # almost always needs typesetting)
@@ -209,7 +240,7 @@ class _Typesetter:
                 f.unlink(missing_ok=True)
 
 
-def typeset(project) -> tuple[list[Part], int]:
+def typeset(project, name_marks: str = "lines") -> tuple[list[Part], int]:
     """Every part, numbered through: the body from page 1, the back after it, then the
     front (its page numbers in the contents come from the others). Also returns how many
     parts had to be typeset (the others came from the cache)."""
@@ -217,16 +248,16 @@ def typeset(project) -> tuple[list[Part], int]:
     done = False
     try:
         body, pages, start = [], {}, 1
-        for name, html in body_parts(project):
+        for name, html in body_parts(project, name_marks):
             part = setter.part(name, html, start)
             body.append(part)
             for anchor, i in part.meta["anchors"].items():
                 pages.setdefault(anchor, start + i)
             start += part.meta["pages"]
-        back = setter.part("back", _stylesheet(project, "back", pages), start)
+        back = setter.part("back", _stylesheet(project, "back", pages, name_marks), start)
         for anchor, i in back.meta["anchors"].items():
             pages.setdefault(anchor, start + i)
-        front = setter.part("front", _stylesheet(project, "front", pages), None)
+        front = setter.part("front", _stylesheet(project, "front", pages, name_marks), None)
         done = True
     finally:
         setter.close(prune=done)
@@ -251,7 +282,163 @@ def _outline_items(item, page_index, offset, pikepdf):
 _SUBSETTER = sha256(Path(__file__).with_name("fontsubset.py").read_bytes())
 
 
-def merge(parts: list[Part], fonts_dir: Path) -> bytes:
+class _Structure:
+    """The parts' structure trees (tagged PDF) joined into one: the elements under one
+    Document element, the parent tree renumbered (each part's keys shifted past the
+    keys of the parts before it), the pages' and annotations' keys shifted with it."""
+
+    def __init__(self, out, pikepdf):
+        self.out, self.pikepdf = out, pikepdf
+        self.kids, self.nums, self.next_key = [], [], 0
+        self.role_map = None
+
+    def copy(self, obj):
+        """An object of a part in the volume (qpdf copies an indirect object once per
+        source, so the pages copied before are the pages its elements point to)."""
+        pikepdf = self.pikepdf
+        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)) and obj.is_indirect:
+            return self.out.copy_foreign(obj)
+        if isinstance(obj, pikepdf.Array):
+            return pikepdf.Array([self.copy(x) for x in obj])
+        if isinstance(obj, pikepdf.Dictionary):
+            return pikepdf.Dictionary({k: self.copy(v) for k, v in obj.items()})
+        return obj
+
+    def add(self, src, first_page: int) -> None:
+        root = src.Root.get("/StructTreeRoot")
+        if root is None:
+            return
+        pikepdf = self.pikepdf
+        offset = self.next_key
+        nums = root.get("/ParentTree", {}).get("/Nums", [])
+        top = 0
+        for i in range(0, len(nums), 2):
+            key = int(nums[i])
+            self.nums += [key + offset, self.copy(nums[i + 1])]
+            top = max(top, key + 1)
+        for page in self.out.pages[first_page:first_page + len(src.pages)]:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + offset
+            for annot in page.obj.get("/Annots", []):
+                if "/StructParent" in annot:
+                    annot.StructParent = int(annot.StructParent) + offset
+        self.next_key = offset + max(top, int(root.get("/ParentTreeNextKey", 0)))
+        kids = root.get("/K")
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+        for kid in kids:
+            kid = self.copy(kid)
+            # a part's Document element gives its children to the volume's
+            if kid.get("/S") == pikepdf.Name.Document:
+                inner = kid.get("/K")
+                self.kids += list(inner) if isinstance(inner, pikepdf.Array) else [inner] if inner is not None else []
+            else:
+                self.kids.append(kid)
+        if self.role_map is None and "/RoleMap" in root:
+            self.role_map = self.copy(root.RoleMap)
+
+    def write(self) -> None:
+        if not self.kids:
+            return
+        pikepdf = self.pikepdf
+        document = self.out.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document))
+        root = self.out.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.StructTreeRoot, K=document,
+            ParentTree=pikepdf.Dictionary(Nums=pikepdf.Array(self.nums)), ParentTreeNextKey=self.next_key))
+        if self.role_map is not None:
+            root.RoleMap = self.role_map
+        document.P = root
+        document.K = pikepdf.Array(self.kids)
+        for kid in self.kids:
+            if isinstance(kid, pikepdf.Dictionary):
+                kid.P = document
+        self.out.Root.StructTreeRoot = root
+        self.out.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+
+
+def _xmp(docinfo, header: dict) -> bytes:
+    """XMP metadata: the document information dictionary's values (PDF/A requires the
+    two to agree) and, from the TEI headers, the texts' titles, languages, sources and
+    licences, and the PDF/A identification."""
+    from xml.sax.saxutils import escape
+
+    def info(key):
+        v = docinfo.get(key)
+        return escape(str(v)) if v is not None else ""
+
+    def xmp_date(key):
+        v = str(docinfo.get(key, ""))          # D:YYYYMMDDHHmmSS...
+        m = re.match(r"D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})", v)
+        return f"{m[1]}-{m[2]}-{m[3]}T{m[4]}:{m[5]}:{m[6]}Z" if m else ""
+
+    def bag(items):
+        return "".join(f"<rdf:li>{escape(x)}</rdf:li>" for x in items)
+
+    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+<pdfaid:part>{PDFA_PART}</pdfaid:part><pdfaid:conformance>{PDFA_CONFORMANCE}</pdfaid:conformance>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{info("/Title")}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{info("/Author")}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{info("/Subject")}</rdf:li></rdf:Alt></dc:description>
+<dc:language><rdf:Bag>{bag(header["languages"])}</rdf:Bag></dc:language>
+<dc:source><rdf:Bag>{bag(header["sources"])}</rdf:Bag></dc:source>
+<dc:relation><rdf:Bag>{bag(header["titles"])}</rdf:Bag></dc:relation>
+<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">{escape(" ".join(header["licences"]))}</rdf:li></rdf:Alt></dc:rights>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<pdf:Producer>{info("/Producer")}</pdf:Producer><pdf:Keywords>{info("/Keywords")}</pdf:Keywords>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<xmp:CreatorTool>{info("/Creator")}</xmp:CreatorTool>
+<xmp:CreateDate>{xmp_date("/CreationDate")}</xmp:CreateDate><xmp:ModifyDate>{xmp_date("/ModDate")}</xmp:ModifyDate>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="r"?>""".encode("utf-8")
+
+
+def tei_header(files) -> dict:
+    """What the XMP metadata takes from the TEI headers: titles, languages, the sources'
+    addresses and the licences, each once, in file order."""
+    from lxml import etree
+
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+    out = {"titles": [], "languages": [], "sources": [], "licences": []}
+
+    def add(key, values):
+        for v in values:
+            v = " ".join(str(v).split())
+            if v and v not in out[key]:
+                out[key].append(v)
+
+    for f in files:
+        root = etree.parse(str(f)).getroot()
+        add("titles", root.xpath("t:teiHeader/t:fileDesc/t:titleStmt/t:title[@type='main']//text()", namespaces=ns)[:1])
+        add("languages", root.xpath("@xml:lang"))
+        add("sources", root.xpath("t:teiHeader/t:fileDesc/t:sourceDesc//t:ref/@target", namespaces=ns))
+        add("licences", root.xpath("t:teiHeader/t:fileDesc/t:publicationStmt//t:licence/text()", namespaces=ns))
+    return out
+
+
+def _attach(out, files, pikepdf, date: str) -> None:
+    """The TEI files inside the PDF (PDF/A-3 associated files, relationship Source:
+    the XML the print was made from)."""
+    specs = pikepdf.Array()
+    for f in files:
+        spec = pikepdf.AttachedFileSpec(out, Path(f).read_bytes(), filename=Path(f).name,
+                                        description=f"TEI P5 source of this edition: {Path(f).name}",
+                                        mime_type="application/tei+xml", creation_date=date, mod_date=date,
+                                        relationship=pikepdf.Name.Source)
+        out.attachments[Path(f).name] = spec
+        specs.append(out.Root.Names.EmbeddedFiles.Names[-1])
+    out.Root.AF = specs
+
+
+def merge(parts: list[Part], fonts_dir: Path, attach: list | None = None) -> bytes:
     """The parts as one PDF (see the module's notes). Font subsets are kept in
     ``fonts_dir``/../subsets; those this volume does not use are removed, and so are the
     full fonts in ``fonts_dir`` that none of its parts embeds."""
@@ -266,6 +453,7 @@ def merge(parts: list[Part], fonts_dir: Path) -> bytes:
     used_subsets: set[str] = set()
 
     out = pikepdf.new()
+    structure = _Structure(out, pikepdf)
     names: dict[str, pikepdf.Array] = {}
     outline = []
     font_uses: dict[tuple[str, int], dict] = {}
@@ -278,7 +466,12 @@ def merge(parts: list[Part], fonts_dir: Path) -> bytes:
             src = sources.enter_context(pikepdf.open(part.path))
             front = front or src
             offset = len(out.pages)
-            out.pages.extend(src.pages)
+            with warnings.catch_warnings():
+                # pages.extend warns that it does not carry named destinations: the
+                # loop below carries them over itself
+                warnings.simplefilter("ignore")
+                out.pages.extend(src.pages)
+            structure.add(src, offset)
             page_index = {p.obj.objgen: i for i, p in enumerate(src.pages)}
             # link targets: the first part to name an anchor owns it
             dests = src.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
@@ -346,6 +539,15 @@ def merge(parts: list[Part], fonts_dir: Path) -> bytes:
             out.Root.Lang = front.Root.Lang
         for k, v in front.docinfo.items():
             out.docinfo[k] = v
+        structure.write()
+        if "/OutputIntents" in front.Root:
+            out.Root.OutputIntents = structure.copy(front.Root.OutputIntents)
+        out.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+        files = sorted(attach or [])
+        if files:
+            _attach(out, files, pikepdf, str(front.docinfo.get("/CreationDate", "")))
+        out.Root.Metadata = out.make_stream(_xmp(out.docinfo, tei_header(files)),
+                                            Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
         buf = io.BytesIO()
         out.save(buf, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -360,22 +562,29 @@ def merge(parts: list[Part], fonts_dir: Path) -> bytes:
     return buf.getvalue()
 
 
-def publish(project, out: Path | None = None, state=None) -> Path:
+def publish(project, out: Path | None = None, state=None, name_marks: str = "lines") -> Path:
     """Write the PDF. With a BuildState, nothing is done when the TEI and the
-    stylesheets are as at the last build."""
+    stylesheets are as at the last build. ``name_marks``: proper names and titles
+    marked with lines (專名線 / 書名線) or with colours."""
+    if name_marks not in NAME_MARKS:
+        raise TreatyError(Path("name-marks"), f"unknown name marks '{name_marks}' (lines or colours)")
     out = Path(out or project.dist / PDF_NAME)
-    key = inputs_digest(project) if state is not None else None
+    key = (inputs_digest(project) + ":" + name_marks) if state is not None else None
     if state is not None and state.get("pdf", str(out)) == key and out.exists():
         return out
     from .fileio import tree_inside
     tree_inside(project.root, project.xslt, "stylesheet or asset")
     for f in project.tei_files():     # the stylesheets read these with doc()
         check_for_saxon(f)
-    parts, _ = typeset(project)
+    parts, _ = typeset(project, name_marks)
     try:
-        data = merge(parts, project.root / "build" / "pdf" / "fonts")
+        data = merge(parts, project.root / "build" / "pdf" / "fonts", attach=project.tei_files())
     except Exception as exc:
         raise TreatyError(out, f"could not put the parts of the PDF together: {exc}") from None
+    from .pdfa import problems
+    found = problems(data)
+    if found:
+        raise TreatyError(out, f"the PDF breaks a PDF/A or tagging requirement ({len(found)}): {found[0]}")
     write_atomic(out, data)
     if state is not None:
         state.put("pdf", str(out), key)

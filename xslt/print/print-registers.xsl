@@ -4,6 +4,7 @@
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:tt="urn:treatytei"
     exclude-result-prefixes="#all" expand-text="yes">
@@ -42,18 +43,29 @@
     </section>
   </xsl:template>
 
+  <!-- A register: entries in the order of their Hanyu Pinyin (tone marks and spaces
+       set aside, then the marked form), each with its romanisation, its other names and
+       the pages where it is named: in each text, and in the collated treaty (only the
+       names printed there: the base text's). A page is listed once, linked to the first
+       mention on it. -->
   <xsl:template name="tt:print-entries">
     <xsl:param name="entries" as="element()*"/>
     <div class="entries">
       <xsl:for-each select="$entries">
+        <xsl:sort select="tt:pinyin-key(.)"/>
+        <xsl:sort select="string(tt:pinyin(.))"/>
+        <xsl:sort select="string(@xml:id)"/>
         <xsl:variable name="id" select="string(@xml:id)"/>
         <xsl:variable name="main" select="tt:entry-name(.)"/>
-        <xsl:variable name="occ" select="tt:text-docs() ! key('print-by-ref', $id, .)[ancestor::tei:text or ancestor::tei:notesStmt]"/>
+        <xsl:variable name="py" select="tt:pinyin(.)"/>
+        <xsl:variable name="occ" select="(tt:text-docs(), tt:app-docs()) ! key('print-by-ref', $id, .)[ancestor::tei:text or ancestor::tei:notesStmt]
+                                         [map:contains($page-of, tt:occ-anchor(.))]"/>
         <div class="entry">
           <span class="e-main" lang="{$main/@xml:lang}">{$main}</span>
+          <xsl:if test="$py"><xsl:text> </xsl:text><span class="e-py" lang="zh-Latn-pinyin">{$py}</span></xsl:if>
           <xsl:text> </xsl:text>
           <span class="e-names">
-            <xsl:for-each select="(tei:persName | tei:placeName | tei:orgName | tei:title | tei:catDesc/tei:term)[. != $main]">
+            <xsl:for-each select="(tei:persName | tei:placeName | tei:orgName | tei:title | tei:catDesc/tei:term)[. != $main][not(@xml:lang = 'zh-Latn-pinyin')]">
               <xsl:if test="position() gt 1">, </xsl:if><span lang="{@xml:lang}">{.}</span>
             </xsl:for-each>
           </span>
@@ -63,10 +75,18 @@
             <span class="e-occ" lang="en"> Named:
               <xsl:for-each-group select="$occ" group-by="root(.)/tei:TEI/@xml:id">
                 <xsl:if test="position() gt 1">; </xsl:if>
-                <span lang="{tt:lang(root(.)/tei:TEI)}">{tt:title(.)}</span>
-                <xsl:for-each-group select="current-group()" group-by="tt:place-label(.)">
-                  <xsl:text> </xsl:text>{current-grouping-key()} (p. <xsl:call-template name="tt:xref"><xsl:with-param name="anchor" select="root(.)/tei:TEI/@xml:id || '-' || tt:occ-id(.)"/><xsl:with-param name="class" select="'pref'"/></xsl:call-template>)<xsl:if test="position() != last()">,</xsl:if>
-                </xsl:for-each-group>
+                <span lang="{tt:lang(root(.)/tei:TEI)}">{if (root(.)//tei:listWit) then '校勘' else tt:title(.)}</span>
+                <xsl:variable name="pages" as="map(*)*">
+                  <xsl:for-each-group select="current-group()" group-by="$page-of(tt:occ-anchor(.))">
+                    <xsl:sort select="current-grouping-key()"/>
+                    <xsl:sequence select="map { 'page': current-grouping-key(), 'anchor': tt:occ-anchor(current-group()[1]) }"/>
+                  </xsl:for-each-group>
+                </xsl:variable>
+                <xsl:text> {if (count($pages) = 1) then 'p.' else 'pp.'} </xsl:text>
+                <xsl:for-each select="$pages">
+                  <xsl:if test="position() gt 1">, </xsl:if>
+                  <xsl:call-template name="tt:xref"><xsl:with-param name="anchor" select="?anchor"/><xsl:with-param name="class" select="'pref'"/></xsl:call-template>
+                </xsl:for-each>
               </xsl:for-each-group>.
             </span>
           </xsl:if>
@@ -74,4 +94,21 @@
       </xsl:for-each>
     </div>
   </xsl:template>
+
+  <xsl:function name="tt:occ-anchor" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="root($el)/tei:TEI/@xml:id || '-' || tt:occ-id($el)"/>
+  </xsl:function>
+
+  <!-- the romanisation of an entry: its first Hanyu Pinyin name -->
+  <xsl:function name="tt:pinyin" as="xs:string?">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="($entry//*[@xml:lang = 'zh-Latn-pinyin'])[1] ! normalize-space(.)"/>
+  </xsl:function>
+  <xsl:function name="tt:pinyin-key" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="py" select="tt:pinyin($entry)"/>
+    <xsl:sequence select="if ($py) then lower-case(replace(replace(normalize-unicode($py, 'NFD'), '\p{M}', ''), '[^\p{L}\p{N}]', ''))
+                          else '~' || string(tt:entry-name($entry))"/>
+  </xsl:function>
 </xsl:stylesheet>

@@ -31,7 +31,10 @@
   <xsl:template match="tei:div" mode="print">
     <section class="div div-{@type}">
       <xsl:if test="@type = ('article', 'preamble')">
-        <h2>{if (@type = 'preamble') then 'Preamble' else 'Article ' || @n}</h2>
+        <xsl:variable name="t" select="if (starts-with(tt:lang(.), 'zh-Hans')) then '条' else '條'"/>
+        <xsl:variable name="zh" select="if (@type = 'preamble') then '序' else (if (@n castable as xs:integer) then '第' || tt:cn(xs:integer(@n)) || $t else string(@n))"/>
+        <xsl:variable name="en" select="if (@type = 'preamble') then 'Preamble' else 'Article ' || @n"/>
+        <h2 data-bm="{$zh} · {$en}" data-run="{$zh}"><span lang="{tt:lang(.)}">{$zh}</span> <span class="h-en" lang="en">{$en}</span></h2>
       </xsl:if>
       <xsl:apply-templates mode="print"/>
     </section>
