@@ -292,16 +292,13 @@ class _Structure:
         self.kids, self.nums, self.next_key = [], [], 0
         self.role_map = None
 
-    def copy(self, obj):
-        """An object of a part in the volume (qpdf copies an indirect object once per
-        source, so the pages copied before are the pages its elements point to)."""
+    def copy(self, obj, src):
+        """An object of the part ``src`` in the volume (qpdf copies an indirect object
+        once per source, so the pages copied before are the pages its elements point to;
+        a direct one is made indirect in its part first, so that qpdf copies it whole)."""
         pikepdf = self.pikepdf
-        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)) and obj.is_indirect:
-            return self.out.copy_foreign(obj)
-        if isinstance(obj, pikepdf.Array):
-            return pikepdf.Array([self.copy(x) for x in obj])
-        if isinstance(obj, pikepdf.Dictionary):
-            return pikepdf.Dictionary({k: self.copy(v) for k, v in obj.items()})
+        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
+            return self.out.copy_foreign(obj if obj.is_indirect else src.make_indirect(obj))
         return obj
 
     def add(self, src, first_page: int) -> None:
@@ -314,7 +311,7 @@ class _Structure:
         top = 0
         for i in range(0, len(nums), 2):
             key = int(nums[i])
-            self.nums += [key + offset, self.copy(nums[i + 1])]
+            self.nums += [key + offset, self.copy(nums[i + 1], src)]
             top = max(top, key + 1)
         for page in self.out.pages[first_page:first_page + len(src.pages)]:
             if "/StructParents" in page.obj:
@@ -326,7 +323,7 @@ class _Structure:
         kids = root.get("/K")
         kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
         for kid in kids:
-            kid = self.copy(kid)
+            kid = self.copy(kid, src)
             # a part's Document element gives its children to the volume's
             if kid.get("/S") == pikepdf.Name.Document:
                 inner = kid.get("/K")
@@ -334,7 +331,7 @@ class _Structure:
             else:
                 self.kids.append(kid)
         if self.role_map is None and "/RoleMap" in root:
-            self.role_map = self.copy(root.RoleMap)
+            self.role_map = self.copy(root.RoleMap, src)
 
     def write(self) -> None:
         if not self.kids:
@@ -434,7 +431,7 @@ def _attach(out, files, pikepdf, date: str) -> None:
                                         mime_type="application/tei+xml", creation_date=date, mod_date=date,
                                         relationship=pikepdf.Name.Source)
         out.attachments[Path(f).name] = spec
-        specs.append(out.Root.Names.EmbeddedFiles.Names[-1])
+        specs.append(out.attachments[Path(f).name].obj)
     out.Root.AF = specs
 
 
@@ -541,7 +538,7 @@ def merge(parts: list[Part], fonts_dir: Path, attach: list | None = None) -> byt
             out.docinfo[k] = v
         structure.write()
         if "/OutputIntents" in front.Root:
-            out.Root.OutputIntents = structure.copy(front.Root.OutputIntents)
+            out.Root.OutputIntents = structure.copy(front.Root.OutputIntents, front)
         out.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
         files = sorted(attach or [])
         if files:
@@ -582,7 +579,9 @@ def publish(project, out: Path | None = None, state=None, name_marks: str = "lin
     except Exception as exc:
         raise TreatyError(out, f"could not put the parts of the PDF together: {exc}") from None
     from .pdfa import problems
-    found = problems(data)
+    # (qpdf's own syntax check of the whole file is left to the tests: the file was
+    # just written by qpdf, and the check costs as much as the merge)
+    found = problems(data, syntax=False)
     if found:
         raise TreatyError(out, f"the PDF breaks a PDF/A or tagging requirement ({len(found)}): {found[0]}")
     write_atomic(out, data)

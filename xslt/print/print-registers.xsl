@@ -50,11 +50,17 @@
        mention on it. -->
   <xsl:template name="tt:print-entries">
     <xsl:param name="entries" as="element()*"/>
-    <div class="entries">
-      <xsl:for-each select="$entries">
+    <xsl:variable name="sorted" as="element()*">
+      <xsl:perform-sort select="$entries">
         <xsl:sort select="tt:pinyin-key(.)"/>
         <xsl:sort select="string(tt:pinyin(.))"/>
         <xsl:sort select="string(@xml:id)"/>
+      </xsl:perform-sort>
+    </xsl:variable>
+    <div class="entries">
+      <xsl:for-each-group select="$sorted" group-adjacent="upper-case(substring(tt:pinyin-key(.), 1, 1))">
+        <p class="letter" lang="en">{if (current-grouping-key() = '~') then '—' else current-grouping-key()}</p>
+        <xsl:for-each select="current-group()">
         <xsl:variable name="id" select="string(@xml:id)"/>
         <xsl:variable name="main" select="tt:entry-name(.)"/>
         <xsl:variable name="py" select="tt:pinyin(.)"/>
@@ -91,7 +97,8 @@
             </span>
           </xsl:if>
         </div>
-      </xsl:for-each>
+        </xsl:for-each>
+      </xsl:for-each-group>
     </div>
   </xsl:template>
 

@@ -112,7 +112,7 @@
       <p class="subtitle">
         <span lang="zh-Hant">恰克圖界約</span> · <span lang="zh-Hans">喀尔喀会议通商定约</span> · <span lang="zh-Hans">中俄勘分西北界约记</span>
       </p>
-      <p class="subtitle2">A TEI edition, with the collation of the two texts of 1727</p>
+      <p class="subtitle2">A TEI edition, with the collation of the witnesses of 1727</p>
       <p class="imprint">The treatytei project · edition of {$edition-date}<br/>
         Texts: public domain (treaties), CC BY-SA 4.0 (Wikipedia) · Encoding: CC BY-SA 4.0</p>
     </section>
