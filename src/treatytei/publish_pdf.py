@@ -559,6 +559,16 @@ def merge(parts: list[Part], fonts_dir: Path, attach: list | None = None) -> byt
     return buf.getvalue()
 
 
+def _merge_and_check(parts: list[Part], fonts_dir: Path, attach: list) -> tuple[bytes, list[str]]:
+    """merge(), then the archival checks of pdfa.py on the result (qpdf's own syntax
+    check of every object is left to the tests: the file was just written by qpdf, and
+    the check costs as much as the merge)."""
+    from .pdfa import problems
+
+    data = merge(parts, fonts_dir, attach=attach)
+    return data, problems(data, syntax=False)
+
+
 def publish(project, out: Path | None = None, state=None, name_marks: str = "lines") -> Path:
     """Write the PDF. With a BuildState, nothing is done when the TEI and the
     stylesheets are as at the last build. ``name_marks``: proper names and titles
@@ -574,14 +584,16 @@ def publish(project, out: Path | None = None, state=None, name_marks: str = "lin
     for f in project.tei_files():     # the stylesheets read these with doc()
         check_for_saxon(f)
     parts, _ = typeset(project, name_marks)
-    try:
-        data = merge(parts, project.root / "build" / "pdf" / "fonts", attach=project.tei_files())
-    except Exception as exc:
-        raise TreatyError(out, f"could not put the parts of the PDF together: {exc}") from None
-    from .pdfa import problems
-    # (qpdf's own syntax check of the whole file is left to the tests: the file was
-    # just written by qpdf, and the check costs as much as the merge)
-    found = problems(data, syntax=False)
+    # the parts are put together and checked in a process of their own: qpdf holds every
+    # part and the volume at once, and that memory goes with the process
+    import multiprocessing
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init) as pool:
+        try:
+            data, found = pool.submit(_merge_and_check, parts, project.root / "build" / "pdf" / "fonts",
+                                      project.tei_files()).result()
+        except Exception as exc:
+            raise TreatyError(out, f"could not put the parts of the PDF together: {exc}") from None
     if found:
         raise TreatyError(out, f"the PDF breaks a PDF/A or tagging requirement ({len(found)}): {found[0]}")
     write_atomic(out, data)
