@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import http.server
 import re
+import unicodedata
 import shutil
 import subprocess
 import threading
@@ -292,8 +293,13 @@ def test_switch_script_is_remembered(page, server):
     page.wait_for_url("**/zh-Hans/kyakhta-treaty-1727.html")
     assert "恰克图" in page.locator("#preamble").inner_text()
     shot(page, "text-A-simplified")
-    page.goto(server + "khalkha-trade-treaty-1727.html")          # another page, original URL
-    page.wait_for_url("**/zh-Hans/khalkha-trade-treaty-1727.html")  # the choice is remembered
+    page.goto(server + "khalkha-trade-treaty-1727.html")          # another page, original URL:
+    page.wait_for_load_state("load")
+    assert "/zh-" not in page.url                                  # a link shows what it names
+    offer = page.locator(".script-offer a[data-mode='hans']")       # the remembered choice is offered
+    assert offer.is_visible()
+    offer.click()
+    page.wait_for_url("**/zh-Hans/khalkha-trade-treaty-1727.html")
     page.locator(".script-switch a[data-mode='hant']").click()
     page.wait_for_url("**/zh-Hant/khalkha-trade-treaty-1727.html")
     assert "鄂爾輝圖山" in page.locator("#art-3").inner_text()
@@ -341,6 +347,27 @@ def test_entity_to_register_and_back(page, server):
     page.wait_for_url(re.compile(r"kyakhta-treaty-1727\.html#o\d+$"))
     target = page.url.split("#")[1]
     assert page.locator(f"#{target}").inner_text().strip() == "恰克圖"
+
+
+def test_register_in_pinyin_order_with_initials_and_a_filter(page, server):
+    page.goto(server + "places.html")
+    heads = page.locator(".entries[data-entries='e'] .entry .pop-head .py").all_inner_texts()
+    assert len(heads) > 40                                    # every entry romanised
+    keys = [re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFD", h).lower()) for h in heads]
+    assert keys == sorted(keys)                               # in Hanyu Pinyin order
+    page.locator("nav.jump a", has_text="Q").click()          # the jump list
+    page.wait_for_url("**/places.html#ini-e-Q")
+    box = page.locator("#ini-e-Q").bounding_box()
+    assert box is not None and -5 <= box["y"] < 200           # the initial is at the top
+    page.locator("input[data-filter='e']").fill("qiake")      # tone marks and spaces set aside
+    visible = page.locator(".entries[data-entries='e'] .entry:visible")
+    assert visible.count() == 1 and "恰克图" in visible.first.inner_text()
+    assert page.locator(".entries[data-entries='e'] .letter:visible").all_inner_texts() == ["Q"]
+    page.locator("input[data-filter='e']").fill("Кяхта")      # any name of the entry
+    assert visible.count() == 1
+    shot(page, "register-filter")
+    page.locator("input[data-filter='e']").fill("")
+    assert visible.count() == len(heads)
 
 
 def test_names_are_links_without_script(browser, server):

@@ -209,9 +209,9 @@
   <xsl:template match="*" mode="summary">
     <xsl:param name="full" as="xs:boolean" select="false()"/>
     <xsl:variable name="main" select="tt:entry-name(.)"/>
-    <p class="pop-head"><span lang="{$main/@xml:lang}">{$main}</span> <span class="etype">{tt:entry-type(.)}</span></p>
+    <p class="pop-head"><span lang="{$main/@xml:lang}">{$main}</span><xsl:for-each select="tt:pinyin(.)"><xsl:text> </xsl:text><span class="py" lang="zh-Latn-pinyin">{.}</span></xsl:for-each> <span class="etype">{tt:entry-type(.)}</span></p>
     <ul class="names">
-      <xsl:for-each select="(tei:persName | tei:placeName | tei:orgName | tei:title | tei:catDesc/tei:term)[. != $main]">
+      <xsl:for-each select="(tei:persName | tei:placeName | tei:orgName | tei:title | tei:catDesc/tei:term)[. != $main][not(@xml:lang = 'zh-Latn-pinyin')]">
         <!-- on a neutral page, a name that reads as the entry's own name in a converted
              tree is left out there (中國 beside 中国 in the simplified tree) -->
         <xsl:variable name="alike" select="if ($mode = 'neutral') then tt:alike-in(string(.), string($main)) else ()"/>
@@ -229,4 +229,16 @@
       <p><a href="{tt:register-page(.)}#{@xml:id}">Register entry and every occurrence</a></p>
     </xsl:if>
   </xsl:template>
+  <!-- the romanisation of an entry: its first Hanyu Pinyin name (register order: pinyin
+       without tones and spaces; an entry without one goes last, by its name) -->
+  <xsl:function name="tt:pinyin" as="xs:string?">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="($entry//*[@xml:lang = 'zh-Latn-pinyin'])[1] ! normalize-space(.)"/>
+  </xsl:function>
+  <xsl:function name="tt:pinyin-key" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="py" select="tt:pinyin($entry)"/>
+    <xsl:sequence select="if ($py) then lower-case(replace(replace(normalize-unicode($py, 'NFD'), '\p{M}', ''), '[^\p{L}\p{N}]', ''))
+                          else '~' || string(tt:entry-name($entry))"/>
+  </xsl:function>
 </xsl:stylesheet>

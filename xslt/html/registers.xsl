@@ -38,23 +38,44 @@
           </xsl:when>
           <xsl:when test="$page = 'organisations'">
             <h2>States and organisations</h2>
-            <xsl:call-template name="tt:entries"><xsl:with-param name="entries" select="$register//tei:listOrg/tei:org"/></xsl:call-template>
+            <xsl:call-template name="tt:entries"><xsl:with-param name="entries" select="$register//tei:listOrg/tei:org"/><xsl:with-param name="key" select="'org'"/></xsl:call-template>
             <h2>Offices and titles</h2>
-            <xsl:call-template name="tt:entries"><xsl:with-param name="entries" select="$register//tei:taxonomy[@xml:id = 'offices']/tei:category"/></xsl:call-template>
+            <xsl:call-template name="tt:entries"><xsl:with-param name="entries" select="$register//tei:taxonomy[@xml:id = 'offices']/tei:category"/><xsl:with-param name="key" select="'office'"/></xsl:call-template>
             <h2>Treaties cited by title</h2>
-            <xsl:call-template name="tt:entries"><xsl:with-param name="entries" select="$register//tei:listBibl/tei:bibl"/></xsl:call-template>
+            <xsl:call-template name="tt:entries"><xsl:with-param name="entries" select="$register//tei:listBibl/tei:bibl"/><xsl:with-param name="key" select="'treaty'"/></xsl:call-template>
           </xsl:when>
           <xsl:otherwise><xsl:call-template name="tt:date-index"/></xsl:otherwise>
         </xsl:choose>
   </xsl:template>
 
+  <!-- a register: a filter, a jump list of initials, the entries in Hanyu Pinyin order under
+       their initial -->
   <xsl:template name="tt:entries">
     <xsl:param name="entries" as="element()*"/>
-    <div class="entries">
-      <xsl:for-each select="$entries">
+    <xsl:param name="key" as="xs:string" select="'e'"/>
+    <xsl:variable name="sorted" as="element()*">
+      <xsl:perform-sort select="$entries">
+        <xsl:sort select="tt:pinyin-key(.)"/>
+        <xsl:sort select="string(tt:pinyin(.))"/>
+        <xsl:sort select="string(@xml:id)"/>
+      </xsl:perform-sort>
+    </xsl:variable>
+    <xsl:variable name="initial" select="function($e) { let $k := upper-case(substring(tt:pinyin-key($e), 1, 1)) return if ($k = '~') then '#' else $k }"/>
+    <div class="reg-tools">
+      <label class="reg-filter">Filter <input type="search" data-filter="{$key}" autocomplete="off"/></label>
+      <nav class="jump" aria-label="Initials (Hanyu Pinyin)">
+        <xsl:for-each select="distinct-values($sorted ! $initial(.))">
+          <a href="#ini-{$key}-{if (. = '#') then 'other' else .}">{.}</a>
+        </xsl:for-each>
+      </nav>
+    </div>
+    <div class="entries" data-entries="{$key}">
+      <xsl:for-each-group select="$sorted" group-adjacent="$initial(.)">
+        <p class="letter" id="ini-{$key}-{if (current-grouping-key() = '#') then 'other' else current-grouping-key()}">{current-grouping-key()}</p>
+      <xsl:for-each select="current-group()">
         <xsl:variable name="id" select="string(@xml:id)"/>
         <xsl:variable name="occ" select="tt:text-docs() ! key('by-ref', $id, .)[ancestor::tei:text or ancestor::tei:notesStmt]"/>
-        <article class="entry" id="{$id}">
+        <article class="entry" id="{$id}" data-search="{lower-case(string-join((.//(tei:persName | tei:placeName | tei:orgName | tei:title | tei:term), tt:pinyin-key(.)), ' '))}">
           <xsl:apply-templates select="." mode="summary"><xsl:with-param name="full" select="true()"/></xsl:apply-templates>
           <xsl:choose>
             <xsl:when test="$occ">
@@ -74,6 +95,7 @@
           </xsl:choose>
         </article>
       </xsl:for-each>
+      </xsl:for-each-group>
     </div>
   </xsl:template>
 

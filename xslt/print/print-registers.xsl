@@ -107,15 +107,4 @@
     <xsl:sequence select="root($el)/tei:TEI/@xml:id || '-' || tt:occ-id($el)"/>
   </xsl:function>
 
-  <!-- the romanisation of an entry: its first Hanyu Pinyin name -->
-  <xsl:function name="tt:pinyin" as="xs:string?">
-    <xsl:param name="entry" as="element()"/>
-    <xsl:sequence select="($entry//*[@xml:lang = 'zh-Latn-pinyin'])[1] ! normalize-space(.)"/>
-  </xsl:function>
-  <xsl:function name="tt:pinyin-key" as="xs:string">
-    <xsl:param name="entry" as="element()"/>
-    <xsl:variable name="py" select="tt:pinyin($entry)"/>
-    <xsl:sequence select="if ($py) then lower-case(replace(replace(normalize-unicode($py, 'NFD'), '\p{M}', ''), '[^\p{L}\p{N}]', ''))
-                          else '~' || string(tt:entry-name($entry))"/>
-  </xsl:function>
 </xsl:stylesheet>

@@ -10,13 +10,33 @@
     set: function (k, v) { try { window.localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
   };
 
-  // 1. the script mode, remembered across pages
+  // 1. the script mode, remembered across pages. A link always shows what it names: a page
+  //    in another script than the reader chose last is not redirected (a cited link to the
+  //    original text must not turn into a converted copy); the chosen script is offered
+  //    above the text instead.
   function modeLinks() { return document.querySelectorAll(".script-switch a[data-mode]"); }
   var current = document.body.getAttribute("data-mode");
   var wanted = store.get("treatytei-mode");
   if (wanted && wanted !== current) {
     var link = document.querySelector('.script-switch a[data-mode="' + wanted + '"]');
-    if (link) { window.location.replace(link.getAttribute("href") + window.location.search + window.location.hash); return; }
+    var main = document.getElementById("main");
+    if (link && main) {
+      var offer = document.createElement("p");
+      offer.className = "script-offer";
+      offer.setAttribute("role", "note");
+      var go = document.createElement("a");
+      go.href = link.getAttribute("href") + window.location.search + window.location.hash;
+      go.setAttribute("data-mode", wanted);
+      go.textContent = link.textContent.trim();
+      go.lang = link.lang;
+      offer.appendChild(document.createTextNode("This page is shown as linked (" +
+        (document.querySelector('.script-switch a[aria-current="true"]') || { textContent: current }).textContent.trim() +
+        "). You chose last: "));
+      offer.appendChild(go);
+      offer.appendChild(document.createTextNode("."));
+      main.insertBefore(offer, main.firstChild);
+      go.addEventListener("click", function () { store.set("treatytei-mode", wanted); });
+    }
   }
   modeLinks().forEach(function (a) {
     a.addEventListener("click", function (e) {
@@ -142,5 +162,28 @@
     input.value = q;
     run(q);
     input.addEventListener("input", function () { run(input.value); });
+  });
+
+  // 6. register filter: entries whose names or romanisation hold what is typed (tone marks,
+  //    spaces and case set aside); initials with no entry left are hidden with them
+  function fold(t) { return t.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, "").toLowerCase(); }
+  document.querySelectorAll("input[data-filter]").forEach(function (input) {
+    var list = document.querySelector('[data-entries="' + input.getAttribute("data-filter") + '"]');
+    if (!list) return;
+    input.addEventListener("input", function () {
+      var q = fold(input.value);
+      var letter = null, shown = 0;
+      Array.prototype.forEach.call(list.children, function (el) {
+        if (el.classList.contains("letter")) {
+          if (letter) letter.hidden = shown === 0;
+          letter = el; shown = 0;
+        } else {
+          var hit = !q || fold(el.getAttribute("data-search") || "").indexOf(q) >= 0;
+          el.hidden = !hit;
+          if (hit) shown++;
+        }
+      });
+      if (letter) letter.hidden = shown === 0;
+    });
   });
 })();
