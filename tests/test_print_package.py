@@ -55,8 +55,8 @@ def pdftext(path) -> str:
 
 def test_pdf_holds_every_source_and_the_notes(pdf):
     text = squeeze(pdftext(pdf))
-    for passage in ["自議定之日起,兩國各自嚴管所屬之人",          # witness A (its own text, as transcribed)
-                    "彼此各严饬所属,敦尚和睦,遵依定界",          # witness B
+    for passage in ["自議定之日起，兩國各自嚴管所屬之人",          # witness A (its own text; marks full-width)
+                    "彼此各严饬所属，敦尚和睦，遵依定界",          # witness B
                     "中俄勘分西北界约记", "巴布科夫",                # the Wikipedia article
                     "校勘記",
                     "自議定之日起〔一〕，兩國各自嚴管所屬之人〔二〕。",  # the collated text: one number a clause

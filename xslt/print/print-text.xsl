@@ -83,4 +83,19 @@
   <xsl:template match="tei:ab" mode="print"><p class="ab ab-{@type}"><xsl:apply-templates mode="print"/></p></xsl:template>
   <xsl:template match="tei:figure" mode="print"><span class="figure">[{tokenize(tei:graphic/@url, '[/:]')[last()]}]</span></xsl:template>
   <xsl:template match="*" mode="print"><xsl:apply-templates mode="print"/></xsl:template>
+
+  <!-- ASCII , ; : ! ? after a Chinese character are printed full-width (，；：！？), as a
+       Chinese edition prints them (the 凡例 says so; the TEI keeps the source's marks) -->
+  <xsl:template match="text()[starts-with(tt:lang(..), 'zh')]" mode="print">
+    <xsl:variable name="before" select="string((preceding::text()[1])[ancestor::tei:text])"/>
+    <xsl:variable name="last" select="substring($before, string-length($before))"/>
+    <xsl:value-of select="substring(tt:cjk-punctuation($last || .), string-length($last) + 1)"/>
+  </xsl:template>
+
+  <xsl:function name="tt:cjk-punctuation" as="xs:string">
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:variable name="han" select="'([\p{IsCJKUnifiedIdeographs}\p{IsCJKSymbolsandPunctuation}\p{IsCJKUnifiedIdeographsExtensionA}])'"/>
+    <xsl:sequence select="replace(replace(replace(replace(replace($s,
+        $han || ',', '$1，'), $han || ';', '$1；'), $han || ':', '$1：'), $han || '!', '$1！'), $han || '\?', '$1？')"/>
+  </xsl:function>
 </xsl:stylesheet>
