@@ -370,6 +370,44 @@ def test_register_in_pinyin_order_with_initials_and_a_filter(page, server):
     assert visible.count() == len(heads)
 
 
+def test_a_cited_variant_opens_with_its_readings_and_citation(page, server):
+    page.goto(server + "collation-kyakhta-treaty-1727.html")
+    app = page.locator(".pop-app").nth(3).get_attribute("id")
+    page.goto(server + f"collation-kyakhta-treaty-1727.html#{app}")
+    pop = page.locator(f"#{app}")
+    assert pop.is_visible()
+    cite = pop.locator(".cite-variant").inner_text()
+    assert f"collation-kyakhta-treaty-1727.html#{app}" in cite and "witnesses A, B" in cite
+    assert page.locator(f"[popovertarget='{app}'].cited").is_visible()
+    shot(page, "cited-variant")
+
+
+def test_how_to_cite_names_witnesses_in_order_and_real_anchors(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    cites = re.findall(r'<p class="citation">(.*?)</p>', index, re.S)
+    texts = [re.sub(r"<[^>]+>|\s+", " ", c) for c in cites]
+    sigla = [re.search(r"\(witness (\w)\)", t).group(1) for t in texts if "(witness" in t]
+    assert sigla == sorted(sigla) == ["A", "B", "C"]
+    for t in texts:
+        for page, anchor in re.findall(r"([\w-]+\.html)#([\w-]+)", t):
+            assert f'id="{anchor}"' in (site / page).read_text(encoding="utf-8"), (page, anchor)
+
+
+def test_citations_are_full_urls_with_a_base_url(tmp_path):
+    from treatytei.errors import TreatyError
+    from treatytei.manifest import edition_settings
+    project = copy_edition(tmp_path / "ed")
+    toml = project.manifest.read_text(encoding="utf-8")
+    project.manifest.write_text('[edition]\nbase_url = "ftp://example.org/x"\n\n' + toml, encoding="utf-8")
+    with pytest.raises(TreatyError, match="base_url"):
+        edition_settings(project.manifest)
+    project.manifest.write_text('[edition]\nbase_url = "https://example.org/treatytei/"\n\n' + toml, encoding="utf-8")
+    site = publish(project)
+    page = (site / "zh-Hans" / "kyakhta-treaty-1727.html").read_text(encoding="utf-8")
+    # cited in the sources' own characters, from any tree
+    assert "https://example.org/treatytei/kyakhta-treaty-1727.html#art-1" in page
+
+
 def test_names_are_links_without_script(browser, server):
     ctx = browser.new_context(java_script_enabled=False)
     pg = ctx.new_page()

@@ -113,6 +113,28 @@ def load(manifest: Path) -> list[Source]:
     return list(sources)
 
 
+def edition_settings(manifest: Path) -> dict[str, str]:
+    """The optional [edition] table of sources.toml: ``base_url``, the address the site
+    is published at (http or https, ending in /), with which the site writes its
+    citations as full URLs. Checked: a bad value is one line naming the file."""
+    manifest = Path(manifest)
+    data = read_bytes(manifest)
+    try:
+        doc = tomllib.loads(decode_source(data, manifest))
+    except tomllib.TOMLDecodeError as exc:
+        raise TreatyError(manifest, f"not valid TOML: {exc}") from None
+    table = doc.get("edition", {})
+    if not isinstance(table, dict):
+        raise TreatyError(manifest, "[edition] is not a table")
+    out = {}
+    base = table.get("base_url")
+    if base is not None:
+        if not isinstance(base, str) or not re.match(r"^https?://[^\s/]+(/[^\s]*)?/$", base):
+            raise TreatyError(manifest, f"[edition] base_url must be an http(s) address ending in '/': {base!r}")
+        out["base_url"] = base
+    return out
+
+
 def _parse(manifest: Path, data: bytes) -> list[Source]:
     try:
         doc = tomllib.loads(decode_source(data, manifest))

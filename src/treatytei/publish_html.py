@@ -259,6 +259,8 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
 
     out_dir = Path(out_dir or project.site)
     sources = load(project.manifest)
+    from .manifest import edition_settings
+    edition_settings(project.manifest)      # a bad [edition] table: one line, before any page
     texts = [s.id for s in sources if (project.tei / f"{s.id}.xml").exists()]
     if not texts:
         raise TreatyError(project.tei, "no TEI texts to publish (run treatytei convert first)")
@@ -403,7 +405,9 @@ def _render_pages(job: tuple) -> None:
     proc = saxon.processor()
     neutral = Path(tempfile.mkdtemp(prefix=f"{NEUTRAL_PREFIX}{os.getpid()}-", dir=_scratch(fresh)))
     try:
+        from .manifest import edition_settings
         params = {"mode": "neutral", "tei-dir": project.tei.resolve().as_uri() + "/", "texts": " ".join(f"{t}.xml" for t in texts),
+                  "base-url": edition_settings(project.manifest).get("base_url", ""),
                   "apparatus": " ".join(app_files), "witnesses": witnesses, "script-forms": forms, "token-key": key,
                   "page": "some", "target": " ".join(f"{page}:{target}" for page, target in todo)}
         exe.clear_parameters()

@@ -198,6 +198,8 @@
       <xsl:for-each select="tei:note">
         <p class="ed-note" role="note"><span class="note-label" lang="en">Editor's note: </span><xsl:apply-templates mode="text"/></p>
       </xsl:for-each>
+      <p class="cite-variant" lang="en">Cite this variant ({tt:place-label(.)}; witnesses {string-join(sort(distinct-values(for $s in tei:rdg[not(@type = ('lac', 'silent'))]/tokenize(@wit) ! substring(., 2) return string(($wits[@xml:id = $s]/@n, $s)[1]))), ', ')}):
+        <code class="url">{tt:cite-url(tt:collation-file(.))}#app-{@xml:id}</code></p>
       <button type="button" class="pop-close" popovertarget="app-{@xml:id}" popovertargetaction="hide">Close</button>
     </div>
   </xsl:template>

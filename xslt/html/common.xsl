@@ -26,6 +26,31 @@
        tokens (so that a single page need not read every apparatus); empty: read from
        the apparatus files themselves -->
   <xsl:param name="witnesses" as="xs:string" select="''"/>
+  <!-- the address the site is published at ([edition] base_url in sources.toml), for
+       citations as full URLs; empty: citations give the page relative to the edition -->
+  <xsl:param name="base-url" as="xs:string" select="''"/>
+
+  <!-- a page (and anchor) as cited: always in the original tree (the sources' own
+       characters: a citation must not send a reader to a converted copy) -->
+  <xsl:function name="tt:cite-url" as="xs:string">
+    <xsl:param name="page" as="xs:string"/>
+    <xsl:sequence select="$base-url || $page"/>
+  </xsl:function>
+
+  <!-- the release a citation names -->
+  <xsl:function name="tt:release" as="xs:string">
+    <xsl:param name="doc" as="node()"/>
+    <xsl:sequence select="string((root($doc)//tei:publicationStmt/tei:date/@when)[1])"/>
+  </xsl:function>
+
+  <!-- the texts in citation order: witnesses by siglum, then the others by title -->
+  <xsl:function name="tt:docs-by-siglum" as="document-node()*">
+    <xsl:perform-sort select="tt:text-docs()">
+      <xsl:sort select="if (tt:siglum(.)) then 0 else 1"/>
+      <xsl:sort select="string(tt:siglum(.))"/>
+      <xsl:sort select="tt:title(.)"/>
+    </xsl:perform-sort>
+  </xsl:function>
   <!-- the Chinese names of the register in both scripts, as JSON {name: [simplified,
        traditional]} (from OpenCC, by the build): used by the neutral page to leave out,
        in a converted tree, a name that reads there as the entry's own name -->

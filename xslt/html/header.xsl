@@ -24,7 +24,7 @@
           organisations, offices and treaties are linked to a shared register; dates are given in
           the proleptic Gregorian calendar beside the calendar the source uses.</p>
         <h2>The sources</h2>
-        <xsl:for-each select="tt:text-docs()">
+        <xsl:for-each select="tt:docs-by-siglum()">
           <xsl:apply-templates select="tei:TEI/tei:teiHeader" mode="source-card"/>
         </xsl:for-each>
         <xsl:for-each select="tt:app-docs()">
@@ -40,11 +40,17 @@
           </section>
         </xsl:for-each>
         <h2 id="cite">How to cite</h2>
-        <p>Cite a text by its title, the edition and the date of this release, and the page:</p>
-        <xsl:for-each select="tt:text-docs()">
-          <p class="citation"><span lang="{tt:lang(tei:TEI)}">{tt:title(.)}</span>.
-            TEI edition by the treatytei project, {(//tei:publicationStmt/tei:date/@when)[1]}.
-            <code>{tt:doc-page(.)}</code>; sections by anchor (<code>#art-3</code>).</p>
+        <p>Cite a text by its title (and witness), the edition and the date of this release, and its
+          address; an article or section by the address with its anchor; a variant of the collated
+          treaty by the address its readings open at (each variant's box gives it). Addresses are of
+          the sources' own characters{if ($base-url = '') then ', relative to the address this edition is published at' else ''}:</p>
+        <xsl:for-each select="tt:docs-by-siglum()">
+          <xsl:call-template name="tt:citation"/>
+        </xsl:for-each>
+        <xsl:for-each select="tt:app-docs()">
+          <p class="citation">The collated treaty ({string-join(.//tei:listWit/tei:witness ! string((@n, @xml:id)[1]), ', ')}).
+            In: <i>Qing–Russian Treaty Texts: a TEI Edition</i>, treatytei project, release {tt:release(.)}.
+            <code class="url">{tt:cite-url(tt:collation-file(.))}</code></p>
         </xsl:for-each>
         <h2 id="print">Print edition</h2>
         <p><a href="{$up}treatytei-edition.pdf">treatytei-edition.pdf</a>: every text, the collated treaty with its
@@ -57,6 +63,17 @@
             <li><a href="{$up}tei/{$file}" download="">{$file}</a> — <span lang="{tt:lang(tei:TEI)}">{tt:title(.)}</span></li>
           </xsl:for-each>
         </ul>
+  </xsl:template>
+
+  <!-- the citation of a text: title, witness, edition, release, address, and an article's
+       address by its real anchor -->
+  <xsl:template name="tt:citation">
+    <xsl:variable name="sig" select="tt:siglum(.)"/>
+    <xsl:variable name="first" select="(.//tei:body//tei:div[@type = 'article'], .//tei:body//tei:div[@type = ('section', 'preamble')])[1]"/>
+    <p class="citation"><span lang="{tt:lang(tei:TEI)}">{tt:title(.)}</span><xsl:if test="$sig"> (witness {$sig})</xsl:if>.
+      In: <i>Qing–Russian Treaty Texts: a TEI Edition</i>, treatytei project, release {tt:release(.)}.
+      <code class="url">{tt:cite-url(tt:doc-page(.))}</code><xsl:if test="$first">; {tt:place-label($first)}:
+      <code class="url">{tt:cite-url(tt:doc-page(.))}#{tt:anchor($first)}</code></xsl:if></p>
   </xsl:template>
 
   <xsl:template match="tei:teiHeader" mode="source-card">

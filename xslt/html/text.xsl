@@ -46,6 +46,7 @@
                 · <a href="{tt:collation-file(.)}">collated with the other witnesses</a>
               </xsl:for-each>
             </p>
+            <div class="cite-this" lang="en"><xsl:for-each select="$doc"><xsl:call-template name="tt:citation"/></xsl:for-each></div>
             <nav class="toc" aria-label="Contents" lang="en">
               <ul>
                 <xsl:if test="$tei/tei:text/tei:front"><li><a href="#note">Header of the source</a></li></xsl:if>

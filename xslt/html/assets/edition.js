@@ -186,4 +186,19 @@
       if (letter) letter.hidden = shown === 0;
     });
   });
+
+  // 7. a cited variant (#app-...): its readings open beside the reading in the text
+  function openCited() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    if (id.indexOf("app-") !== 0) return;
+    var pop = document.getElementById(id);
+    var btn = document.querySelector('[popovertarget="' + id + '"]:not(.pop-close)');
+    if (!pop || !btn || typeof pop.showPopover !== "function") return;
+    btn.scrollIntoView({ block: "center" });
+    invoker = btn;
+    btn.classList.add("cited");
+    try { pop.showPopover(); } catch (e) { /* already open */ }
+  }
+  openCited();
+  window.addEventListener("hashchange", openCited);
 })();
