@@ -408,6 +408,20 @@ def test_citations_are_full_urls_with_a_base_url(tmp_path):
     assert "https://example.org/treatytei/kyakhta-treaty-1727.html#art-1" in page
 
 
+def test_printing_the_collation_prints_its_readings_and_apparatus(page, server, tmp_path):
+    page.goto(server + "collation-kyakhta-treaty-1727.html")
+    n_apps = page.locator(".pop-app").count()
+    page.emulate_media(media="print")
+    assert not page.locator(".controls").is_visible()               # no controls on paper
+    assert page.locator(".pop-app:visible").count() == n_apps > 100  # every variant's readings
+    out = tmp_path / "collation.pdf"
+    page.pdf(path=str(out), format="A4")
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Apparatus: the readings of every variant" in text and "Cite this variant" in text
+    assert "鄂尔辉图山" in text and "Side by side" not in text
+
+
 def test_names_are_links_without_script(browser, server):
     ctx = browser.new_context(java_script_enabled=False)
     pg = ctx.new_page()
