@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -461,8 +462,12 @@ def _text_records(root, t: str) -> list[dict]:
         if not text.strip():
             continue
         anchor, label = _section(b)
-        records.append({"url": f"{t}.html#{anchor}", "label": f"{title} · {label}", "text": text,
-                        "norm": match_key(text), "lang": lang})
+        rec = {"url": f"{t}.html#{anchor}", "label": f"{title} · {label}", "text": text,
+               "norm": search_key(text), "lang": lang}
+        dates = sorted({d for d in b.xpath(".//tei:date/@when | .//tei:date/@notBefore", namespaces=NS)})
+        if dates:
+            rec["dates"] = dates
+        records.append(rec)
     # the passages converted in one OpenCC call per script, joined by U+FFFF (which XML
     # text cannot hold, and at which no phrase of OpenCC's continues)
     texts = [r["text"] for r in records]
@@ -506,16 +511,52 @@ def search_index(project, texts: list[str], infos: dict | None = None) -> str:
     cmap = {}
     for c in sorted(chars | {to_traditional(c) for c in chars} | {to_simplified(c) for c in chars}):
         for form in c:
-            k = match_key(form)
-            if k != form:
+            k = search_key(form)
+            if k != form and ord(form) >= 0x2E80:     # letters are folded by edition.js itself
                 cmap[form] = k
-    data = {"map": cmap, "records": records}
+    names = _name_keys(parse_file(reg).getroot()) if reg.exists() else []
+    data = {"map": cmap, "records": records, "names": names}
     return "window.TREATYTEI_SEARCH = " + json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + ";\n"
 
 
 def _record(url: str, label: str, text: str, lang: str) -> dict:
     return {"url": url, "label": label, "text": text, "hans": to_simplified(text), "hant": to_traditional(text),
-            "norm": match_key(text), "lang": lang}
+            "norm": search_key(text), "lang": lang}
+
+
+def _fold_letter(c: str) -> str:
+    """A Latin, Greek or Cyrillic letter without its accents and case (one character for
+    one: the search keeps positions); any other character as it is."""
+    if ord(c) < 0x2E80 and c.isalpha():
+        base = unicodedata.normalize("NFD", c)[0].lower()
+        return base if len(base) == 1 else c
+    return c
+
+
+def search_key(text: str) -> str:
+    """The search's match key of a text, one character per character: Chinese as the
+    enricher keys it (script and listed variants folded), letters without case and accents
+    (edition.js folds a query the same way)."""
+    return "".join(_fold_letter(c) for c in match_key(text))
+
+
+def _name_keys(root) -> list:
+    """[romanised key, [Chinese names]] for every register entry: its Hanyu Pinyin and its
+    names in letters, without tone marks, case and spaces (what a historian types:
+    "Tulishan", "kyakhta"), each with the entry's Chinese names."""
+    out = []
+    for ent in root.xpath("//tei:person | //tei:place | //tei:org | //tei:category | //tei:listBibl/tei:bibl", namespaces=NS):
+        names = ent.xpath("tei:persName | tei:placeName | tei:orgName | tei:title | tei:catDesc/tei:term", namespaces=NS)
+        chinese = sorted({n.text for n in names if n.text and (n.get(XML_LANG) or "").startswith("zh-H")})
+        if not chinese:
+            continue
+        for n in names:
+            lang = n.get(XML_LANG) or ""
+            if n.text and not lang.startswith("zh-H"):
+                key = re.sub(r"[^\w]", "", search_key(n.text))
+                if key:
+                    out.append([key, chinese])
+    return sorted(out)
 
 
 #: the blocks a search passage never stands inside

@@ -283,11 +283,11 @@
   <xsl:template match=".[. = 'search']" mode="tt:content">
         <h1>Search the edition</h1>
         <form class="search" role="search" action="search.html" method="get">
-          <label for="q">Words, names or dates, in simplified or traditional characters</label>
+          <label for="q">Words, names or dates: in either script, in Hanyu Pinyin or letters (Tulishan, Kyakhta), years and ISO dates (1727, 1727-10-21)</label>
           <input id="q" name="q" type="search" autocomplete="off"/>
           <button type="submit">Search</button>
         </form>
-        <p class="hint">Matching ignores the difference between simplified and traditional characters and the variant forms the edition lists <xsl:call-template name="tt:as-is"><xsl:with-param name="content"><span lang="zh" translate="no">(拏/拿, 爲/为 …)</span></xsl:with-param></xsl:call-template>. It runs in your browser on an index built with the site; nothing is sent anywhere.</p>
+        <p class="hint">Matching ignores the difference between simplified and traditional characters and the variant forms the edition lists <xsl:call-template name="tt:as-is"><xsl:with-param name="content"><span lang="zh" translate="no">(拏/拿, 爲/为 …)</span></xsl:with-param></xsl:call-template>, and case and accents in letters. Several terms: a passage must hold them all; "quoted words" are one term. It runs in your browser on an index built with the site; nothing is sent anywhere.</p>
         <div id="results" aria-live="polite"></div>
         <script src="{$assets}search-index.js" defer=""></script>
   </xsl:template>

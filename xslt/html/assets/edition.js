@@ -118,22 +118,62 @@
     b.addEventListener("mouseleave", function () { clearTimeout(hoverTimer); });
   });
 
-  // 4. search, on the static index (assets/search-index.js)
+  // 4. search, on the static index (assets/search-index.js). A query is terms (or "quoted
+  //    phrases"), all of which a passage must hold: Chinese in either script and with listed
+  //    variant characters alike; letters without case or accents; a year or an ISO date
+  //    (1727, 1727-10-21) matching the dates tagged in the passage; a romanised name (Hanyu
+  //    Pinyin or a name in letters from the register: Tulishan, kyakhta) matching the
+  //    entry's Chinese names too. Every hit of a passage is shown in context; a query with
+  //    no hit gets the nearest names of the register.
   document.addEventListener("DOMContentLoaded", function () {
     var box = document.getElementById("results");
     var idx = window.TREATYTEI_SEARCH;
     if (!box || !idx) return;
     var input = document.getElementById("q");
-    var norm = function (s) { var out = ""; for (var ch of s) { out += idx.map[ch] || ch; } return out; };
+    var letter = /\p{L}/u;
+    var foldChar = function (ch) {
+      if (idx.map[ch]) return idx.map[ch];
+      if (ch.codePointAt(0) < 0x2E80 && letter.test(ch)) {
+        var b = ch.normalize("NFD").charAt(0).toLowerCase();
+        return b.length === 1 ? b : ch;
+      }
+      return ch;
+    };
+    var norm = function (s) { var out = ""; for (var ch of s) { out += foldChar(ch); } return out; };
+    var terms = function (q) {
+      var out = [], re = /"([^"]+)"|(\S+)/g, m;
+      while ((m = re.exec(q))) out.push((m[1] || m[2]).trim());
+      return out.filter(function (t) { return t; });
+    };
+    var isDate = function (t) { return /^\d{3,4}(-\d\d){0,2}$/.test(t); };
+    var roman = function (t) { return norm(t).replace(/[^\p{L}\p{N}]/gu, ""); };
+    // the Chinese names a romanised term stands for (entries whose key starts with it)
+    var namesFor = function (t) {
+      var k = roman(t), out = [];
+      if (k.length < 3 || !/^[a-z0-9]+$/.test(k)) return out;
+      (idx.names || []).forEach(function (n) { if (n[0].indexOf(k) === 0) n[1].forEach(function (c) { out.push(norm(c)); }); });
+      return out;
+    };
+    // a term as the keys it may match: itself, and the names it stands for
+    var keysOf = function (t) { return [norm(t)].concat(namesFor(t)); };
     var run = function (q) {
       box.textContent = "";
       q = q.trim();
       if (!q) return;
-      var key = norm(q);
-      var hits = idx.records.filter(function (r) { return r.norm.indexOf(key) >= 0; });
+      var ts = terms(q);
+      // a romanised name typed with spaces (Tu Li Shan) is one term
+      if (ts.length > 1 && namesFor(ts.join("")).length && ts.every(function (t) { return /^[\p{L}]+$/u.test(t); })) ts = [ts.join("")];
+      var plan = ts.map(function (t) { return { term: t, keys: keysOf(t), date: isDate(t) }; });
+      var holds = function (r, p) {
+        if (p.date && (r.dates || []).some(function (d) { return d.indexOf(p.term) === 0; })) return true;
+        return p.keys.some(function (k) { return k && r.norm.indexOf(k) >= 0; });
+      };
+      var hits = idx.records.filter(function (r) { return plan.every(function (p) { return holds(r, p); }); });
       var p = document.createElement("p");
+      p.setAttribute("role", "status");
       p.textContent = hits.length + (hits.length === 1 ? " passage" : " passages") + " for “" + q + "”";
       box.appendChild(p);
+      if (!hits.length) { suggest(q); return; }
       var ol = document.createElement("ol");
       var mode = document.body.getAttribute("data-mode");
       hits.slice(0, 200).forEach(function (r) {
@@ -142,21 +182,83 @@
         a.href = r.url;
         a.textContent = r.label;
         li.appendChild(a);
-        var text = (mode === "hans" ? r.hans : mode === "hant" ? r.hant : r.text);
-        var at = Array.from(r.norm.slice(0, r.norm.indexOf(key))).length;   // in characters, not UTF-16 units
-        var div = document.createElement("div");
-        div.setAttribute("lang", r.lang);
-        var chars = Array.from(text);
-        var start = Math.max(0, at - 30), end = Math.min(chars.length, at + Array.from(key).length + 30);
-        div.appendChild(document.createTextNode((start > 0 ? "…" : "") + chars.slice(start, at).join("")));
-        var m = document.createElement("mark");
-        m.textContent = chars.slice(at, at + Array.from(key).length).join("");
-        div.appendChild(m);
-        div.appendChild(document.createTextNode(chars.slice(at + Array.from(key).length, end).join("") + (end < chars.length ? "…" : "")));
-        li.appendChild(div);
+        var chars = Array.from(mode === "hans" ? r.hans : mode === "hant" ? r.hant : r.text);
+        // every hit of every term, in characters (not UTF-16 units), in text order
+        var spans = [];
+        plan.forEach(function (pl) {
+          pl.keys.forEach(function (k) {
+            if (!k) return;
+            var kc = Array.from(k).length, from = 0, at;
+            while ((at = r.norm.indexOf(k, from)) >= 0) {
+              spans.push([Array.from(r.norm.slice(0, at)).length, kc]);
+              from = at + k.length;
+            }
+          });
+        });
+        spans.sort(function (x, y) { return x[0] - y[0]; });
+        if (!spans.length) spans = [[0, 0]];          // a date match: the passage's opening
+        spans.slice(0, 5).forEach(function (sp) {
+          var at = sp[0], n = sp[1];
+          var start = Math.max(0, at - 30), end = Math.min(chars.length, at + n + 30);
+          var div = document.createElement("div");
+          div.className = "kwic";
+          div.setAttribute("lang", r.lang);
+          div.appendChild(document.createTextNode((start > 0 ? "…" : "") + chars.slice(start, at).join("")));
+          if (n) {
+            var m = document.createElement("mark");
+            m.textContent = chars.slice(at, at + n).join("");
+            div.appendChild(m);
+          }
+          div.appendChild(document.createTextNode(chars.slice(at + n, end).join("") + (end < chars.length ? "…" : "")));
+          li.appendChild(div);
+        });
+        if (spans.length > 5) {
+          var more = document.createElement("div");
+          more.className = "kwic-more";
+          more.textContent = "and " + (spans.length - 5) + " more in this passage";
+          li.appendChild(more);
+        }
         ol.appendChild(li);
       });
       box.appendChild(ol);
+    };
+    // no hit: the register's names nearest to what was typed (romanised keys by edit
+    // distance, Chinese names sharing characters)
+    var dist = function (a, b) {
+      var prev = [], cur, i, j;
+      for (j = 0; j <= b.length; j++) prev[j] = j;
+      for (i = 1; i <= a.length; i++) {
+        cur = [i];
+        for (j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+      }
+      return prev[b.length];
+    };
+    var suggest = function (q) {
+      var k = roman(q), scored = [];
+      (idx.names || []).forEach(function (n) {
+        var d = /^[a-z0-9]+$/.test(k) ? dist(k, n[0].slice(0, k.length + 2)) : 99;
+        n[1].forEach(function (c) {
+          var shared = Array.from(norm(c)).filter(function (ch) { return norm(q).indexOf(ch) >= 0; }).length;
+          var score = Math.min(d, shared ? Array.from(c).length - shared : 99);
+          if (score <= Math.max(2, Math.floor(k.length / 4))) scored.push([score, c]);
+        });
+      });
+      scored.sort(function (x, y) { return x[0] - y[0] || (x[1] < y[1] ? -1 : 1); });
+      var seen = {}, names = [];
+      scored.forEach(function (s) { if (!seen[s[1]] && names.length < 6) { seen[s[1]] = 1; names.push(s[1]); } });
+      if (!names.length) return;
+      var p = document.createElement("p");
+      p.className = "suggest";
+      p.appendChild(document.createTextNode("Did you mean: "));
+      names.forEach(function (nm, i) {
+        if (i) p.appendChild(document.createTextNode(", "));
+        var a = document.createElement("a");
+        a.href = "?q=" + encodeURIComponent(nm);
+        a.textContent = nm;
+        p.appendChild(a);
+      });
+      box.appendChild(p);
     };
     var q = new URLSearchParams(window.location.search).get("q") || "";
     input.value = q;
@@ -164,7 +266,7 @@
     input.addEventListener("input", function () { run(input.value); });
   });
 
-  // 6. register filter: entries whose names or romanisation hold what is typed (tone marks,
+  // 5. register filter: entries whose names or romanisation hold what is typed (tone marks,
   //    spaces and case set aside); initials with no entry left are hidden with them
   function fold(t) { return t.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, "").toLowerCase(); }
   document.querySelectorAll("input[data-filter]").forEach(function (input) {
@@ -187,7 +289,7 @@
     });
   });
 
-  // 7. a cited variant (#app-...): its readings open beside the reading in the text
+  // 6. a cited variant (#app-...): its readings open beside the reading in the text
   function openCited() {
     var id = decodeURIComponent(window.location.hash.slice(1));
     if (id.indexOf("app-") !== 0) return;
