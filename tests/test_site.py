@@ -454,6 +454,57 @@ def test_search_finds_what_historians_type(page, server):
     shot(pg, "search-suggested")
 
 
+#: one page of every kind, in every script tree
+AXE_PAGES = [f"{tree}{page}" for tree in ("", "zh-Hans/", "zh-Hant/") for page in (
+    "index.html", "kyakhta-treaty-1727.html", "tacheng-protocol-1864.html", "collation-kyakhta-treaty-1727.html",
+    "persons.html", "places.html", "organisations.html", "dates.html", "search.html?q=恰克图")]
+
+
+def test_axe_finds_no_violation_on_any_page_kind_in_any_tree(page, server):
+    from importlib.resources import files
+    axe = files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+    found = {}
+    for url in AXE_PAGES:
+        page.goto(server + url)
+        page.add_script_tag(content=axe)
+        violations = page.evaluate("async () => (await axe.run()).violations.map(v => v.id + ': ' + v.nodes.length)")
+        if violations:
+            found[url] = violations
+    assert found == {}
+
+
+def test_no_broken_link_or_anchor_anywhere(site):
+    """Every link of every page of every tree to a page, file or anchor of the site resolves
+    (links out of the site, http(s), are not followed: no network in tests)."""
+    from urllib.parse import unquote, urlsplit
+
+    from lxml import html as lhtml
+    ids: dict = {}
+
+    def ids_of(path):
+        if path not in ids:
+            doc = lhtml.fromstring(path.read_bytes())
+            ids[path] = {e.get("id") for e in doc.iter() if isinstance(e.tag, str) and e.get("id")} | \
+                        {e.get("name") for e in doc.iter("a") if e.get("name")}
+        return ids[path]
+
+    broken, checked = [], 0
+    for page in sorted(site.rglob("*.html")):
+        doc = lhtml.fromstring(page.read_bytes())
+        for a in doc.iter("a"):
+            href = a.get("href")
+            if not href or href.startswith(("http://", "https://", "mailto:")):
+                continue
+            parts = urlsplit(href)
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            checked += 1
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)}: {href}")
+            elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids_of(target):
+                broken.append(f"{page.relative_to(site)}: {href} (no such anchor)")
+    assert checked > 2000 and broken == []
+
+
 def test_names_are_links_without_script(browser, server):
     ctx = browser.new_context(java_script_enabled=False)
     pg = ctx.new_page()

@@ -279,7 +279,9 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
     cache = project.root / "build" / "html"
     infos = _prepared(project, files, cache)
     witnesses = _witnesses(app_files, infos)
-    common = _common_digest(project, texts, app_files, infos, witnesses)
+    # (whether there is a print edition to link to changes the index page, so every page)
+    common = _common_digest(project, texts, app_files, infos, witnesses) + \
+        ("+print" if (project.dist / "treatytei-edition.pdf").exists() else "")
     wanted = _page_digests(common, texts, app_files, infos)
     all_pages = [name for _, _, name in pages(texts, works)]
 
@@ -409,6 +411,7 @@ def _render_pages(job: tuple) -> None:
         from .manifest import edition_settings
         params = {"mode": "neutral", "tei-dir": project.tei.resolve().as_uri() + "/", "texts": " ".join(f"{t}.xml" for t in texts),
                   "base-url": edition_settings(project.manifest).get("base_url", ""),
+                  "has-print": "yes" if (project.dist / "treatytei-edition.pdf").exists() else "",
                   "apparatus": " ".join(app_files), "witnesses": witnesses, "script-forms": forms, "token-key": key,
                   "page": "some", "target": " ".join(f"{page}:{target}" for page, target in todo)}
         exe.clear_parameters()

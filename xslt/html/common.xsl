@@ -29,6 +29,8 @@
   <!-- the address the site is published at ([edition] base_url in sources.toml), for
        citations as full URLs; empty: citations give the page relative to the edition -->
   <xsl:param name="base-url" as="xs:string" select="''"/>
+  <!-- 'yes' when the print edition (dist/treatytei-edition.pdf) is there to link to -->
+  <xsl:param name="has-print" as="xs:string" select="''"/>
 
   <!-- a page (and anchor) as cited: always in the original tree (the sources' own
        characters: a citation must not send a reader to a converted copy) -->

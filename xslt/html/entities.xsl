@@ -80,7 +80,7 @@
     <xsl:variable name="oid" select="tt:occ-id(.)"/>
     <span class="ent ent-date">
       <xsl:if test="$occ"><xsl:attribute name="id" select="$oid"/></xsl:if>
-      <button type="button" class="ent-btn" popovertarget="pop-d{if ($occ) then '' else 'x'}-{$oid}" data-when="{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}"><xsl:apply-templates mode="inert"/></button>
+      <button type="button" class="ent-btn" popovertarget="pop-d{if ($occ) then '' else 'x'}-{$oid}" data-when="{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}"><xsl:apply-templates mode="inert"><xsl:with-param name="date-ids" select="$occ" tunnel="yes"/></xsl:apply-templates></button>
     </span>
   </xsl:template>
 
@@ -91,8 +91,13 @@
   <xsl:template match="tei:seg[@xml:lang] | tei:*[@xml:lang][not(self::tei:TEI)]" mode="inert" priority="2">
     <span lang="{@xml:lang}"><xsl:apply-templates mode="inert"/></span>
   </xsl:template>
+  <!-- a date inside a date: its own anchor (the index of dates links to it) where the outer
+       date is an occurrence in the text -->
   <xsl:template match="tei:date[@when or @notBefore]" mode="inert" priority="3">
-    <span class="ent-date-inner" title="{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}"><xsl:apply-templates mode="inert"/></span>
+    <xsl:param name="date-ids" as="xs:boolean" select="false()" tunnel="yes"/>
+    <span class="ent-date-inner" title="{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}">
+      <xsl:if test="$date-ids"><xsl:attribute name="id" select="tt:occ-id(.)"/></xsl:if>
+      <xsl:apply-templates mode="inert"/></span>
   </xsl:template>
   <xsl:template match="tei:gap" mode="inert" priority="3">
     <span class="gap">⋯</span>

@@ -52,9 +52,12 @@
             In: <i>Qing–Russian Treaty Texts: a TEI Edition</i>, treatytei project, release {tt:release(.)}.
             <code class="url">{tt:cite-url(tt:collation-file(.))}</code></p>
         </xsl:for-each>
+        <xsl:if test="$has-print = 'yes'">
         <h2 id="print">Print edition</h2>
         <p><a href="{$up}treatytei-edition.pdf">treatytei-edition.pdf</a>: every text, the collated treaty with its
-          collation notes (校勘記) after each article, and the registers, with page numbers (A4).</p>
+          collation notes (校勘記) after each article, the 凡例 and the registers, with page numbers (A4; PDF/A-3a,
+          the TEI files attached).</p>
+        </xsl:if>
         <h2 id="downloads">TEI files</h2>
         <p>The master files of the edition, TEI P5 XML, valid against the project's schema and TEI All:</p>
         <ul class="downloads">

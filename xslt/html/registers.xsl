@@ -62,8 +62,8 @@
     </xsl:variable>
     <xsl:variable name="initial" select="function($e) { let $k := upper-case(substring(tt:pinyin-key($e), 1, 1)) return if ($k = '~') then '#' else $k }"/>
     <div class="reg-tools">
-      <label class="reg-filter">Filter <input type="search" data-filter="{$key}" autocomplete="off"/></label>
-      <nav class="jump" aria-label="Initials (Hanyu Pinyin)">
+      <label class="reg-filter">Filter{map{'org': ' states and organisations', 'office': ' offices and titles', 'treaty': ' treaties'}($key)} <input type="search" data-filter="{$key}" autocomplete="off"/></label>
+      <nav class="jump" aria-label="Initials (Hanyu Pinyin){map{'org': ': states and organisations', 'office': ': offices and titles', 'treaty': ': treaties'}($key)}">
         <xsl:for-each select="distinct-values($sorted ! $initial(.))">
           <a href="#ini-{$key}-{if (. = '#') then 'other' else .}">{.}</a>
         </xsl:for-each>
@@ -113,7 +113,7 @@
     <xsl:variable name="W" select="($e0 - $w0) * $k"/>
     <xsl:variable name="H" select="($n0 - $s0) * $k"/>
     <figure class="map">
-      <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {$W} {$H}" role="img" aria-labelledby="map-title">
+      <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {$W} {$H}" aria-labelledby="map-title">
         <title id="map-title">Places of the register with known coordinates, {$s0}°–{$n0}° N, {$w0}°–{$e0}° E</title>
         <rect width="{$W}" height="{$H}" class="map-bg"/>
         <xsl:for-each select="xs:integer($w0 div 5) to xs:integer($e0 div 5)">
