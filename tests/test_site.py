@@ -505,6 +505,33 @@ def test_no_broken_link_or_anchor_anywhere(site):
     assert checked > 2000 and broken == []
 
 
+def test_collation_filter_by_kind_state_in_url_and_apparatus_list(page, server):
+    page.goto(server + "collation-kyakhta-treaty-1727.html")
+    labels = page.locator(".kind-filter label").all_inner_texts()
+    assert any(re.search(r"substantive \(\d+\)", t) for t in labels)           # with counts
+    page.locator(".kind-filter input[value='orthographic']").uncheck()
+    assert "hide=orthographic" in page.url                                   # the view is in the URL
+    page.locator(".view-switch input[value='B']").check()
+    assert "view=B" in page.url
+    bg = page.locator(".wit[data-wit='B'] .var-orthographic").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert bg in ("rgba(0, 0, 0, 0)", "transparent")                          # no longer marked
+    page.goto(page.url)                                                      # the URL gives the same view
+    assert not page.locator(".kind-filter input[value='orthographic']").is_checked()
+    assert not page.locator(".wit[data-wit='A']").first.is_visible()
+    # the apparatus list: an entry opens its variant's readings; the box links back
+    page.goto(server + "collation-kyakhta-treaty-1727.html#art-1")
+    page.locator("#art-1 .app-list summary").click()
+    entry = page.locator("#art-1 .app-list li").first
+    assert " ] " in entry.inner_text() and "B" in entry.inner_text()
+    entry.locator("a").click()
+    app_id = entry.get_attribute("id")[3:]
+    pop = page.locator(f"#app-{app_id}")
+    assert pop.is_visible()
+    shot(page, "collation-apparatus-list")
+    pop.locator(".in-list a").click()
+    assert page.locator(f"#al-{app_id}").is_visible()
+
+
 def test_names_are_links_without_script(browser, server):
     ctx = browser.new_context(java_script_enabled=False)
     pg = ctx.new_page()

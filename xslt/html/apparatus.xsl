@@ -57,8 +57,14 @@
               <label><input type="radio" name="view" value="{@xml:id}"/> Witness {(@n, @xml:id)[1]} only</label>
             </xsl:for-each>
           </fieldset>
-          <p class="legend"><span class="var var-substantive">substantive</span> <span class="var var-orthographic">orthographic</span>
-            <span class="var var-numbering">numbering</span> <span class="lacuna-mark">lacuna</span> — select a marked reading to see every witness's.</p>
+          <fieldset class="kind-filter">
+            <legend>Mark</legend>
+            <xsl:for-each select="'substantive', 'orthographic', 'numbering'">
+              <xsl:variable name="k" select="."/>
+              <label><input type="checkbox" name="kind" value="{$k}" checked=""/> <span class="var var-{$k}">{$k}</span> ({count($doc//tei:body//tei:app[@type = $k])})</label>
+            </xsl:for-each>
+          </fieldset>
+          <p class="legend"><span class="lacuna-mark">lacuna</span> — select a marked reading to see every witness's; the apparatus of each article is listed under it.</p>
         </div>
         <div class="collation" data-view="synoptic" style="--wits: {count($wits)}">
           <xsl:for-each select="$doc//tei:body/tei:div">
@@ -86,6 +92,7 @@
                   </div>
                 </xsl:for-each>
               </div>
+              <xsl:call-template name="tt:app-list"><xsl:with-param name="div" select="$div"/><xsl:with-param name="wits" select="$wits"/></xsl:call-template>
             </section>
           </xsl:for-each>
         </div>
@@ -168,6 +175,43 @@
     <xsl:apply-templates mode="wit"/>
   </xsl:template>
 
+  <!-- the apparatus of a section as a list: lemma (the first witness present) ] the other
+       readings with their sigla; each entry opens the variant's readings beside the text
+       (#app-ID), and the variant's box links back to its entry -->
+  <xsl:template name="tt:app-list">
+    <xsl:param name="div" as="element()"/>
+    <xsl:param name="wits" as="element()*"/>
+    <xsl:variable name="apps" select="$div//tei:app[@type = ('orthographic', 'substantive', 'numbering')]"/>
+    <xsl:if test="$apps">
+      <details class="app-list" lang="en">
+        <summary>Apparatus of this section ({count($apps)} variants)</summary>
+        <ol>
+          <xsl:for-each select="$apps">
+            <xsl:variable name="present" select="tei:rdg[not(@type = ('lac', 'silent'))]"/>
+            <xsl:variable name="lemma" select="$present[1]"/>
+            <li id="al-{@xml:id}" class="al-{@type}">
+              <a href="#app-{@xml:id}"><span lang="{($lemma/@xml:lang, tt:lang($lemma))[1]}">{tt:rdg-text($lemma)}</span></a>
+              <xsl:text> ] </xsl:text>
+              <xsl:for-each select="$present[position() gt 1]">
+                <xsl:if test="position() gt 1">; </xsl:if>
+                <span lang="{(@xml:lang, tt:lang(.))[1]}">{if (normalize-space(tt:rdg-text(.)) = '') then 'om.' else tt:rdg-text(.)}</span>
+                <xsl:text> </xsl:text><i>{string-join(for $s in tokenize(@wit) ! substring(., 2) return string(($wits[@xml:id = $s]/@n, $s)[1]), ' ')}</i>
+              </xsl:for-each>
+              <xsl:text> </xsl:text><span class="al-kind">({@type}{if (@subtype) then ', ' || replace(@subtype, '-', ' ') else ''})</span>
+            </li>
+          </xsl:for-each>
+        </ol>
+      </details>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- a reading's text, in the characters of its first witness -->
+  <xsl:function name="tt:rdg-text" as="xs:string">
+    <xsl:param name="rdg" as="element()?"/>
+    <xsl:variable name="w" select="substring(tokenize($rdg/@wit)[1], 2)"/>
+    <xsl:sequence select="string-join($rdg//text()[not(ancestor::tei:orig[not(@source = '#' || $w)])][not(parent::tei:reg[../tei:orig[@source = '#' || $w]])][not(ancestor::tei:label)], '')"/>
+  </xsl:function>
+
   <xsl:template name="tt:app-popover">
     <xsl:param name="wits" as="element()*"/>
     <div popover="" id="app-{@xml:id}" class="pop pop-app" role="dialog" aria-label="Readings">
@@ -198,6 +242,7 @@
       <xsl:for-each select="tei:note">
         <p class="ed-note" role="note"><span class="note-label" lang="en">Editor's note: </span><xsl:apply-templates mode="text"/></p>
       </xsl:for-each>
+      <p class="in-list" lang="en"><a href="#al-{@xml:id}">In the apparatus of {tt:place-label(.)}</a></p>
       <p class="cite-variant" lang="en">Cite this variant ({tt:place-label(.)}; witnesses {string-join(sort(distinct-values(for $s in tei:rdg[not(@type = ('lac', 'silent'))]/tokenize(@wit) ! substring(., 2) return string(($wits[@xml:id = $s]/@n, $s)[1]))), ', ')}):
         <code class="url">{tt:cite-url(tt:collation-file(.))}#app-{@xml:id}</code></p>
       <button type="button" class="pop-close" popovertarget="app-{@xml:id}" popovertargetaction="hide">Close</button>

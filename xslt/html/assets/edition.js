@@ -48,18 +48,34 @@
     });
   });
 
-  // 2. the collation view: side by side, or one witness
+  // 2. the collation view: side by side or one witness, and which kinds of variant are
+  //    marked; the state is in the URL (?view=B&hide=orthographic), so a view can be cited
   var coll = document.querySelector(".collation");
   if (coll) {
     var radios = document.querySelectorAll('.view-switch input[name="view"]');
+    var kinds = document.querySelectorAll('.kind-filter input[name="kind"]');
+    var params = new URLSearchParams(window.location.search);
+    var writeState = function () {
+      var p = new URLSearchParams(window.location.search);
+      var v = coll.getAttribute("data-view");
+      if (v && v !== "synoptic") p.set("view", v); else p.delete("view");
+      var hidden = Array.prototype.filter.call(kinds, function (k) { return !k.checked; }).map(function (k) { return k.value; });
+      if (hidden.length) p.set("hide", hidden.join(",")); else p.delete("hide");
+      var qs = p.toString();
+      window.history.replaceState(null, "", window.location.pathname + (qs ? "?" + qs : "") + window.location.hash);
+    };
     var setView = function (v) {
       coll.setAttribute("data-view", v);
       coll.querySelectorAll(".wit").forEach(function (w) { w.hidden = v !== "synoptic" && w.getAttribute("data-wit") !== v; });
       store.set("treatytei-view", v);
     };
-    radios.forEach(function (r) { r.addEventListener("change", function () { if (r.checked) setView(r.value); }); });
-    var saved = store.get("treatytei-view");
-    radios.forEach(function (r) { if (r.value === saved) { r.checked = true; setView(saved); } });
+    var setKind = function (k, on) { coll.classList.toggle("hide-" + k, !on); };
+    radios.forEach(function (r) { r.addEventListener("change", function () { if (r.checked) { setView(r.value); writeState(); } }); });
+    kinds.forEach(function (k) { k.addEventListener("change", function () { setKind(k.value, k.checked); writeState(); }); });
+    var wanted = params.get("view") || store.get("treatytei-view");
+    radios.forEach(function (r) { if (r.value === wanted) { r.checked = true; setView(wanted); } });
+    var hide = (params.get("hide") || "").split(",");
+    kinds.forEach(function (k) { if (hide.indexOf(k.value) >= 0) { k.checked = false; setKind(k.value, false); } });
   }
 
   // 3. popovers: beside the name or reading that opened them; also on hover
@@ -108,14 +124,37 @@
       clearTimeout(hoverTimer);
       hoverTimer = setTimeout(function () {
         if (b.hasAttribute("data-ref")) {
-          if (!(entPop && entPop.matches(":popover-open") && invoker === b)) openEntity(b);
+          if (!(entPop && entPop.matches(":popover-open") && invoker === b) && openEntity(b)) entPop.setAttribute("data-hovered", "");
           return;
         }
         var pop = document.getElementById(b.getAttribute("popovertarget"));
-        if (pop && pop.showPopover && !pop.matches(":popover-open")) { invoker = b; pop.showPopover(); }
+        if (pop && pop.showPopover && !pop.matches(":popover-open")) { invoker = b; pop.showPopover(); pop.setAttribute("data-hovered", ""); }
       }, 350);
     });
-    b.addEventListener("mouseleave", function () { clearTimeout(hoverTimer); });
+    b.addEventListener("mouseleave", function () {
+      clearTimeout(hoverTimer);
+      // a popover opened by hovering closes when the pointer leaves the name and the box
+      var pop = b.hasAttribute("data-ref") ? entPop : document.getElementById(b.getAttribute("popovertarget"));
+      if (!pop || !pop.matches(":popover-open") || !pop.hasAttribute("data-hovered") || invoker !== b) return;
+      setTimeout(function () {
+        if (!pop.matches(":hover") && !b.matches(":hover") && pop.hasAttribute("data-hovered")) pop.hidePopover();
+      }, 300);
+    });
+  });
+  // a popover opened by a click stays; one opened by hovering is marked so
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest(".ent-btn[popovertarget], a.ent-btn[data-ref]");
+    if (!b) return;
+    var pop = b.hasAttribute("data-ref") ? entPop : document.getElementById(b.getAttribute("popovertarget"));
+    if (pop) pop.removeAttribute("data-hovered");
+  }, true);
+  document.querySelectorAll(".pop").forEach(function (pop) {
+    pop.addEventListener("mouseleave", function () {
+      if (pop.hasAttribute("data-hovered")) setTimeout(function () {
+        if (!pop.matches(":hover") && !(invoker && invoker.matches(":hover")) && pop.matches(":popover-open")) pop.hidePopover();
+      }, 300);
+    });
+    pop.addEventListener("toggle", function (e) { if (e.newState === "closed") pop.removeAttribute("data-hovered"); });
   });
 
   // 4. search, on the static index (assets/search-index.js). A query is terms (or "quoted
@@ -294,7 +333,10 @@
     var id = decodeURIComponent(window.location.hash.slice(1));
     if (id.indexOf("app-") !== 0) return;
     var pop = document.getElementById(id);
-    var btn = document.querySelector('[popovertarget="' + id + '"]:not(.pop-close)');
+    // the reading in a column that is shown (in a one-witness view the others are hidden)
+    var btns = Array.prototype.filter.call(document.querySelectorAll('[popovertarget="' + id + '"]:not(.pop-close)'),
+                                           function (x) { return x.offsetParent !== null; });
+    var btn = btns[0];
     if (!pop || !btn || typeof pop.showPopover !== "function") return;
     btn.scrollIntoView({ block: "center" });
     invoker = btn;
