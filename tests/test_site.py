@@ -532,6 +532,19 @@ def test_collation_filter_by_kind_state_in_url_and_apparatus_list(page, server):
     assert page.locator(f"#al-{app_id}").is_visible()
 
 
+def test_dates_on_a_timeline_with_disagreements_flagged(page, server):
+    page.goto(server + "dates.html")
+    rows = page.locator("table.dates tbody tr[id]").count()          # one anchor per date
+    assert page.locator(".timeline circle").count() == rows
+    flagged = page.locator(".timeline circle.tl-differ").count()
+    differ = {t.get_attribute("datetime") for t in
+              page.locator("table.dates tbody tr:has(strong.disagree) time").all()}
+    assert flagged == len(differ) > 0                                 # (1768-10-29 / -30 in witness A's note)
+    page.locator(".timeline a").first.click()
+    assert page.url.split("#")[1].startswith("d-")
+    shot(page, "dates-timeline")
+
+
 def test_names_are_links_without_script(browser, server):
     ctx = browser.new_context(java_script_enabled=False)
     pg = ctx.new_page()

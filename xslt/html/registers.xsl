@@ -160,9 +160,51 @@
     </figure>
   </xsl:template>
 
+  <!-- the dates on a time line: one point per day (or year) named, its size by how often;
+       a point where the sources give one day two values is flagged (a red ring) -->
+  <xsl:template name="tt:timeline">
+    <xsl:param name="dates" as="element()*"/>
+    <xsl:variable name="keyed" as="map(*)*">
+      <xsl:for-each-group select="$dates" group-by="(if (@when) then string(@when) else @notBefore || '/' || @notAfter)">
+        <xsl:variable name="k" select="current-grouping-key()"/>
+        <xsl:variable name="y" select="xs:double(substring($k, 1, 4)) + (if (string-length($k) ge 7) then (xs:double(substring($k, 6, 2)) - 1) div 12 else 0)
+                                       + (if (string-length($k) ge 10) then (xs:double(substring($k, 9, 2)) - 1) div 365 else 0)"/>
+        <xsl:variable name="differ" select="some $d in current-group(), $c in tokenize($d/@corresp)
+                                            satisfies string(root($d)//tei:date[@xml:id = substring-after($c, '#')]/@when) != string($d/@when)"/>
+        <xsl:sequence select="map{'key': $k, 'year': $y, 'n': count(current-group()), 'differ': $differ}"/>
+      </xsl:for-each-group>
+    </xsl:variable>
+    <xsl:if test="exists($keyed)">
+      <xsl:variable name="y0" select="floor(min($keyed ! ?year) div 10) * 10"/>
+      <xsl:variable name="y1" select="ceiling((max($keyed ! ?year) + 1) div 10) * 10"/>
+      <xsl:variable name="W" select="900"/>
+      <xsl:variable name="x" select="function($y) { 20 + ($y - $y0) div ($y1 - $y0) * ($W - 40) }"/>
+      <figure class="timeline">
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {$W} 90" aria-labelledby="timeline-title">
+          <title id="timeline-title">The dates of the texts, {$y0}–{$y1}: {count($keyed)} days or years{if (some $k in $keyed satisfies $k?differ) then ', ' || count($keyed[?differ]) || ' where the sources disagree (ringed)' else ''}</title>
+          <line x1="20" y1="50" x2="{$W - 20}" y2="50" class="tl-axis"/>
+          <xsl:for-each select="xs:integer($y0 div 10) to xs:integer($y1 div 10)">
+            <xsl:variable name="tx" select="format-number($x(. * 10), '0.0')"/>
+            <line x1="{$tx}" y1="46" x2="{$tx}" y2="54" class="tl-tick"/>
+            <xsl:if test="(. * 10) mod 50 = 0 or ($y1 - $y0) le 100"><text x="{$tx}" y="72" class="tl-year">{. * 10}</text></xsl:if>
+          </xsl:for-each>
+          <xsl:for-each select="$keyed">
+            <a href="#d-{replace(?key, '/', '--')}">
+              <circle cx="{format-number($x(?year), '0.0')}" cy="50" r="{min((4 + ?n, 9))}" class="tl-pt{if (?differ) then ' tl-differ' else ''}">
+                <title>{?key}: {?n} mention{if (?n = 1) then '' else 's'}{if (?differ) then '; the sources give this day another value too' else ''}</title>
+              </circle>
+            </a>
+          </xsl:for-each>
+        </svg>
+        <figcaption>{count($keyed)} dates between {min($keyed ! ?key)} and {max($keyed ! ?key)}; a point opens its row below{if (some $k in $keyed satisfies $k?differ) then '; ringed: the sources give the same day as another date (' || count($keyed[?differ]) || ')' else ''}.</figcaption>
+      </figure>
+    </xsl:if>
+  </xsl:template>
+
   <xsl:template name="tt:date-index">
     <xsl:variable name="dates" select="tt:text-docs()//tei:date[@when or @notBefore][ancestor::tei:text or ancestor::tei:notesStmt]"/>
     <p>Every date in the texts, in time order, in the proleptic Gregorian calendar, with the form and calendar of the source.</p>
+    <xsl:call-template name="tt:timeline"><xsl:with-param name="dates" select="$dates"/></xsl:call-template>
     <table class="dates">
       <thead><tr><th scope="col">Date (ISO 8601)</th><th scope="col">In the source</th><th scope="col">Calendar</th><th scope="col">Given as the same day as</th><th scope="col">Where</th></tr></thead>
       <tbody>
