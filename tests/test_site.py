@@ -444,6 +444,12 @@ def test_search_finds_what_historians_type(page, server):
     assert 0 < both < one
     n, pg = search(page, server, "鄂博")                        # every hit in context, highlighted
     assert pg.locator("#results li").first.locator(".kwic mark").count() >= 2
+    n, pg = search(page, server, "定议")                        # the collation's variants are found too
+    assert "Collated treaty" in pg.locator("#results").inner_text()
+    n, pg = search(page, server, "尼布朝")                       # the link lands on the hit, marked
+    pg.locator("#results li a").first.click()
+    pg.wait_for_url("**hl=*")
+    assert pg.locator("mark.hit").first.inner_text() == "尼布朝" and pg.locator("mark.hit").first.is_visible()
     n, pg = search(page, server, "Tulishen")                   # nothing: the nearest names offered
     assert n == 0 and "图礼善" in pg.locator(".suggest").inner_text()
     n, pg = search(page, server, "恰克兔")

@@ -293,7 +293,7 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
     todo = [n for n in all_pages
             if not incremental or old_pages.get(n) != wanted[n]
             or not all((out_dir / MODES[m] / n).exists() for m in MODES)]
-    search_key = _search_digest(infos, texts)
+    search_key = _search_digest(infos, texts, app_files)
     pdf = project.dist / "treatytei-edition.pdf"
     pdf_key = file_sha256(pdf) if pdf.exists() else ""
     if incremental and not todo and previous.get("search") == search_key and previous.get("pdf") == pdf_key:
@@ -313,7 +313,8 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
         else:
             shutil.copytree(project.xslt / "html" / "assets", staging / "assets")
         if not incremental or previous.get("search") != search_key:
-            write_cache(staging / "assets" / "search-index.js", search_index(project, texts, infos).encode("utf-8"))
+            write_cache(staging / "assets" / "search-index.js",
+                        search_index(project, texts, infos, app_files).encode("utf-8"))
         (staging / "tei").mkdir(exist_ok=True)
         for f in files:
             if not incremental or (old_pages.get(f"tei/{f}") != infos[f]["digest"]):
@@ -483,23 +484,27 @@ def _text_records(root, t: str) -> list[dict]:
 _SEP = "\uffff"
 
 
-def _search_digest(infos: dict, texts: list[str]) -> str:
+def _search_digest(infos: dict, texts: list[str], app_files: list[str] = ()) -> str:
     from .buildstate import digest
 
     return digest(" ".join(texts), *(infos[f"{t}.xml"]["digest"] for t in texts),
-                  infos["register.xml"]["digest"] if "register.xml" in infos else "")
+                  infos["register.xml"]["digest"] if "register.xml" in infos else "",
+                  " ".join(app_files), *(infos[a]["digest"] for a in app_files if a in infos))
 
 
-def search_index(project, texts: list[str], infos: dict | None = None) -> str:
+def search_index(project, texts: list[str], infos: dict | None = None, app_files: list[str] = ()) -> str:
     """The static search index: one record per passage of every text and per register
     entry, with its text in the three scripts and its match key (script and listed
     variants folded, one character per character, the same key the enricher uses); and
     the character map the browser folds queries with. A text's records come from its
-    prepared state when given (``infos``), else from the file."""
+    prepared state when given (``infos``), else from the file. Each variant of a collation
+    is a record too ("A 議定 / B 定议"), leading to its readings (``#app-ID``)."""
     records = []
     for t in texts:
         info = (infos or {}).get(f"{t}.xml")
         records += info["records"] if info else _text_records(parse_file(project.tei / f"{t}.xml").getroot(), t)
+    for a in app_files:
+        records += _variant_records(parse_file(project.tei / a).getroot(), a)
     reg = project.register
     if reg.exists():
         root = parse_file(reg).getroot()
@@ -520,6 +525,43 @@ def search_index(project, texts: list[str], infos: dict | None = None) -> str:
     names = _name_keys(parse_file(reg).getroot()) if reg.exists() else []
     data = {"map": cmap, "records": records, "names": names}
     return "window.TREATYTEI_SEARCH = " + json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + ";\n"
+
+
+def _variant_records(root, file: str) -> list[dict]:
+    """One search record per variant of a collation: each reading with its sigla."""
+    page = f"collation-{file[: -len('.apparatus.xml')]}.html"
+    sigla = {w.get(XML_ID): w.get("n") or w.get(XML_ID) for w in root.iterfind(".//{*}listWit/{*}witness")}
+    out = []
+    for app in root.xpath("//tei:body//tei:app[@type='substantive' or @type='orthographic']", namespaces=NS):
+        parts = []
+        for rdg in app.iterfind(q("rdg")):
+            if rdg.get("type") in ("lac", "silent"):
+                continue
+            ids = [w.lstrip("#") for w in (rdg.get("wit") or "").split()]
+            text = _reading_text(rdg, ids[0] if ids else "")
+            parts.append(" ".join(sigla.get(i, i) for i in ids) + " " + (text or "om."))
+        if len(parts) < 2:
+            continue
+        anchor, label = _section(app)
+        out.append(_record(f"{page}#app-{app.get(XML_ID)}", f"Collated treaty · {label} · variant",
+                           " / ".join(parts), root.get(XML_LANG) or "zh-Hans"))
+    return out
+
+
+def _reading_text(rdg, wit: str) -> str:
+    """A reading in its witness's own characters (its choice/orig where it has one)."""
+    out = []
+    for t in rdg.xpath(".//text()"):
+        up = t.getparent()
+        orig = next((a for a in [up, *up.iterancestors()] if a.tag == q("orig")), None)
+        if orig is not None and orig.get("source") != f"#{wit}":
+            continue
+        if up.tag == q("reg") and any(o.get("source") == f"#{wit}" for o in up.getparent().iterfind(q("orig"))):
+            continue
+        if any(a.tag == q("label") for a in [up, *up.iterancestors()]):
+            continue
+        out.append(str(t))
+    return "".join(out).strip()
 
 
 def _record(url: str, label: str, text: str, lang: str) -> dict:

@@ -218,7 +218,6 @@
       hits.slice(0, 200).forEach(function (r) {
         var li = document.createElement("li");
         var a = document.createElement("a");
-        a.href = r.url;
         a.textContent = r.label;
         li.appendChild(a);
         var chars = Array.from(mode === "hans" ? r.hans : mode === "hant" ? r.hant : r.text);
@@ -236,6 +235,10 @@
         });
         spans.sort(function (x, y) { return x[0] - y[0]; });
         if (!spans.length) spans = [[0, 0]];          // a date match: the passage's opening
+        // the link lands on the passage with the hit marked there (?hl=, as shown in this tree)
+        var hit = spans[0][1] ? chars.slice(spans[0][0], spans[0][0] + spans[0][1]).join("") : "";
+        var hash = r.url.indexOf("#");
+        a.href = hit && hash >= 0 ? r.url.slice(0, hash) + "?hl=" + encodeURIComponent(hit) + r.url.slice(hash) : r.url;
         spans.slice(0, 5).forEach(function (sp) {
           var at = sp[0], n = sp[1];
           var start = Math.max(0, at - 30), end = Math.min(chars.length, at + n + 30);
@@ -345,4 +348,27 @@
   }
   openCited();
   window.addEventListener("hashchange", openCited);
+
+  // 7. arriving from a search (?hl=...): the hit marked in the passage the link names
+  (function () {
+    var hl = new URLSearchParams(window.location.search).get("hl");
+    if (!hl) return;
+    var scope = (window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)))) ||
+                document.getElementById("main");
+    if (!scope || scope.classList.contains("pop")) return;
+    var walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT), node, first = null;
+    var found = [];
+    while ((node = walker.nextNode())) { if (node.nodeValue.indexOf(hl) >= 0) found.push(node); }
+    found.forEach(function (n) {
+      var at = n.nodeValue.indexOf(hl);
+      var rest = n.splitText(at);
+      rest.splitText(hl.length);
+      var m = document.createElement("mark");
+      m.className = "hit";
+      rest.parentNode.replaceChild(m, rest);
+      m.appendChild(rest);
+      if (!first) first = m;
+    });
+    if (first) first.scrollIntoView({ block: "center" });
+  })();
 })();
