@@ -109,7 +109,42 @@ def run_size(n: int, pdf_max: int, work: Path) -> dict:
     fl = floor(project)
     own, child = peak_mb()
     return {"n": n, "times": times, "total": total, "rebuild": rebuild, "rebuild_times": rebuild_times,
-            "floor": fl, "peak_main_mb": own, "peak_worker_mb": child, "pdf_measured": "pdf" not in skip}
+            "floor": fl, "peak_main_mb": own, "peak_worker_mb": child, "pdf_measured": "pdf" not in skip,
+            "site": site_figures(project.site)}
+
+
+def site_figures(site: Path) -> dict:
+    """The site's weight and its search's speed: the search index's size, the heaviest
+    page's HTML (in the original tree), and the time from
+    opening search.html?q=... in Chromium (Playwright, file://) to the results shown,
+    median of three queries (a name, a year, a romanised name)."""
+    index = site / "assets" / "search-index.js"
+    pages = sorted(site.glob("*.html"), key=lambda p: p.stat().st_size)
+    heaviest = pages[-1] if pages else None
+    out = {"index_kb": index.stat().st_size / 1024 if index.exists() else 0,
+           "heaviest_kb": heaviest.stat().st_size / 1024 if heaviest else 0,
+           "heaviest": heaviest.name if heaviest else "", "query_ms": None}
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return out
+    import shutil
+    import statistics
+    from urllib.parse import quote
+
+    chromium = shutil.which("chromium")
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"]) if chromium else p.chromium.launch()
+        page = browser.new_page()
+        for q in ("恰克图", "1727", "kyakhta"):
+            t0 = time.perf_counter()
+            page.goto((site / "search.html").resolve().as_uri() + "?q=" + quote(q))
+            page.wait_for_selector("#results [role=status]")
+            times.append((time.perf_counter() - t0) * 1000)
+        browser.close()
+    out["query_ms"] = statistics.median(times)
+    return out
 
 
 def report(results: list[dict]) -> str:
@@ -137,6 +172,11 @@ def report(results: list[dict]) -> str:
     lines.append("| TEI MB / files | " + " | ".join(f"{r['floor']['mb']:.1f} / {r['floor']['files']}" for r in results) + " | | | | |")
     lines.append("| rebuild after editing one file | " + " | ".join(f"{r['rebuild']:.2f} ({100 * r['rebuild'] / r['total']:.0f}%)" for r in results) + " | | | | |")
     lines.append("| peak memory, main / largest worker (MB) | " + " | ".join(f"{r['peak_main_mb']:.0f} / {r['peak_worker_mb']:.0f}" for r in results) + " | | | | |")
+    if all("site" in r for r in results):
+        lines.append("| search index (KB) | " + " | ".join(f"{r['site']['index_kb']:.0f}" for r in results) + " | | | | |")
+        lines.append("| heaviest page (KB) | " + " | ".join(f"{r['site']['heaviest_kb']:.0f} ({r['site']['heaviest']})" for r in results) + " | | | | |")
+        lines.append("| search: page to results (ms, median of 3) | " + " | ".join(
+            f"{r['site']['query_ms']:.0f}" if r['site']['query_ms'] is not None else "–" for r in results) + " | | | | |")
     if any(not r["pdf_measured"] for r in results):
         lines.append("")
         lines.append("The PDF step was not run for the sizes marked –: it typesets every text (see the README).")
