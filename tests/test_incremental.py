@@ -51,7 +51,7 @@ def test_one_edited_text_renders_only_its_pages(edition, tmp_path):
     after = inodes(edition.site)
     rewritten = sorted(p for p in after if before.get(p) != after[p])
     # the text's page in the three scripts, its TEI copy, the search index -- nothing else
-    assert rewritten == ["assets/search-index.js", "tacheng-protocol-1864.html", "tei/tacheng-protocol-1864.xml",
+    assert rewritten == ["assets/search-index-hans.js", "assets/search-index-hant.js", "assets/search-index-orig.js", "tacheng-protocol-1864.html", "tei/tacheng-protocol-1864.xml",
                          "zh-Hans/tacheng-protocol-1864.html", "zh-Hant/tacheng-protocol-1864.html"]
     assert "〇" in (edition.site / "tacheng-protocol-1864.html").read_text(encoding="utf-8")
     # and the result is the site a build from nothing makes

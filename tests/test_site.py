@@ -84,7 +84,7 @@ def test_every_page_in_three_scripts(site):
             "dates.html", "search.html"} <= names
     for sub in ("zh-Hans", "zh-Hant"):
         assert {p.name for p in (site / sub).glob("*.html")} == names
-    assert (site / "tei" / "register.xml").exists() and (site / "assets" / "search-index.js").exists()
+    assert (site / "tei" / "register.xml").exists() and all((site / "assets" / f"search-index-{m}.js").exists() for m in ("orig", "hans", "hant"))
 
 
 def test_valid_html5(site):

@@ -6,7 +6,7 @@ all Chinese text converted to simplified (zh-Hans/) and to traditional (zh-Hant/
 characters with OpenCC. Each page is rendered once, "neutral" (its few mode-dependent
 parts as placeholders), and written three times by ``for_mode``, which fills in the
 placeholders and converts the Chinese text of the page -- so the stylesheets know
-nothing of scripts. A static search index (assets/search-index.js) is built beside them.
+nothing of scripts. A static search index per script tree (assets/search-index-MODE.js) is built beside them.
 
 Incremental: every page has a digest of what it is made from (its TEI file, the
 register, the stylesheets; the register pages: every name and date of every text; the
@@ -99,6 +99,7 @@ def for_mode(page: str, mode: str, key: str = "") -> str:
     up = "" if mode == "orig" else "../"
     # in a link Saxon writes the placeholder's private-use characters %-escaped
     page = page.replace(token.format("up"), up).replace(quote(token.format("up")), up).replace(token.format("mode"), mode)
+    page = page.replace(quote(token.format("mode")), mode)
     if mode == "orig":
         return keep.sub(r"\1", page)
     convert = to_simplified if mode == "hans" else to_traditional
@@ -313,8 +314,8 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
         else:
             shutil.copytree(project.xslt / "html" / "assets", staging / "assets")
         if not incremental or previous.get("search") != search_key:
-            write_cache(staging / "assets" / "search-index.js",
-                        search_index(project, texts, infos, app_files).encode("utf-8"))
+            for mode, index in search_index(project, texts, infos, app_files).items():
+                write_cache(staging / "assets" / f"search-index-{mode}.js", index.encode("utf-8"))
         (staging / "tei").mkdir(exist_ok=True)
         for f in files:
             if not incremental or (old_pages.get(f"tei/{f}") != infos[f]["digest"]):
@@ -492,7 +493,7 @@ def _search_digest(infos: dict, texts: list[str], app_files: list[str] = ()) -> 
                   " ".join(app_files), *(infos[a]["digest"] for a in app_files if a in infos))
 
 
-def search_index(project, texts: list[str], infos: dict | None = None, app_files: list[str] = ()) -> str:
+def search_index(project, texts: list[str], infos: dict | None = None, app_files: list[str] = ()) -> dict[str, str]:
     """The static search index: one record per passage of every text and per register
     entry, with its text in the three scripts and its match key (script and listed
     variants folded, one character per character, the same key the enricher uses); and
@@ -523,8 +524,21 @@ def search_index(project, texts: list[str], infos: dict | None = None, app_files
             if k != form and ord(form) >= 0x2E80:     # letters are folded by edition.js itself
                 cmap[form] = k
     names = _name_keys(parse_file(reg).getroot()) if reg.exists() else []
-    data = {"map": cmap, "records": records, "names": names}
-    return "window.TREATYTEI_SEARCH = " + json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + ";\n"
+    # one index per script tree, each passage in that tree's characters only (a reader
+    # loads the third of it their tree shows)
+    out = {}
+    labels = [r["label"] for r in records]
+    # the titles converted in one OpenCC call per script (as the passages are)
+    shown = {"orig": labels, "hans": to_simplified(_SEP.join(labels)).split(_SEP),
+             "hant": to_traditional(_SEP.join(labels)).split(_SEP)}
+    for mode in MODES:
+        tree = [{k: v for k, v in r.items() if k not in ("hans", "hant")}
+                | {"text": r["text"] if mode == "orig" else r[mode], "label": label}
+                for r, label in zip(records, shown[mode])]
+        data = {"map": cmap, "records": tree, "names": names}
+        out[mode] = "window.TREATYTEI_SEARCH = " + json.dumps(data, ensure_ascii=False, sort_keys=True,
+                                                                separators=(",", ":")) + ";\n"
+    return out
 
 
 def _variant_records(root, file: str) -> list[dict]:

@@ -291,6 +291,6 @@
         </form>
         <p class="hint">Matching ignores the difference between simplified and traditional characters and the variant forms the edition lists <xsl:call-template name="tt:as-is"><xsl:with-param name="content"><span lang="zh" translate="no">(拏/拿, 爲/为 …)</span></xsl:with-param></xsl:call-template>, and case and accents in letters. Several terms: a passage must hold them all; "quoted words" are one term. It runs in your browser on an index built with the site; nothing is sent anywhere.</p>
         <div id="results" aria-live="polite"></div>
-        <script src="{$assets}search-index.js" defer=""></script>
+        <script src="{$assets}search-index-{if ($mode = 'neutral') then tt:mode-token('mode') else $mode}.js" defer=""></script>
   </xsl:template>
 </xsl:stylesheet>

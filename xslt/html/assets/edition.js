@@ -214,13 +214,12 @@
       box.appendChild(p);
       if (!hits.length) { suggest(q); return; }
       var ol = document.createElement("ol");
-      var mode = document.body.getAttribute("data-mode");
       hits.slice(0, 200).forEach(function (r) {
         var li = document.createElement("li");
         var a = document.createElement("a");
         a.textContent = r.label;
         li.appendChild(a);
-        var chars = Array.from(mode === "hans" ? r.hans : mode === "hant" ? r.hant : r.text);
+        var chars = Array.from(r.text);      // the index of this tree: its own characters
         // every hit of every term, in characters (not UTF-16 units), in text order
         var spans = [];
         plan.forEach(function (pl) {
