@@ -240,6 +240,20 @@
     <xsl:param name="entry" as="element()"/>
     <xsl:sequence select="($entry//*[@xml:lang = 'zh-Latn-pinyin'])[1] ! normalize-space(.)"/>
   </xsl:function>
+  <!-- register entries in the registers' order (site and print) -->
+  <xsl:function name="tt:in-pinyin-order" as="element()*">
+    <xsl:param name="entries" as="element()*"/>
+    <xsl:perform-sort select="$entries">
+      <xsl:sort select="tt:pinyin-key(.)"/>
+      <xsl:sort select="string(tt:pinyin(.))"/>
+      <xsl:sort select="string(@xml:id)"/>
+    </xsl:perform-sort>
+  </xsl:function>
+  <!-- the initial an entry is listed under: its pinyin's first letter; '' without pinyin -->
+  <xsl:function name="tt:initial" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="let $k := upper-case(substring(tt:pinyin-key($entry), 1, 1)) return if ($k = '~') then '' else $k"/>
+  </xsl:function>
   <xsl:function name="tt:pinyin-key" as="xs:string">
     <xsl:param name="entry" as="element()"/>
     <xsl:variable name="py" select="tt:pinyin($entry)"/>

@@ -53,14 +53,8 @@
   <xsl:template name="tt:entries">
     <xsl:param name="entries" as="element()*"/>
     <xsl:param name="key" as="xs:string" select="'e'"/>
-    <xsl:variable name="sorted" as="element()*">
-      <xsl:perform-sort select="$entries">
-        <xsl:sort select="tt:pinyin-key(.)"/>
-        <xsl:sort select="string(tt:pinyin(.))"/>
-        <xsl:sort select="string(@xml:id)"/>
-      </xsl:perform-sort>
-    </xsl:variable>
-    <xsl:variable name="initial" select="function($e) { let $k := upper-case(substring(tt:pinyin-key($e), 1, 1)) return if ($k = '~') then '#' else $k }"/>
+    <xsl:variable name="sorted" select="tt:in-pinyin-order($entries)"/>
+    <xsl:variable name="initial" select="function($e) { (tt:initial($e)[. != ''], '#')[1] }"/>
     <div class="reg-tools">
       <label class="reg-filter">Filter{map{'org': ' states and organisations', 'office': ' offices and titles', 'treaty': ' treaties'}($key)} <input type="search" data-filter="{$key}" autocomplete="off"/></label>
       <nav class="jump" aria-label="Initials (Hanyu Pinyin){map{'org': ': states and organisations', 'office': ': offices and titles', 'treaty': ': treaties'}($key)}">

@@ -50,16 +50,9 @@
        mention on it. -->
   <xsl:template name="tt:print-entries">
     <xsl:param name="entries" as="element()*"/>
-    <xsl:variable name="sorted" as="element()*">
-      <xsl:perform-sort select="$entries">
-        <xsl:sort select="tt:pinyin-key(.)"/>
-        <xsl:sort select="string(tt:pinyin(.))"/>
-        <xsl:sort select="string(@xml:id)"/>
-      </xsl:perform-sort>
-    </xsl:variable>
     <div class="entries">
-      <xsl:for-each-group select="$sorted" group-adjacent="upper-case(substring(tt:pinyin-key(.), 1, 1))">
-        <p class="letter" lang="en">{if (current-grouping-key() = '~') then '—' else current-grouping-key()}</p>
+      <xsl:for-each-group select="tt:in-pinyin-order($entries)" group-adjacent="tt:initial(.)">
+        <p class="letter" lang="en">{(current-grouping-key()[. != ''], '—')[1]}</p>
         <xsl:for-each select="current-group()">
         <xsl:variable name="id" select="string(@xml:id)"/>
         <xsl:variable name="main" select="tt:entry-name(.)"/>
