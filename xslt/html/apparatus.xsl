@@ -205,11 +205,19 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- a reading's text, in the characters of its first witness -->
+  <!-- a reading's words as witness $wit writes them (its choice/orig where it has one; an
+       article numeral is no word of the text). The site's apparatus list and the print's
+       collation notes both quote through it. -->
+  <xsl:function name="tt:reading-text" as="xs:string">
+    <xsl:param name="rdg" as="element()?"/>
+    <xsl:param name="wit" as="xs:string?"/>
+    <xsl:sequence select="string-join($rdg//text()[not(ancestor::tei:orig[not(@source = '#' || $wit)])]
+                          [not(parent::tei:reg[../tei:orig[@source = '#' || $wit]])][not(ancestor::tei:label)], '')"/>
+  </xsl:function>
+  <!-- ... in the characters of its first witness -->
   <xsl:function name="tt:rdg-text" as="xs:string">
     <xsl:param name="rdg" as="element()?"/>
-    <xsl:variable name="w" select="substring(tokenize($rdg/@wit)[1], 2)"/>
-    <xsl:sequence select="string-join($rdg//text()[not(ancestor::tei:orig[not(@source = '#' || $w)])][not(parent::tei:reg[../tei:orig[@source = '#' || $w]])][not(ancestor::tei:label)], '')"/>
+    <xsl:sequence select="tt:reading-text($rdg, substring(tokenize($rdg/@wit)[1], 2))"/>
   </xsl:function>
 
   <xsl:template name="tt:app-popover">

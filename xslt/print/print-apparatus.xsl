@@ -445,12 +445,6 @@
     <xsl:sequence select="tt:full-width(replace(replace($s, '^[\p{P}\s]+', ''), '[\p{P}\s]+$', ''))"/>
   </xsl:function>
 
-  <xsl:function name="tt:reading-text" as="xs:string">
-    <xsl:param name="rdg" as="element()?"/>
-    <xsl:param name="wit" as="xs:string?"/>
-    <xsl:sequence select="string-join($rdg//text()[not(ancestor::tei:orig[not(@source = '#' || $wit)])][not(parent::tei:reg[../tei:orig[@source = '#' || $wit]])], '')"/>
-  </xsl:function>
-
   <!-- the printed text of the clause next to an app, up to four characters, for the
        「甲」下 / 「甲」上 formulae -->
   <xsl:function name="tt:context" as="xs:string">
