@@ -34,6 +34,7 @@ EXPECTED = {
     "sch-date-range": (12, "date-range"),
     "sch-when-custom": (12, "when-custom-method"),
     "sch-app-one-reading": (12, "app-readings"),
+    "sch-nested-app": (12, "nested-app-witnesses"),
     "sch-undeclared-witness": (12, "witness-declared"),
 }
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .collation_tokens import Tok, token_key
+from .collation_tokens import Tok, _char_tok, token_key
 
 #: Scores of the alignment: affine gaps (Gotoh), so that a variant is one stretch
 #: rather than many small gaps around stray shared characters.
@@ -237,6 +237,77 @@ def _align_witness(btoks: list[Tok], wtoks: list[Tok], b_open: bool, w_open: boo
     return out
 
 
+def _align_names(btoks: list[Tok], wtoks: list[Tok], b_open: bool, w_open: bool, b_unp: bool, w_unp: bool):
+    """_align_witness(), but a name or date that finds no counterpart as a unit in the
+    other witness while that witness has its characters untagged (察罕鄂拉, tagged, against
+    察罕拉, not recognised as a name) is aligned character by character, then made one
+    unit again: its cell holds the other witness's characters it was aligned with (a base
+    unit may take several tokens: q is then a list)."""
+    pairs = _align_witness(btoks, wtoks, b_open, w_open, b_unp, w_unp)
+    matched_b, matched_w = set(), set()
+    for p, q in pairs:
+        if isinstance(p, int) and isinstance(q, int) and btoks[p].loose == wtoks[q].loose:
+            matched_b.add(p)
+            matched_w.add(q)
+
+    def loose_chars(toks):
+        return {t.strict for t in toks if t.el is None and not t.punct}
+
+    def split_these(toks, matched, other):
+        chars = loose_chars(other)
+        out = set()
+        for k, t in enumerate(toks):
+            if t.el is not None and k not in matched and len(t.text) >= 2:
+                mine = {_char_tok(c).strict for c in t.text}
+                if len(mine & chars) * 2 >= len(mine):
+                    out.add(k)
+        return out
+    sb, sw = split_these(btoks, matched_b, wtoks), split_these(wtoks, matched_w, btoks)
+    if not sb and not sw:
+        return pairs
+
+    def expand(toks, which):
+        ex, origin = [], []
+        for k, t in enumerate(toks):
+            pieces = [_char_tok(c) for c in t.text] if k in which else [t]
+            ex.extend(pieces)
+            origin.extend([k] * len(pieces))
+        return ex, origin
+    eb, ob = expand(btoks, sb)
+    ew, ow = expand(wtoks, sw)
+    raw = _align_witness(eb, ew, b_open, w_open, b_unp, w_unp)
+    out: list[tuple] = []
+    seen_w: set[int] = set()
+    for n, (p, q) in enumerate(raw):
+        P = ob[p] if isinstance(p, int) else p
+        Q = ow[q] if isinstance(q, int) else q
+        if isinstance(Q, int) and Q in seen_w:
+            Q = None                      # a split unit of w already placed with its first part
+            if not isinstance(P, int):
+                continue
+        last = out[-1] if out else None
+        if isinstance(P, int) and last is not None and last[0] == P:
+            # the next part of a split base unit: what w reads here joins its cell
+            if isinstance(Q, int):
+                last[1].append(Q)
+                seen_w.add(Q)
+            continue
+        if P is None and isinstance(Q, int) and last is not None and isinstance(last[0], int) and last[0] in sb:
+            # w's token inside a split base unit (between two of its characters)
+            nxt = next((ob[pp] for pp, _ in raw[n + 1:] if isinstance(pp, int)), None)
+            if nxt == last[0]:
+                last[1].append(Q)
+                seen_w.add(Q)
+                continue
+        if isinstance(Q, int):
+            seen_w.add(Q)
+        if isinstance(P, int) and Q != LACUNA:
+            out.append((P, [Q] if isinstance(Q, int) else []))
+        else:
+            out.append((P, Q))
+    return [(p, q if not isinstance(q, list) else (q if len(q) != 1 else q[0]) if q else None) for p, q in out]
+
+
 def merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool],
           unpunct: frozenset = frozenset()) -> list[Column]:
     """Star alignment: every other witness aligned to the base witness's tokens;
@@ -251,7 +322,7 @@ def merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool],
     tails: dict[str, list[Tok]] = {}
     for w in others:
         slot = 0
-        for p, q in _align_witness(btoks, streams[w], open_end[base], open_end[w], base in unpunct, w in unpunct):
+        for p, q in _align_names(btoks, streams[w], open_end[base], open_end[w], base in unpunct, w in unpunct):
             if p == LACUNA:                      # beyond the base's end
                 tails.setdefault(w, []).append(streams[w][q])
             elif q == LACUNA:                    # beyond w's end
@@ -260,7 +331,8 @@ def merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool],
             elif p is None:
                 per_slot[slot].setdefault(w, []).append(streams[w][q])
             else:
-                per_base[p][w] = [streams[w][q]] if q is not None else []
+                per_base[p][w] = [streams[w][k] for k in q] if isinstance(q, list) else (
+                    [streams[w][q]] if q is not None else [])
                 slot = p + 1
     columns: list[Column] = []
     for k in range(len(btoks) + 1):

@@ -19,7 +19,9 @@ from .chinese import normalise
 from .collation_tokens import Tok
 from .header import EDITION_DATE, publication_stmt
 from .manifest import Source
-from .tei import XML_ID, E, iri, local
+from .alignment import Column
+from .tei import XML_ID, XML_LANG, E, append, iri, local
+from .variants import classify, nest, readings, segments, without_silent_punctuation
 from .tei import q as qname
 
 LANG = {"Hans": "zh-Hans", "Hant": "zh-Hant"}
@@ -100,6 +102,49 @@ def _fill_choice(el, texts: dict[str, str], lang: dict[str, str]) -> None:
         i = j
     from .tei import append
     append(el, *parts)
+
+
+def render_segment(seg, order: list[str], unpunct: frozenset, lang: dict[str, str]) -> list:
+    """One segment of aligned columns as TEI: common text, or an <app> with a reading for
+    each group of witnesses that read alike; a reading that a further witness shares but
+    for some words holds those words' variants as <app>s of its own (see variants.nest)."""
+    pres = [w for w in order if seg.columns[0].cells.get(w) is not None]
+    if seg.common:
+        cells = {w: [t for col in seg.columns for t in col.cells[w]] for w in pres}
+        return render_common(cells, pres[0], lang)
+    groups = readings(seg, order)
+    if seg.level == "unpunct":
+        typ, sub = "punctuation", None
+    else:
+        kinds = without_silent_punctuation(groups, unpunct)
+        typ, sub = ("substantive", seg.forced) if seg.forced else classify(kinds, pres[0])
+    app = E("app", type_=typ, subtype=sub)
+    for cluster in nest(seg, groups, order):
+        ws = [w for w in order if any(w in g[0] for g in cluster)]
+        toks = cluster[0][1]
+        if len(cluster) > 1:
+            # witnesses that share most of this reading: what they share once, where they
+            # differ a variant inside it
+            inner = [Column({w: col.cells.get(w) for w in ws}) for col in seg.columns]
+            content = []
+            for sub_seg in segments(inner, unpunct, ws):
+                content.extend(render_segment(sub_seg, ws, unpunct, lang))
+        elif len(ws) > 1:
+            # one reading of several witnesses: the normal form, each witness's own
+            # characters kept, so that every witness reads back exactly
+            cells = {w: [t for col in seg.columns for t in (col.cells.get(w) or [])] for w in ws}
+            content = render_common(cells, ws[0], lang)
+        else:
+            content = render_reading(toks)
+        # an unpunctuated witness says nothing about punctuation: missing data
+        silent = typ == "punctuation" and not toks and len(cluster) == 1 and all(w in unpunct for w in ws)
+        rdg = E("rdg", wit=" ".join(f"#{w}" for w in ws), type_="silent" if silent else None)
+        for piece in content:
+            append(rdg, piece)
+        if len(ws) == 1 and lang[ws[0]] != "zh-Hans":
+            rdg.set(XML_LANG, lang[ws[0]])
+        app.append(rdg)
+    return [app]
 
 
 def render_reading(toks: list[Tok]) -> list:
@@ -193,6 +238,9 @@ def apparatus_document(work: str, wits: list[Source], files: dict[str, str], bod
                 "transliteration. (3) <app type=\"substantive\">: subtype omission (a witness lacks what the base witness has), "
                 "addition (a witness has what the base lacks), transposition (the same characters in another order), "
                 "substitution. The base of a section is its first witness in siglum order.", xml_lang="en"),
+              E("p", "The bounds of a variant are those of the first two witnesses present. A further witness that reads "
+                "one of their readings but for some words shares that <rdg>, and where it differs an <app> is nested inside "
+                "the <rdg> (Guidelines 12.2.3): its readings divide the shared reading's witnesses among them.", xml_lang="en"),
               E("p", "<app type=\"numbering\"> records the witnesses' article numerals (A counts 一、二、三、; B opens every "
                 "article with 一、). <app type=\"lacuna\"> holds a <lacunaStart/> or <lacunaEnd/> of a witness whose "
                 "transcription breaks off; between them the witness is not read as omitting anything. A section a witness "
@@ -206,3 +254,26 @@ def apparatus_document(work: str, wits: list[Source], files: dict[str, str], bod
             E("language", "English (editorial matter)", ident="en"))),
         E("revisionDesc", E("change", f"Collated by treatytei {__version__}.", when=EDITION_DATE, xml_lang="en"), status="published"))
     return E("TEI", header, E("text", body), xml_id=prefix, xml_lang="zh-Hans")
+
+
+def witness_text(el, wit: str) -> str:
+    """What witness ``wit`` reads inside an apparatus element: its own characters in a
+    <choice> (its <orig>, else the normal form), in an <app> (nested ones too) the
+    reading that cites it; article numerals and notes left out."""
+    parts = [el.text or ""]
+    for c in el:
+        if not isinstance(c.tag, str):
+            parts.append(c.tail or "")
+            continue
+        name = local(c)
+        if name == "choice":
+            own = [o for o in c.iterfind(qname("orig")) if o.get("source") == f"#{wit}"]
+            parts.append("".join((own[0] if own else c.find(qname("reg"))).itertext()) if own or c.find(qname("reg")) is not None else "")
+        elif name == "app":
+            mine = [r for r in c.iterfind(qname("rdg")) if f"#{wit}" in (r.get("wit") or "").split()]
+            if mine:
+                parts.append(witness_text(mine[0], wit))
+        elif name not in ("label", "note"):
+            parts.append(witness_text(c, wit))
+        parts.append(c.tail or "")
+    return "".join(parts)

@@ -23,17 +23,16 @@ from .apparatus_tei import (
     LANG,
     apparatus_document,
     lacuna_app,
-    render_common,
-    render_reading,
+    render_segment,
     stable_app_ids,
 )
 from .collation_tokens import Section, sections
 from .errors import TreatyError
 from .fileio import Fingerprints, Staged
 from .manifest import Source, load
-from .tei import NS, XML_ID, XML_LANG, E, append, parse_file, serialise
+from .tei import NS, XML_ID, E, append, parse_file, serialise
 from .tei import q as qname
-from .variants import classify, readings, segments, without_silent_punctuation
+from .variants import segments
 
 _GROUPED: list = []   # [(sources, witnesses by work, works by siglum)]: the last list grouped
 
@@ -153,39 +152,13 @@ def collate_work(project, work: str, sources: list[Source] | None = None, report
                     app.append(E("rdg", E("label", lab, type_="numbering"), wit=" ".join(f"#{w}" for w in ws)))
                 p.append(app)
         for seg in segments(columns, unpunct, sigla):
-            pres = [w for w in sigla if seg.columns[0].cells.get(w) is not None]
             for w in sigla:
                 # the witness breaks off here
                 if opens.get(w) and w not in out and seg.columns[0].cells.get(w, 0) is None:
                     out.add(w)
                     p.append(lacuna(w, "start"))
-            if seg.common:
-                cells = {w: [t for col in seg.columns for t in col.cells[w]] for w in pres}
-                for piece in render_common(cells, pres[0], lang):
-                    append(p, piece)
-            else:
-                groups_ = readings(seg, sigla)
-                if seg.level == "unpunct":
-                    typ, sub = "punctuation", None
-                else:
-                    kinds = without_silent_punctuation(groups_, unpunct)
-                    typ, sub = ("substantive", seg.forced) if seg.forced else classify(kinds, pres[0])
-                app = E("app", type_=typ, subtype=sub)
-                for ws, toks in groups_:
-                    if len(ws) > 1:
-                        # one reading of several witnesses: the normal form, each witness's own
-                        # characters kept, so that every witness reads back exactly
-                        cells = {w: [t for col in seg.columns for t in (col.cells.get(w) or [])] for w in ws}
-                        content = render_common(cells, ws[0], lang)
-                    else:
-                        content = render_reading(toks)
-                    # an unpunctuated witness says nothing about punctuation: missing data
-                    silent = typ == "punctuation" and not toks and all(w in unpunct for w in ws)
-                    rdg = E("rdg", *content, wit=" ".join(f"#{w}" for w in ws), type_="silent" if silent else None)
-                    if len(ws) == 1 and lang[ws[0]] != "zh-Hans":
-                        rdg.set(XML_LANG, lang[ws[0]])
-                    app.append(rdg)
-                p.append(app)
+            for piece in render_segment(seg, sigla, unpunct, lang):
+                append(p, piece)
         for w in sigla:
             # the witness breaks off exactly where the section ends
             if opens.get(w) and w not in out:

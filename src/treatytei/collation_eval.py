@@ -19,7 +19,8 @@ from .chinese import normalise
 from .evaluate import Score
 from .collation_tokens import section_key, sections
 from .errors import TreatyError
-from .tei import NS, local, original_text, parse_file
+from .apparatus_tei import witness_text
+from .tei import NS, local, parse_file
 
 Span = tuple[int, int, int, int]
 
@@ -132,15 +133,21 @@ def predicted_spans(div, wits=("A", "B"), silent: frozenset = frozenset()) -> tu
                     rdg_of = {}
                     for r in child.xpath("tei:rdg", namespaces=NS):
                         for w in r.get("wit").split():
-                            w = w.lstrip("#")
-                            rdg_of[w] = r
-                            if w in pos:
-                                pos[w] += len(original_text(r))
+                            rdg_of[w.lstrip("#")] = r
+                    if x in rdg_of and rdg_of.get(x) is rdg_of.get(y):
+                        # one reading of both: what they share, and the variants nested in it
+                        walk(rdg_of[x])
+                        if child.tail:
+                            add_common(len(child.tail))
+                        continue
+                    for w in wits:
+                        if w in rdg_of and w not in stopped:
+                            pos[w] += len(witness_text(rdg_of[w], w))
                     differ = x in rdg_of and y in rdg_of and rdg_of[x] is not rdg_of[y]
                     if differ and (x in silent or y in silent):
                         # a witness without punctuation differs only where its words do
                         from .chinese import is_punct
-                        words = [normalise("".join(c for c in original_text(rdg_of[w]) if not is_punct(c))) for w in (x, y)]
+                        words = [normalise("".join(c for c in witness_text(rdg_of[w], w) if not is_punct(c))) for w in (x, y)]
                         differ = words[0] != words[1] or _own(rdg_of[x], x) != _own(rdg_of[y], y)
                     if differ and typ != "punctuation" and all(w not in stopped for w in wits):
                         spans.append((start[x], pos[x], start[y], pos[y]))
@@ -162,23 +169,9 @@ def _own(rdg, wit: str) -> str:
     """A reading as one witness reads it (its own characters where the reading keeps
     several witnesses' forms), without punctuation, in the normal form of each
     character's variant class (爲 and 为 differ here: variant characters)."""
-    from .chinese import is_punct
-    from .tei import local
+    from .chinese import is_punct, script_normal
 
-    parts: list[str] = []
-
-    def walk(el):
-        parts.append(el.text or "")
-        for c in el:
-            if local(c) == "choice":
-                own = c.xpath(f"tei:orig[@source='#{wit}']", namespaces=NS)
-                parts.append("".join((own[0] if own else c.find("{*}reg")).itertext()))
-            elif local(c) not in ("note",):
-                walk(c)
-            parts.append(c.tail or "")
-    walk(rdg)
-    from .chinese import script_normal
-    return "".join(script_normal(c) for c in "".join(parts) if not is_punct(c))
+    return "".join(script_normal(c) for c in witness_text(rdg, wit) if not is_punct(c))
 
 
 def section_texts(path: Path) -> dict[tuple, str]:

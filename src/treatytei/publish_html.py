@@ -563,19 +563,11 @@ def _variant_records(root, file: str) -> list[dict]:
 
 
 def _reading_text(rdg, wit: str) -> str:
-    """A reading in its witness's own characters (its choice/orig where it has one)."""
-    out = []
-    for t in rdg.xpath(".//text()"):
-        up = t.getparent()
-        orig = next((a for a in [up, *up.iterancestors()] if a.tag == q("orig")), None)
-        if orig is not None and orig.get("source") != f"#{wit}":
-            continue
-        if up.tag == q("reg") and any(o.get("source") == f"#{wit}" for o in up.getparent().iterfind(q("orig"))):
-            continue
-        if any(a.tag == q("label") for a in [up, *up.iterancestors()]):
-            continue
-        out.append(str(t))
-    return "".join(out).strip()
+    """A reading in its witness's own characters (its choice/orig where it has one, its
+    reading of a variant nested in it)."""
+    from .apparatus_tei import witness_text
+
+    return witness_text(rdg, wit).strip()
 
 
 def _record(url: str, label: str, text: str, lang: str) -> dict:

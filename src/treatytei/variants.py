@@ -285,3 +285,47 @@ def _transliteration(a: str, b: str) -> bool:
 
 def _variant_spelling(a: str, b: str) -> bool:
     return len(a) == len(b) and all(compare_chars(x, y) in ("same", "script", "variant") for x, y in zip(a, b))
+
+
+def nest(seg: Segment, groups, order: list[str]) -> list[list[tuple[list[str], list[Tok]]]]:
+    """The readings of a variant as they are written: each reading of the first two
+    witnesses present starts a group, and a further witness whose reading shares most of
+    its words with one of them (C's 作为…前往 beside A's 作爲…前徃) joins that group,
+    where its differences become variants nested inside the shared reading (Guidelines
+    12.2.3); so the first two witnesses' variant keeps its bounds and the third's
+    differences keep theirs. Other readings stand alone. [[(witnesses, tokens)], ...]"""
+    present = [w for w in order if any(col.cells.get(w) is not None for col in seg.columns)]
+    if len(groups) < 3 or len(present) < 3:
+        return [[g] for g in groups]
+    primary = set(present[:2])
+    seeds = [g for g in groups if primary & set(g[0])]
+    out = [[g] for g in seeds]
+    for g in groups:
+        if g in seeds:
+            continue
+        w = g[0][0]
+        best, best_share = None, 0.0
+        for k, s in enumerate(seeds):
+            share = _shared(seg, w, s[0][0])
+            if share > best_share:
+                best, best_share = k, share
+        if best is not None and best_share > 0.5:
+            out[best].append(g)
+        else:
+            out.append([g])
+    return out
+
+
+def _shared(seg: Segment, w: str, v: str) -> float:
+    """The share of two witnesses' words (punctuation aside) that their alignment pairs
+    as the same up to script, of the longer reading."""
+    same = 0
+    nw = nv = 0
+    for col in seg.columns:
+        a, b = col.cells.get(w) or [], col.cells.get(v) or []
+        nw += sum(len(t.text) for t in a if not t.punct)
+        nv += sum(len(t.text) for t in b if not t.punct)
+        if a and b and token_key(a, "strict") == token_key(b, "strict"):
+            same += sum(len(t.text) for t in a if not t.punct)
+    longer = max(nw, nv)
+    return same / longer if longer else 0.0

@@ -175,6 +175,22 @@
     <xsl:apply-templates mode="wit"/>
   </xsl:template>
 
+  <!-- a variant nested in a reading several witnesses share (C's 为 inside the reading A
+       and C share against B): inside the reading's button, the witness's own reading,
+       marked; its entry in the apparatus list and its popover give the readings -->
+  <xsl:template match="tei:app" mode="inert" priority="3">
+    <xsl:param name="wit" tunnel="yes"/>
+    <xsl:variable name="rdg" select="tei:rdg[tt:cites(., $wit)]"/>
+    <xsl:choose>
+      <xsl:when test="@type = 'punctuation'"><xsl:apply-templates select="$rdg/node()" mode="inert"/></xsl:when>
+      <xsl:otherwise><span class="var-in var-{@type}" data-app="{@xml:id}"><xsl:apply-templates select="$rdg/node()" mode="inert"/></span></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+  <xsl:template match="tei:app" mode="text" priority="3">
+    <xsl:param name="wit" tunnel="yes"/>
+    <xsl:apply-templates select="tei:rdg[tt:cites(., $wit)]/node()" mode="text"/>
+  </xsl:template>
+
   <!-- the apparatus of a section as a list: lemma (the first witness present) ] the other
        readings with their sigla; each entry opens the variant's readings beside the text
        (#app-ID), and the variant's box links back to its entry -->
@@ -212,7 +228,8 @@
     <xsl:param name="rdg" as="element()?"/>
     <xsl:param name="wit" as="xs:string?"/>
     <xsl:sequence select="string-join($rdg//text()[not(ancestor::tei:orig[not(@source = '#' || $wit)])]
-                          [not(parent::tei:reg[../tei:orig[@source = '#' || $wit]])][not(ancestor::tei:label)], '')"/>
+                          [not(parent::tei:reg[../tei:orig[@source = '#' || $wit]])][not(ancestor::tei:label)]
+                          [not(ancestor::tei:rdg[exists(ancestor::tei:rdg intersect $rdg)][not(tt:cites(., $wit))])], '')"/>
   </xsl:function>
   <!-- ... in the characters of its first witness -->
   <xsl:function name="tt:rdg-text" as="xs:string">
