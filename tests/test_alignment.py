@@ -193,3 +193,55 @@ def test_classes_one_by_one():
     assert cls("", "于") == ("substantive", "addition")
     assert cls("屋", "间") == ("substantive", "substitution")
     assert cls("平分", "分平") == ("substantive", "transposition")
+
+
+def _reads_back(columns, wit: str) -> str:
+    return "".join(t.text for col in columns for t in (col.cells.get(wit) or []))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(texts, texts, st.sampled_from(["察罕鄂拉", "察罕拉", "察罕", "拉察", ""]), st.booleans())
+def test_names_split_for_alignment_keep_every_token_once(x, y, other, unp):
+    """A name one witness has tagged, against untagged characters (some of them, or
+    none) in the other, is aligned character by character and made one unit again:
+    each witness still reads back exactly, token for token, in order."""
+    a = toks(x) + [unit("察罕鄂拉", "#pl-chagan-ola")] + toks(y)
+    c = toks(y + other + x)
+    if unp:
+        c = [t for t in c if not t.punct]
+    cols = merge("A", {"A": a, "C": c}, {"A": False, "C": False}, frozenset({"C"}) if unp else frozenset())
+    assert _reads_back(cols, "A") == "".join(t.text for t in a)
+    assert _reads_back(cols, "C") == "".join(t.text for t in c)
+    assert sum(1 for col in cols for t in (col.cells.get("A") or []) if t.el is not None) == 1
+
+
+def test_a_spelling_the_tagger_missed_is_one_variant_with_the_name():
+    """B's names are tagged, C (unpunctuated) spells them otherwise untagged: each name is
+    a variant of its own, C's characters gathered to the name they spell."""
+    b = ([unit("弼齐克图", "#p1")] + toks("、") + [unit("霍硕果", "#p2")] + toks("、")
+         + [unit("贝勒苏固山", "#p3")])
+    c = toks("毕齐克图胡什古卑勒苏图山")
+    cols = merge("B", {"B": b, "C": c}, {"B": False, "C": False}, frozenset({"C"}))
+    got = [("".join(t.text for col in s.columns for t in col.cells["B"]),
+            "".join(t.text for col in s.columns for t in col.cells["C"]))
+           for s in segments(cols, frozenset({"C"}), ["B", "C"]) if not s.common and s.level != "unpunct"]
+    assert got == [("弼齐克图", "毕齐克图"), ("霍硕果", "胡什古"), ("贝勒苏固山", "卑勒苏图山")]
+
+
+def test_words_next_to_punctuation_the_other_witness_lacks_begin_the_next_clause():
+    """B: 送文之人，由…; C (no punctuation): 送文之人俱令由…: C adds 俱令 after B's comma."""
+    b, c = toks("送文之人,由恰克图"), toks("送文之人俱令由恰克图")
+    cols = merge("B", {"B": b, "C": c}, {"B": False, "C": False}, frozenset({"C"}))
+    order = [("".join(t.text for t in col.cells["B"]), "".join(t.text for t in col.cells["C"])) for col in cols]
+    assert order.index((",", "")) < order.index(("", "俱令"))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(texts, texts, st.sampled_from(["察罕鄂拉", "察罕拉", "察罕", "罕察拉鄂"]))
+def test_a_name_of_the_other_witness_split_for_alignment_keeps_every_token_once(x, y, base_text):
+    """The same with the name in the witness aligned to the base."""
+    a = toks(x + base_text + y)
+    c = toks(y) + [unit("察罕鄂拉", "#pl-chagan-ola")] + toks(x) + [unit("察罕鄂拉", "#pl-chagan-ola")]
+    cols = merge("A", {"A": a, "C": c}, {"A": False, "C": False})
+    assert _reads_back(cols, "A") == "".join(t.text for t in a)
+    assert _reads_back(cols, "C") == "".join(t.text for t in c)

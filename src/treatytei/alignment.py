@@ -224,10 +224,24 @@ def _align_witness(btoks: list[Tok], wtoks: list[Tok], b_open: bool, w_open: boo
     out: list[tuple] = []
     dropped_b = sorted(set(range(len(btoks))) - set(keep_b))
     dropped_w = sorted(set(range(len(wtoks))) - set(keep_w))
-    for p, q in mapped:
-        while dropped_b and isinstance(p, int) and dropped_b[0] < p:
+    # where one witness has words the other lacks next to the other's punctuation, the
+    # punctuation comes first: the words begin the next clause (送文之人，俱令由…)
+    next_b = [None] * len(mapped)
+    next_w = [None] * len(mapped)
+    nb = nw = None
+    for k in range(len(mapped) - 1, -1, -1):
+        p, q = mapped[k]
+        next_b[k], next_w[k] = nb, nw
+        if isinstance(p, int):
+            nb = p
+        if isinstance(q, int):
+            nw = q
+    for k, (p, q) in enumerate(mapped):
+        at_b = p if isinstance(p, int) else (next_b[k] if p is None else None)
+        at_w = q if isinstance(q, int) else (next_w[k] if q is None else None)
+        while dropped_b and at_b is not None and dropped_b[0] < at_b:
             out.append((dropped_b.pop(0), None))
-        while dropped_w and isinstance(q, int) and dropped_w[0] < q:
+        while dropped_w and at_w is not None and dropped_w[0] < at_w:
             out.append((None, dropped_w.pop(0)))
         out.append((p, q))
     lac = [k for k, (p, q) in enumerate(out) if q == LACUNA]
@@ -310,6 +324,47 @@ def _align_names(btoks: list[Tok], wtoks: list[Tok], b_open: bool, w_open: bool,
 
 def merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool],
           unpunct: frozenset = frozenset()) -> list[Column]:
+    """The witnesses of a section aligned (_merge), then the characters one witness has
+    beside a name another has tagged gathered into that name's column (_gather_names)."""
+    return _gather_names(_merge(base, streams, open_end, unpunct))
+
+
+def _gather_names(columns: list[Column]) -> list[Column]:
+    """Characters only one witness has (an insertion column) next to a column where
+    another witness has a name and this witness fewer untagged characters than the name
+    has (B's 霍硕果 against C's 古, C's 胡什 just before it): they are the rest of the name
+    as this witness spells it, and join its column (the column with more characters
+    missing, when there is a name on both sides; never more than are missing)."""
+    def missing(col: Column, w: str) -> int:
+        mine = col.cells.get(w)
+        if mine is None or any(t.el is not None or t.punct for t in mine):
+            return 0
+        names = [v[0] for x, v in col.cells.items() if x != w and v and len(v) == 1 and v[0].el is not None]
+        return max((len(t.text) for t in names), default=0) - sum(len(t.text) for t in mine) if names else 0
+
+    for k, col in enumerate(columns):
+        full = [w for w, v in col.cells.items() if v]
+        if len(full) != 1:
+            continue
+        w = full[0]
+        toks = col.cells[w]
+        if any(t.el is not None or t.punct for t in toks):
+            continue
+        best = None
+        for n in (k - 1, k + 1):
+            if 0 <= n < len(columns):
+                gap = missing(columns[n], w)
+                if gap >= len(toks) and (best is None or gap > best[1]):
+                    best = (n, gap)
+        if best is not None:
+            n = best[0]
+            columns[n].cells[w] = (columns[n].cells[w] + toks) if n < k else (toks + columns[n].cells[w])
+            col.cells[w] = []
+    return [col for col in columns if any(col.cells.values())]
+
+
+def _merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool],
+           unpunct: frozenset = frozenset()) -> list[Column]:
     """Star alignment: every other witness aligned to the base witness's tokens;
     insertions between two base tokens form one column. Where the base witness's text
     stops (its transcription breaks off), the others' text beyond it is aligned among
@@ -366,7 +421,7 @@ def merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool],
         with_text = [w for w in rest if rest[w]]
         if len(with_text) >= 2:
             # the base has stopped: the others are collated with each other from here
-            for col in merge(with_text[0], rest, {w: open_end[w] for w in rest}, unpunct):
+            for col in _merge(with_text[0], rest, {w: open_end[w] for w in rest}, unpunct):
                 col.cells[base] = None
                 for w in others:
                     col.cells.setdefault(w, None)

@@ -92,10 +92,14 @@ def _variant_key(col: Column, primary: tuple) -> tuple:
 
 
 def _unit_column(col: Column) -> bool:
-    """Every present witness has one name/date token here, all of one entity."""
+    """Every present witness has one name/date token here, all of one entity; or some
+    have that name and the others untagged characters in its place (a spelling the
+    tagger does not know: C's 胡什古 for B's 霍硕果)."""
     present = [v for v in col.cells.values() if v is not None]
-    return (all(len(v) == 1 and v[0].el is not None for v in present)
-            and len({v[0].loose for v in present}) == 1)
+    names = [v for v in present if len(v) == 1 and v[0].el is not None]
+    if not names or len({v[0].loose for v in names}) != 1:
+        return False
+    return all(v in names or (v and all(t.el is None and not t.punct for t in v)) for v in present)
 
 
 def segments(columns: list[Column], unpunct: frozenset = frozenset(), order: list[str] | None = None) -> list[Segment]:
@@ -161,8 +165,13 @@ def segments(columns: list[Column], unpunct: frozenset = frozenset(), order: lis
 
 def _silent_gap_joins(a: Segment, gap: Segment, b: Segment) -> bool:
     """Two variants on either side of punctuation an unpunctuated witness lacks are one
-    variant when that witness reads nothing on either side either (it omits the whole
-    stretch, punctuation and all), and the same witnesses have text on each side."""
+    variant when only one witness present writes that punctuation (it is no text the
+    witnesses share, so no anchor between them), or when the unpunctuated witness reads
+    nothing on either side either (it omits the whole stretch, punctuation and all) and
+    the same witnesses have text on each side."""
+    voiced_here = [w for w, v in gap.columns[0].cells.items() if v]
+    if len(voiced_here) == 1:
+        return True
     silent = [w for w, v in gap.columns[0].cells.items() if v is not None and not v]
     if any(col.cells.get(w) for w in silent for col in a.columns + b.columns):
         return False
