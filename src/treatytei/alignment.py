@@ -20,6 +20,9 @@ from .collation_tokens import Tok, _char_tok, token_key
 #: rather than many small gaps around stray shared characters.
 MATCH, MISMATCH, GAP_OPEN, GAP_EXTEND = 4, -4, -8, -1
 LACUNA = "L"
+#: in a pairing, a base token that belongs to the column of the base token before it
+#: (both stand against one name of the other witness)
+JOIN = "J"
 NEG = -(10 ** 9)
 #: the length of a character run that can anchor the alignment
 ANCHOR_NGRAM = 3
@@ -295,11 +298,24 @@ def _align_names(btoks: list[Tok], wtoks: list[Tok], b_open: bool, w_open: bool,
     for n, (p, q) in enumerate(raw):
         P = ob[p] if isinstance(p, int) else p
         Q = ow[q] if isinstance(q, int) else q
-        if isinstance(Q, int) and Q in seen_w:
-            Q = None                      # a split unit of w already placed with its first part
-            if not isinstance(P, int):
-                continue
         last = out[-1] if out else None
+        if isinstance(P, int) and (P != (last[0] if last else None)) and last is not None and last[1] is not JOIN:
+            unit = next((u for u in (last[1] if isinstance(last[1], list) else []) if u in sw), None)
+        elif last is not None and last[1] is JOIN:
+            unit = last[2]
+        else:
+            unit = None
+        if isinstance(Q, int) and Q in seen_w:
+            # the next part of a split unit of w, already placed with its first part: this
+            # base token joins that column
+            if isinstance(P, int):
+                out.append((P, JOIN, Q) if Q == unit else (P, []))
+            continue
+        if isinstance(P, int) and Q is None and unit is not None:
+            # a base token inside w's split unit (w's unit goes on after it)
+            if any(isinstance(qq, int) and ow[qq] == unit for _, qq in raw[n + 1:n + 1 + len(wtoks[unit].text)]):
+                out.append((P, JOIN, unit))
+                continue
         if isinstance(P, int) and last is not None and last[0] == P:
             # the next part of a split base unit: what w reads here joins its cell
             if isinstance(Q, int):
@@ -319,7 +335,8 @@ def _align_names(btoks: list[Tok], wtoks: list[Tok], b_open: bool, w_open: bool,
             out.append((P, [Q] if isinstance(Q, int) else []))
         else:
             out.append((P, Q))
-    return [(p, q if not isinstance(q, list) else (q if len(q) != 1 else q[0]) if q else None) for p, q in out]
+    return [(e[0], e[1] if not isinstance(e[1], list) else (e[1] if len(e[1]) != 1 else e[1][0]) if e[1] else None)
+            for e in out]
 
 
 def merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool],
@@ -330,37 +347,75 @@ def merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool],
 
 
 def _gather_names(columns: list[Column]) -> list[Column]:
-    """Characters only one witness has (an insertion column) next to a column where
-    another witness has a name and this witness fewer untagged characters than the name
-    has (B's 霍硕果 against C's 古, C's 胡什 just before it): they are the rest of the name
-    as this witness spells it, and join its column (the column with more characters
-    missing, when there is a name on both sides; never more than are missing)."""
-    def missing(col: Column, w: str) -> int:
-        mine = col.cells.get(w)
-        if mine is None or any(t.el is not None or t.punct for t in mine):
-            return 0
-        names = [v[0] for x, v in col.cells.items() if x != w and v and len(v) == 1 and v[0].el is not None]
-        return max((len(t.text) for t in names), default=0) - sum(len(t.text) for t in mine) if names else 0
-
-    for k, col in enumerate(columns):
-        full = [w for w, v in col.cells.items() if v]
-        if len(full) != 1:
-            continue
-        w = full[0]
-        toks = col.cells[w]
-        if any(t.el is not None or t.punct for t in toks):
-            continue
-        best = None
-        for n in (k - 1, k + 1):
-            if 0 <= n < len(columns):
-                gap = missing(columns[n], w)
-                if gap >= len(toks) and (best is None or gap > best[1]):
-                    best = (n, gap)
-        if best is not None:
-            n = best[0]
-            columns[n].cells[w] = (columns[n].cells[w] + toks) if n < k else (toks + columns[n].cells[w])
-            col.cells[w] = []
+    """Characters only one witness has next to a column where another witness has a
+    name and this witness fewer untagged characters than the name has (B's 霍硕果 against
+    C's 古, C's 胡什 just before it), or characters the name itself has (C's 岭 after 布尔胡图
+    against B's 布呼图岭): they are the rest of the name as this witness spells it, and join
+    its column (the column with more characters missing, when there is a name on both
+    sides). Punctuation this witness lacks between the two is passed over."""
+    moved = True
+    while moved:             # a run of several such columns moves one column a round
+        moved = False
+        for k in range(len(columns)):
+            moved = _gather_one(columns, k) or moved
     return [col for col in columns if any(col.cells.values())]
+
+
+def _gather_one(columns: list[Column], k: int) -> bool:
+    col = columns[k]
+    full = [w for w, v in col.cells.items() if v]
+    if len(full) != 1:
+        return False
+    w = full[0]
+    toks = col.cells[w]
+    if any(t.el is not None or t.punct for t in toks):
+        return False
+    best = None
+    for n in (_neighbour(columns, k, -1, w), _neighbour(columns, k, 1, w)):
+        name = _name_against(columns[n], w) if n >= 0 else None
+        if name is None:
+            continue
+        gap = len(name.text) - sum(len(t.text) for t in columns[n].cells[w])
+        own = all(c in name.text for t in toks for c in t.text)
+        if (gap >= len(toks) or own) and (best is None or gap > best[1]):
+            best = (n, gap)
+    if best is None:
+        return False
+    n = best[0]
+    columns[n].cells[w] = (columns[n].cells[w] + toks) if n < k else (toks + columns[n].cells[w])
+    col.cells[w] = []
+    return True
+
+
+def _name_against(col: Column, w: str) -> Tok | None:
+    """The (longest) name other witnesses have in a column where w has untagged characters."""
+    mine = col.cells.get(w)
+    if mine is None or any(t.el is not None or t.punct for t in mine):
+        return None
+    names = [v[0] for x, v in col.cells.items() if x != w and v and len(v) == 1 and v[0].el is not None]
+    return max(names, key=lambda t: len(t.text)) if names else None
+
+
+def _neighbour(columns: list[Column], k: int, step: int, w: str) -> int:
+    """The next column with text in direction ``step``, passing over punctuation w lacks."""
+    n = k + step
+    while 0 <= n < len(columns):
+        cells = columns[n].cells
+        if any(cells.values()) and (cells.get(w) or not all(t.punct for v in cells.values() if v for t in v)):
+            return n
+        n += step
+    return -1
+
+
+def _punct_runs(toks: list[Tok]) -> list[list[Tok]]:
+    """Tokens cut into runs of punctuation and runs of the rest, in order."""
+    runs: list[list[Tok]] = []
+    for t in toks:
+        if runs and runs[-1][-1].punct == t.punct:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    return runs
 
 
 def _merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool],
@@ -375,6 +430,7 @@ def _merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool],
     per_slot: list[dict] = [{} for _ in range(len(btoks) + 1)]
     lacuna_from: dict[str, int] = {}
     tails: dict[str, list[Tok]] = {}
+    joins: dict[int, set[str]] = {}
     for w in others:
         slot = 0
         for p, q in _align_names(btoks, streams[w], open_end[base], open_end[w], base in unpunct, w in unpunct):
@@ -385,6 +441,10 @@ def _merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool],
                 per_base[p][w] = None
             elif p is None:
                 per_slot[slot].setdefault(w, []).append(streams[w][q])
+            elif q == JOIN:
+                per_base[p][w] = []
+                joins.setdefault(p, set()).add(w)
+                slot = p + 1
             else:
                 per_base[p][w] = [streams[w][k] for k in q] if isinstance(q, list) else (
                     [streams[w][q]] if q is not None else [])
@@ -406,12 +466,22 @@ def _merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool],
                     else:
                         inserted.append((key, [w]))
             for key, ws in inserted:
-                cells: dict = {base: []}
-                for w in others:
-                    in_lacuna = w in lacuna_from and lacuna_from[w] < k
-                    cells[w] = None if in_lacuna else (per_slot[k].get(w, []) if w in ws else [])
-                columns.append(Column(cells))
+                toks = per_slot[k][ws[0]]
+                # one witness's insertion is cut where punctuation begins and ends, so that
+                # its marks stay marks against a witness that has none (B's ，于 against C)
+                pieces = [toks] if len(inserted) > 1 else _punct_runs(toks)
+                for piece in pieces:
+                    cells: dict = {base: []}
+                    for w in others:
+                        in_lacuna = w in lacuna_from and lacuna_from[w] < k
+                        cells[w] = None if in_lacuna else (list(piece) if w in ws else [])
+                    columns.append(Column(cells))
         if k < len(btoks):
+            if (k in joins and columns and not any(per_slot[k].values())
+                    and all(w in joins[k] or not per_base[k].get(w) for w in others)):
+                # this base token stands, with the one before, against one name of a witness
+                columns[-1].cells[base].append(btoks[k])
+                continue
             cells = {base: [btoks[k]]}
             for w in others:
                 cells[w] = per_base[k].get(w, [])
