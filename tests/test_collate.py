@@ -424,3 +424,36 @@ def test_sections_are_placed_reported_and_checked_by_their_text(built):
                               encoding="utf-8")
     with pytest.raises(TreatyError, match="sections: the witness has no article 1"):
         collate(built, force=True)
+
+
+def test_a_renumbered_witness_is_placed_by_its_text(built):
+    """A made-up witness D quotes B's articles 6 and 3 (in that order) numbered 一、 and 二、:
+    its sections are placed as articles 6 and 3 by their text, said in the report, and
+    collated there; D is in lacuna elsewhere, not omitting."""
+    b = (built.root / "sources" / "zh-wikisource-khalkha-trade-treaty-1727.txt").read_text(encoding="utf-8")
+    arts = [line for line in b.splitlines() if line.startswith("一、")]
+    text = ("条约 喀尔喀会议通商定约摘录 清朝\n清政府、俄罗斯国\n1727年10月21日\n\n"
+            + arts[5] + "\n\n" + arts[2].replace("一、", "二、", 1) + "\n")
+    (built.root / "sources" / "d.txt").write_text(text, encoding="utf-8")
+    with open(built.manifest, "a", encoding="utf-8") as fh:
+        fh.write('\n[[source]]\nid = "test-witness-d"\nfile = "d.txt"\nformat = "wikisource-treaty"\n'
+                 'title = "摘录"\nscript = "Hans"\nsiglum = "D"\nwork = "kyakhta-treaty-1727"\n'
+                 'url = "https://example.org/d"\nlicence = "test"\ncomplete = false\n')
+    convert(built, ["test-witness-d"])
+    enrich(built)
+    notes: list[str] = []
+    collate(built, messages=notes)
+    assert any("witness D's article 1 placed as article 6 by its text" in n for n in notes), notes
+    assert any("witness D's article 2 placed as article 3 by its text" in n for n in notes), notes
+    assert not any("warning" in n for n in notes), notes
+    root = parse_file(built.tei / f"{WORK}.apparatus.xml").getroot()
+    corresp = {d.get("n"): d.get("corresp") for d in x(root, "//tei:body/tei:div")}
+    assert "test-witness-d.xml#" in corresp["6"] and "test-witness-d.xml#" in corresp["3"]
+    assert "test-witness-d.xml#" not in corresp["1"]
+    # D reads B's article 6 exactly: no variant between them there
+    art6 = x(root, "//tei:div[@n='6']")[0]
+    assert witness_text_from_apparatus(art6, "D") == witness_text_from_apparatus(art6, "B")
+    # where D has no section it is in lacuna (it begins in article 3), never omitting
+    art1 = x(root, "//tei:div[@n='1']")[0]
+    assert not [r for r in x(art1, ".//tei:rdg") if "#D" in r.get("wit").split() and not r.get("type")]
+    assert x(root, "//tei:app[@subtype='wit-start']/tei:rdg[@wit='#D']/tei:witStart")

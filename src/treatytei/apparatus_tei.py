@@ -245,7 +245,8 @@ def apparatus_document(work: str, wits: list[Source], files: dict[str, str], bod
                 "article with 一、). <app type=\"lacuna\"> holds a <lacunaStart/> or <lacunaEnd/> of a witness whose "
                 "transcription breaks off; between them the witness is not read as omitting anything. A section a witness "
                 "lacks for that reason has no pointer to it in the section's @corresp.", xml_lang="en"),
-              E("p", "Sections are paired by position (preamble with preamble, article K with article K); within a section the "
+              E("p", "Sections are paired by their number (preamble with preamble, article K with article K), or by their text "
+                "for a witness that numbers them its own way (see the collation report); within a section the "
                 "alignment is character by character, a tagged name or date counting as one unit.", xml_lang="en"))),
           E("variantEncoding", method="parallel-segmentation", location="internal")),
         E("profileDesc", E("langUsage",

@@ -87,16 +87,21 @@ def collate_work(project, work: str, sources: list[Source] | None = None, report
         files[wid] = path.name
         ss = _placed(sections(parse_file(path).getroot()), w, project.manifest)
         secs[wid] = {s.key: s for s in ss}
-        ends = [s.key for s in ss if s.open_end]
+    placed_lines, placed = place_by_text(wits, ids, secs)
+    for wid, d in secs.items():
+        ends = [k for k in sorted(d, key=_order) if d[k].open_end]
         if ends:
             open_after[wid] = ends[0]
     keys = sorted({k for d in secs.values() for k in d}, key=_order)
     if report is not None:
+        report.extend(f"{work}: {line}" for line in placed_lines)
         report.extend(placement_report(work, wits, ids, secs))
     # a witness without punctuation (C, quoted from an unpunctuated print) is silent about
     # punctuation: it gives no punctuation variants
     unpunct = frozenset(w for w in sigla if _unpunctuated([t for sec in secs[w].values() for t in sec.tokens]))
-    excerpt = {w for w in sigla if secs[w] and all(sec.excerpt for sec in secs[w].values())}
+    # a witness that quotes single articles: under their own headings, or numbered its own
+    # way and placed by their text
+    excerpt = {w for w in sigla if secs[w] and (all(sec.excerpt for sec in secs[w].values()) or w in placed)}
     body = E("body")
     out: set[str] = set()         # witnesses in lacuna (or not yet begun) at this point
     started: set[str] = set()
@@ -233,6 +238,70 @@ def _bigrams(sec: Section) -> set:
 
 def _similarity(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def place_by_text(wits: list[Source], ids: dict, secs: dict) -> tuple[list[str], set[str]]:
+    """A witness numbered otherwise than the work (an excerpt that numbers the articles
+    it quotes 一、二、, a text with no numbers at all): where at least half of its sections
+    read far more like another section of the other witnesses than like the one their
+    number names, each such section is placed there (in ``secs``) once the witness has
+    no section there (or two swap places); the most alike first. A placement set in sources.toml is left as it is. Returns a line for each, and
+    the witnesses with a section so placed."""
+    lines = []
+    placed: set[str] = set()
+    for src in wits:
+        if src.extra.get("sections") is not None:
+            continue
+        wid = ids[src.siglum]
+        others = {k: [_bigrams(d[k]) for w, d in secs.items() if w != wid and k in d]
+                  for k in {k for w, d in secs.items() if w != wid for k in d}}
+        moves = []
+        comparable = 0
+        for k, sec in secs[wid].items():
+            g = _bigrams(sec)
+            if len(g) < 8:
+                continue
+            comparable += 1
+            same = max((_similarity(g, o) for o in others.get(k, [])), default=0.0)
+            scored = sorted(((-max(_similarity(g, o) for o in grams), _order(k2), k2)
+                             for k2, grams in others.items() if k2 != k))
+            if scored and -scored[0][0] > max(0.2, 2 * same):
+                moves.append((-scored[0][0], same, k, scored[0][2]))
+        if len(moves) * 2 < comparable:
+            # the witness's numbering holds for most of its sections: it is the work's;
+            # a section that reads otherwise is warned of (placement_report), not moved
+            continue
+        want = {k: (sim, same, target) for sim, same, k, target in moves}
+        done: set = set()
+        progress = True
+        while progress:          # a section moves once its place is free (or they swap)
+            progress = False
+            for k, (sim, same, target) in sorted(want.items(), key=lambda m: (-m[1][0], _order(m[0]))):
+                if k in done:
+                    continue
+                swap = target in secs[wid] and want.get(target, (0, 0, None))[2] == k and target not in done
+                if target in secs[wid] and not swap:
+                    continue
+                sec = secs[wid].pop(k)
+                if swap:
+                    secs[wid][k] = Section(k, *_fields(secs[wid].pop(target)))
+                    done.add(target)
+                    lines.append(_moved(src.siglum, target, k, *want[target][:2]))
+                secs[wid][target] = Section(target, *_fields(sec))
+                done.add(k)
+                lines.append(_moved(src.siglum, k, target, sim, same))
+                placed.add(wid)
+                progress = True
+    return lines, placed
+
+
+def _moved(siglum: str, k: tuple, target: tuple, sim: float, same: float) -> str:
+    return (f"witness {siglum}'s {_name(k)} placed as {_name(target)} by its text (shared character pairs "
+            f"{sim:.2f} against {same:.2f}); to place it otherwise, set sections in its sources.toml entry")
+
+
+def _fields(sec: Section) -> tuple:
+    return (sec.div_id, sec.label, sec.tokens, sec.open_end, sec.revised_note, sec.excerpt)
 
 
 def placement_report(work: str, wits: list[Source], ids: dict, secs: dict) -> list[str]:
