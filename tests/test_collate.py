@@ -457,3 +457,25 @@ def test_a_renumbered_witness_is_placed_by_its_text(built):
     art1 = x(root, "//tei:div[@n='1']")[0]
     assert not [r for r in x(art1, ".//tei:rdg") if "#D" in r.get("wit").split() and not r.get("type")]
     assert x(root, "//tei:app[@subtype='wit-start']/tei:rdg[@wit='#D']/tei:witStart")
+
+
+def test_a_witness_without_article_numbers_is_placed_by_its_text(built):
+    """A made-up witness D gives B's article 6 with no numeral at all: its text is collated
+    as article 6 (said in the report), not left out of the collation."""
+    b = (built.root / "sources" / "zh-wikisource-khalkha-trade-treaty-1727.txt").read_text(encoding="utf-8")
+    art6 = [line for line in b.splitlines() if line.startswith("一、")][5][2:]
+    (built.root / "sources" / "d.txt").write_text(
+        "条约 喀尔喀会议通商定约摘录 清朝\n清政府、俄罗斯国\n1727年10月21日\n\n" + art6 + "\n", encoding="utf-8")
+    with open(built.manifest, "a", encoding="utf-8") as fh:
+        fh.write('\n[[source]]\nid = "test-witness-d"\nfile = "d.txt"\nformat = "wikisource-treaty"\n'
+                 'title = "摘录"\nscript = "Hans"\nsiglum = "D"\nwork = "kyakhta-treaty-1727"\n'
+                 'url = "https://example.org/d"\nlicence = "test"\n')
+    convert(built, ["test-witness-d"])
+    enrich(built)
+    notes: list[str] = []
+    collate(built, messages=notes)
+    assert any("witness D's text (it numbers no articles; part 1) placed as article 6" in n for n in notes), notes
+    root = parse_file(built.tei / f"{WORK}.apparatus.xml").getroot()
+    div6 = x(root, "//tei:div[@n='6']")[0]
+    assert "test-witness-d.xml#" in div6.get("corresp")
+    assert witness_text_from_apparatus(div6, "D") == witness_text_from_apparatus(div6, "B")

@@ -219,8 +219,7 @@ def _placed(secs: list[Section], src: Source, manifest) -> list[Section]:
     for k in moves:
         if k not in have:
             raise TreatyError(manifest, f"source '{src.id}': sections: the witness has no {_name(k)}")
-    out = [Section(moves.get(sec.key, sec.key), sec.div_id, sec.label, sec.tokens, sec.open_end,
-                   sec.revised_note, sec.excerpt) for sec in secs]
+    out = [Section(moves.get(sec.key, sec.key), *_fields(sec)) for sec in secs]
     targets = [sec.key for sec in out]
     if len(set(targets)) != len(targets):
         raise TreatyError(manifest, f"source '{src.id}': sections: two sections of the witness placed as one")
@@ -267,7 +266,7 @@ def place_by_text(wits: list[Source], ids: dict, secs: dict) -> tuple[list[str],
                              for k2, grams in others.items() if k2 != k))
             if scored and -scored[0][0] > max(0.2, 2 * same):
                 moves.append((-scored[0][0], same, k, scored[0][2]))
-        if len(moves) * 2 < comparable:
+        if len(moves) * 2 < comparable and all(sec.numbered for sec in secs[wid].values()):
             # the witness's numbering holds for most of its sections: it is the work's;
             # a section that reads otherwise is warned of (placement_report), not moved
             continue
@@ -284,24 +283,26 @@ def place_by_text(wits: list[Source], ids: dict, secs: dict) -> tuple[list[str],
                     continue
                 sec = secs[wid].pop(k)
                 if swap:
-                    secs[wid][k] = Section(k, *_fields(secs[wid].pop(target)))
+                    other = secs[wid].pop(target)
+                    secs[wid][k] = Section(k, *_fields(other))
                     done.add(target)
-                    lines.append(_moved(src.siglum, target, k, *want[target][:2]))
+                    lines.append(_moved(src.siglum, other, k, *want[target][:2]))
                 secs[wid][target] = Section(target, *_fields(sec))
                 done.add(k)
-                lines.append(_moved(src.siglum, k, target, sim, same))
+                lines.append(_moved(src.siglum, sec, target, sim, same))
                 placed.add(wid)
                 progress = True
     return lines, placed
 
 
-def _moved(siglum: str, k: tuple, target: tuple, sim: float, same: float) -> str:
-    return (f"witness {siglum}'s {_name(k)} placed as {_name(target)} by its text (shared character pairs "
+def _moved(siglum: str, sec: Section, target: tuple, sim: float, same: float) -> str:
+    what = _name(sec.key) if sec.numbered else f"text (it numbers no articles; part {sec.key[1]})"
+    return (f"witness {siglum}'s {what} placed as {_name(target)} by its text (shared character pairs "
             f"{sim:.2f} against {same:.2f}); to place it otherwise, set sections in its sources.toml entry")
 
 
 def _fields(sec: Section) -> tuple:
-    return (sec.div_id, sec.label, sec.tokens, sec.open_end, sec.revised_note, sec.excerpt)
+    return (sec.div_id, sec.label, sec.tokens, sec.open_end, sec.revised_note, sec.excerpt, sec.numbered)
 
 
 def placement_report(work: str, wits: list[Source], ids: dict, secs: dict) -> list[str]:

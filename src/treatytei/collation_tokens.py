@@ -62,6 +62,7 @@ class Section:
     open_end: bool             # the transcription stops inside this section
     revised_note: str | None = None
     excerpt: bool = False      # quoted on its own (the witness transmits single articles)
+    numbered: bool = True      # False: the witness numbers nothing; the key is its order
 
 
 def section_key(div) -> tuple:
@@ -71,8 +72,23 @@ def section_key(div) -> tuple:
 
 
 def sections(root) -> list[Section]:
+    """The witness's preamble and articles; a text that numbers no articles gives its
+    text divisions in order as articles 1, 2 ... (numbered=False), to be placed by their
+    text when collated."""
     out = []
-    for div in root.xpath("//tei:body/tei:div[@type='preamble' or @type='article']", namespaces=NS):
+    divs = root.xpath("//tei:body/tei:div[@type='preamble' or @type='article']", namespaces=NS)
+    if not divs:
+        for n, div in enumerate(root.xpath("//tei:body/tei:div[@type='text']", namespaces=NS), 1):
+            toks: list[Tok] = []
+            open_end = False
+            for p in div.xpath(".//tei:p", namespaces=NS):
+                _tokens(p, toks)
+                if p.xpath(".//tei:gap[@reason='untranscribed']", namespaces=NS):
+                    open_end = True
+            if any(not t.punct for t in toks):
+                out.append(Section(("article", n), div.get(XML_ID), None, toks, open_end, None, numbered=False))
+        return out
+    for div in divs:
         toks: list[Tok] = []
         label = None
         open_end = False
