@@ -60,3 +60,19 @@ def copy_edition(dest: Path) -> Project:
 #: the project's schema (RELAX NG and Schematron)
 RNG = REPO / "schema" / "treatytei.rng"
 SCH = REPO / "schema" / "treatytei.sch"
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (the site tests, CETEIcean)."""
+    from playwright.sync_api import sync_playwright
+    exe = shutil.which("chromium") or "/usr/bin/chromium"
+    assert Path(exe).exists(), "Chromium is needed for the site tests: ./edition installs Debian's chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

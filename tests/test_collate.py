@@ -387,7 +387,16 @@ def test_teiphy_reads_the_apparatus_for_stemmatics(tmp_path):
             assert sum(c) == 0, f"{app_id}: C is missing data here"
         if app.get("type") == "lacuna":
             assert sum(a) + sum(b) + sum(c) <= 2           # one state: no character for a tree
-        if app.get("type") == "substantive" and section in ("art3", "art6", "art7"):
+        outer = app.xpath("ancestor::tei:rdg[1]/@wit", namespaces={"tei": TEI})
+        if outer:
+            # a variant nested in a shared reading: the witnesses outside that reading read
+            # elsewhere (in the enclosing variant), missing data here
+            for w, st in zip("ABC", (a, b, c)):
+                reads = [r for r in app.iterfind(f"{{{TEI}}}rdg") if f"#{w}" in r.get("wit").split()
+                         and r.get("type") not in ("lac", "silent")]
+                assert (sum(st) == 1) == bool(reads), f"{app_id}: {w}"
+                assert not reads or f"#{w}" in outer[0].split()
+        elif app.get("type") == "substantive" and section in ("art3", "art6", "art7"):
             assert sum(b) == 1 and sum(c) == 1, f"{app_id}: B and C each have a reading"
     nexus = tmp_path / "kyakhta.nex"
     coll.to_nexus(nexus, drop_constant=True)
@@ -479,3 +488,63 @@ def test_a_witness_without_article_numbers_is_placed_by_its_text(built):
     div6 = x(root, "//tei:div[@n='6']")[0]
     assert "test-witness-d.xml#" in div6.get("corresp")
     assert witness_text_from_apparatus(div6, "D") == witness_text_from_apparatus(div6, "B")
+
+
+@pytest.mark.slow
+def test_ceteicean_reads_the_apparatus(browser, app):
+    """CETEIcean (npm; TEI made HTML custom elements in the browser, as light TEI viewers
+    do) takes the apparatus as it is: every app and reading becomes its element, a nested
+    app stays inside its reading, and each witness's text read out of the result (its
+    readings, its own characters in <choice>) is the text read out of the TEI."""
+    import json
+
+    js = REPO / "node_modules" / "CETEIcean" / "dist" / "CETEI.js"
+    assert js.exists(), "CETEIcean is installed by ./edition (npm ci, package-lock.json)"
+    page = browser.new_page()
+    try:
+        page.set_content("<!DOCTYPE html><html><body><div id='out'></div></body></html>")
+        page.add_script_tag(content=js.read_text(encoding="utf-8"))
+        got = page.evaluate("""async (xml) => {
+            const html = document.getElementById('out');
+            html.appendChild(await new CETEI().makeHTML5(xml));
+            const cites = (r, w) => (r.getAttribute('wit') || '').split(/\\s+/).includes('#' + w);
+            function read(el, w, out) {
+              for (const n of el.childNodes) {
+                if (n.nodeType === 3) { out.push(n.data); continue; }
+                if (n.nodeType !== 1) continue;
+                const name = n.localName;
+                if (name === 'tei-app') {
+                  if (['numbering', 'lacuna'].includes(n.getAttribute('type'))) continue;
+                  const r = [...n.children].find(c => c.localName === 'tei-rdg' && cites(c, w));
+                  if (r) read(r, w, out);
+                } else if (name === 'tei-choice') {
+                  const own = [...n.children].find(c => c.localName === 'tei-orig' && c.getAttribute('source') === '#' + w);
+                  const reg = [...n.children].find(c => c.localName === 'tei-reg');
+                  out.push((own || reg).textContent);
+                } else if (!['tei-label', 'tei-note'].includes(name)) {
+                  read(n, w, out);
+                }
+              }
+              return out;
+            }
+            const texts = {};
+            for (const div of html.querySelectorAll('tei-body > tei-div')) {
+              texts[div.getAttribute('n') + div.getAttribute('type')] = Object.fromEntries(
+                ['A', 'B', 'C'].map(w => [w, [...div.querySelectorAll(':scope > tei-p')].map(p => read(p, w, []).join('')).join('')]));
+            }
+            return {apps: html.querySelectorAll('tei-app').length,
+                    nested: html.querySelectorAll('tei-rdg tei-app').length,
+                    rdgs: html.querySelectorAll('tei-rdg').length,
+                    texts: texts};
+        }""", APP.read_text(encoding="utf-8"))
+    finally:
+        page.close()
+    assert got["apps"] == len(x(app, "//tei:app")) and got["rdgs"] == len(x(app, "//tei:rdg"))
+    assert got["nested"] == len(x(app, "//tei:rdg//tei:app")) > 0
+    for div in x(app, "//tei:body/tei:div"):
+        key = div.get("n") + div.get("type")
+        for w in "ABC":
+            # a witness in lacuna: the custom elements carry the milestones; the text
+            # compared is what the witness reads where it is present
+            mine = witness_text_from_apparatus(div, w)
+            assert mine in got["texts"][key][w], json.dumps([key, w], ensure_ascii=False)

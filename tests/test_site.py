@@ -8,7 +8,6 @@ import functools
 import http.server
 import re
 import unicodedata
-import shutil
 import subprocess
 import threading
 from pathlib import Path
@@ -22,8 +21,6 @@ from conftest import REPO, copy_edition
 from treatytei.publish_html import publish
 
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -45,17 +42,6 @@ def server(site):
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-    exe = shutil.which("chromium") or "/usr/bin/chromium"
-    assert Path(exe).exists(), "Chromium is needed for the site tests: ./edition installs Debian's chromium"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
