@@ -240,12 +240,24 @@ def test_switch_witness_and_open_a_variant(page, server):
     shot(page, "collation-synoptic")
     a_col = page.locator("#art-3 .wit[data-wit='A']")
     b_col = page.locator("#art-3 .wit[data-wit='B']")
-    assert a_col.is_visible() and b_col.is_visible()
-    page.get_by_label("Witness B only").check()
-    assert b_col.is_visible() and not a_col.is_visible()
-    shot(page, "collation-witness-B")
-    page.get_by_label("Witness A only").check()
-    assert a_col.is_visible() and not b_col.is_visible()
+    c_col = page.locator("#art-3 .wit[data-wit='C']")
+    assert a_col.is_visible() and b_col.is_visible() and c_col.is_visible()
+    # pointing at a reading marks its counterpart in every column
+    a_var = a_col.locator("button.var", has_text="鄂爾懷圖山")
+    a_var.hover()
+    target = a_var.get_attribute("popovertarget")
+    for col in (b_col, c_col):
+        twin = col.locator(f"button.var[popovertarget='{target}']")
+        assert twin.count() == 1 and "counterpart" in twin.get_attribute("class")
+    # which witnesses stand side by side: A and C only, then A alone
+    page.get_by_label("Witness B").uncheck()
+    assert a_col.is_visible() and c_col.is_visible() and not b_col.is_visible()
+    assert "wits=A%2CC" in page.url or "wits=A,C" in page.url
+    shot(page, "collation-witnesses-A-C")
+    page.get_by_label("Witness C").uncheck()
+    assert a_col.is_visible() and not b_col.is_visible() and not c_col.is_visible()
+    page.get_by_label("Witness A").click()                   # one witness at least stays
+    assert a_col.is_visible() and page.get_by_label("Witness A").is_checked()
     var = a_col.locator("button.var", has_text="鄂爾懷圖山")
     var.click()
     pop = page.locator("[popover]:popover-open")
@@ -262,9 +274,10 @@ def test_switch_witness_and_open_a_variant(page, server):
     page.keyboard.press("Escape")
     page.keyboard.press("Escape")
     # the view is remembered
-    page.reload()
+    page.goto(server + "collation-kyakhta-treaty-1727.html#art-3")
     assert not b_col.is_visible()
-    page.get_by_label("Side by side").check()
+    page.get_by_label("Witness B").check()
+    page.get_by_label("Witness C").check()
 
 
 def test_lacuna_shown(page, server):
@@ -503,8 +516,9 @@ def test_collation_filter_by_kind_state_in_url_and_apparatus_list(page, server):
     assert any(re.search(r"substantive \(\d+\)", t) for t in labels)           # with counts
     page.locator(".kind-filter input[value='orthographic']").uncheck()
     assert "hide=orthographic" in page.url                                   # the view is in the URL
-    page.locator(".view-switch input[value='B']").check()
-    assert "view=B" in page.url
+    page.locator(".view-switch input[value='A']").uncheck()
+    page.locator(".view-switch input[value='C']").uncheck()
+    assert "wits=B" in page.url
     bg = page.locator(".wit[data-wit='B'] .var-orthographic").first.evaluate("e => getComputedStyle(e).backgroundColor")
     assert bg in ("rgba(0, 0, 0, 0)", "transparent")                          # no longer marked
     page.goto(page.url)                                                      # the URL gives the same view

@@ -51,10 +51,9 @@
         </ul>
         <div class="controls">
           <fieldset class="view-switch">
-            <legend>View</legend>
-            <label><input type="radio" name="view" value="synoptic" checked=""/> Side by side</label>
+            <legend>Side by side</legend>
             <xsl:for-each select="$wits">
-              <label><input type="radio" name="view" value="{@xml:id}"/> Witness {(@n, @xml:id)[1]} only</label>
+              <label><input type="checkbox" name="wit" value="{@xml:id}" checked=""/> Witness {(@n, @xml:id)[1]}</label>
             </xsl:for-each>
           </fieldset>
           <fieldset class="kind-filter">
@@ -64,7 +63,7 @@
               <label><input type="checkbox" name="kind" value="{$k}" checked=""/> <span class="var var-{$k}">{$k}</span> ({count($doc//tei:body//tei:app[@type = $k])})</label>
             </xsl:for-each>
           </fieldset>
-          <p class="legend"><span class="lacuna-mark">lacuna</span> — select a marked reading to see every witness's; the apparatus of each article is listed under it.</p>
+          <p class="legend"><span class="lacuna-mark">lacuna</span> — point at a marked reading to see its counterpart in each column, select it to see every witness's; the apparatus of each article is listed under it.</p>
         </div>
         <div class="collation" data-view="synoptic" style="--wits: {count($wits)}">
           <xsl:for-each select="$doc//tei:body/tei:div">
@@ -175,17 +174,6 @@
     <xsl:apply-templates mode="wit"/>
   </xsl:template>
 
-  <!-- a variant nested in a reading several witnesses share (C's 为 inside the reading A
-       and C share against B): inside the reading's button, the witness's own reading,
-       marked; its entry in the apparatus list and its popover give the readings -->
-  <xsl:template match="tei:app" mode="inert" priority="3">
-    <xsl:param name="wit" tunnel="yes"/>
-    <xsl:variable name="rdg" select="tei:rdg[tt:cites(., $wit)]"/>
-    <xsl:choose>
-      <xsl:when test="@type = 'punctuation'"><xsl:apply-templates select="$rdg/node()" mode="inert"/></xsl:when>
-      <xsl:otherwise><span class="var-in var-{@type}" data-app="{@xml:id}"><xsl:apply-templates select="$rdg/node()" mode="inert"/></span></xsl:otherwise>
-    </xsl:choose>
-  </xsl:template>
   <xsl:template match="tei:app" mode="text" priority="3">
     <xsl:param name="wit" tunnel="yes"/>
     <xsl:apply-templates select="tei:rdg[tt:cites(., $wit)]/node()" mode="text"/>

@@ -85,6 +85,18 @@
   </xsl:template>
 
   <!-- inside a button nothing interactive: names, dates, links as plain text -->
+  <!-- (here, not in apparatus.xsl: this module's import precedence is higher)
+       a variant nested in a reading several witnesses share (C's 为 inside the reading A
+       and C share against B): inside the reading's button, the witness's own reading,
+       marked; its entry in the apparatus list and its popover give the readings -->
+  <xsl:template match="tei:app" mode="inert" priority="3">
+    <xsl:param name="wit" tunnel="yes"/>
+    <xsl:variable name="rdg" select="tei:rdg[tt:cites(., $wit)]"/>
+    <xsl:choose>
+      <xsl:when test="@type = 'punctuation'"><xsl:apply-templates select="$rdg/node()" mode="inert"/></xsl:when>
+      <xsl:otherwise><span class="var-in var-{@type}" data-app="{@xml:id}"><xsl:apply-templates select="$rdg/node()" mode="inert"/></span></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
   <xsl:template match="*" mode="inert">
     <xsl:apply-templates mode="inert"/>
   </xsl:template>

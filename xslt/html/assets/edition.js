@@ -48,34 +48,66 @@
     });
   });
 
-  // 2. the collation view: side by side or one witness, and which kinds of variant are
-  //    marked; the state is in the URL (?view=B&hide=orthographic), so a view can be cited
+  // 2. the collation view: which witnesses side by side, which kinds of variant are
+  //    marked; the state is in the URL (?wits=A,C&hide=orthographic), so a view can be
+  //    cited. Pointing at a reading marks its counterpart in every column.
   var coll = document.querySelector(".collation");
   if (coll) {
-    var radios = document.querySelectorAll('.view-switch input[name="view"]');
+    var boxes = document.querySelectorAll('.view-switch input[name="wit"]');
     var kinds = document.querySelectorAll('.kind-filter input[name="kind"]');
     var params = new URLSearchParams(window.location.search);
+    var shown = function () {
+      return Array.prototype.filter.call(boxes, function (b) { return b.checked; }).map(function (b) { return b.value; });
+    };
     var writeState = function () {
       var p = new URLSearchParams(window.location.search);
-      var v = coll.getAttribute("data-view");
-      if (v && v !== "synoptic") p.set("view", v); else p.delete("view");
+      var s = shown();
+      p.delete("view");
+      if (s.length < boxes.length) p.set("wits", s.join(",")); else p.delete("wits");
       var hidden = Array.prototype.filter.call(kinds, function (k) { return !k.checked; }).map(function (k) { return k.value; });
       if (hidden.length) p.set("hide", hidden.join(",")); else p.delete("hide");
       var qs = p.toString();
       window.history.replaceState(null, "", window.location.pathname + (qs ? "?" + qs : "") + window.location.hash);
     };
-    var setView = function (v) {
-      coll.setAttribute("data-view", v);
-      coll.querySelectorAll(".wit").forEach(function (w) { w.hidden = v !== "synoptic" && w.getAttribute("data-wit") !== v; });
-      store.set("treatytei-view", v);
+    var setWits = function (list) {
+      boxes.forEach(function (b) { b.checked = list.indexOf(b.value) >= 0; });
+      var s = shown();
+      coll.querySelectorAll(".wit").forEach(function (w) { w.hidden = s.indexOf(w.getAttribute("data-wit")) < 0; });
+      coll.style.setProperty("--wits", String(s.length));
+      coll.setAttribute("data-view", s.length === 1 ? s[0] : "synoptic");
+      store.set("treatytei-wits", s.join(","));
     };
+    boxes.forEach(function (b) {
+      b.addEventListener("change", function () {
+        if (!shown().length) b.checked = true;           // one witness at least
+        setWits(shown()); writeState();
+      });
+    });
     var setKind = function (k, on) { coll.classList.toggle("hide-" + k, !on); };
-    radios.forEach(function (r) { r.addEventListener("change", function () { if (r.checked) { setView(r.value); writeState(); } }); });
     kinds.forEach(function (k) { k.addEventListener("change", function () { setKind(k.value, k.checked); writeState(); }); });
-    var wanted = params.get("view") || store.get("treatytei-view");
-    radios.forEach(function (r) { if (r.value === wanted) { r.checked = true; setView(wanted); } });
+    var all = Array.prototype.map.call(boxes, function (b) { return b.value; });
+    var wanted = (params.get("wits") || params.get("view") || store.get("treatytei-wits") || "").split(",")
+      .filter(function (w) { return all.indexOf(w) >= 0; });
+    setWits(wanted.length ? wanted : all);
     var hide = (params.get("hide") || "").split(",");
     kinds.forEach(function (k) { if (hide.indexOf(k.value) >= 0) { k.checked = false; setKind(k.value, false); } });
+    var mark = function (b, cls, on) {
+      var id = b && b.getAttribute("popovertarget");
+      if (!id) return;
+      coll.querySelectorAll('[popovertarget="' + id + '"]').forEach(function (x) { x.classList.toggle(cls, on); });
+    };
+    ["mouseover", "focusin"].forEach(function (ev) {
+      coll.addEventListener(ev, function (e) { mark(e.target.closest && e.target.closest(".var"), "counterpart", true); });
+    });
+    ["mouseout", "focusout"].forEach(function (ev) {
+      coll.addEventListener(ev, function (e) { mark(e.target.closest && e.target.closest(".var"), "counterpart", false); });
+    });
+    coll.addEventListener("click", function (e) {
+      var b = e.target.closest && e.target.closest(".var");
+      if (!b) return;
+      coll.querySelectorAll(".var.current").forEach(function (x) { x.classList.remove("current"); });
+      mark(b, "current", true);
+    });
   }
 
   // 3. popovers: beside the name or reading that opened them; also on hover
