@@ -591,3 +591,13 @@ def test_date_disagreements_are_shown_with_their_diagnosis(site):
     assert "(= 1768-10-30: they differ by one day)" in register
     text = (site / "kyakhta-treaty-1727.html").read_text(encoding="utf-8")
     assert "disagrees: they differ by one day" in text
+
+
+def test_an_unpunctuated_witness_shows_no_punctuation_in_its_column(page, server):
+    """C prints no punctuation; the marks A and B have around and inside readings C shares
+    (nested variants included) are not shown in C's column; A's nested 爲 is marked."""
+    page.goto(server + "collation-kyakhta-treaty-1727.html#art-3")
+    c_text = page.locator("#art-3 .wit[data-wit='C'] p:not(.wit-head)").all_inner_texts()
+    assert c_text and not re.search(r"[,、;:。，；：]", "".join(c_text))
+    assert page.locator("#art-3 .wit[data-wit='A'] .var-in", has_text="爲").count() == 1
+    assert page.locator("#art-3 .wit[data-wit='C'] .var-in", has_text="为").count() == 1
