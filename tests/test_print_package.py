@@ -65,7 +65,7 @@ def test_pdf_holds_every_source_and_the_notes(pdf):
                     "B本無「中國大臣會同俄國所遣使臣所定兩國邊界在」；",
                     "自此以下，底本（A本）錄文闕，據B本錄文。",        # where the base text's witness changes
                     "C本自此始。", "C本自此以下闕。",                 # where a witness begins and breaks off
-                    "「另」，C本作「设」。",                         # B and C collated after A stops
+                    "「另」，C本作「就近前往两国之人妥商设」。",       # B and C collated after A stops
                     "Registerofplaces", "50.35°N106.45°E", "Indexofdates"]:
         assert squeeze(passage) in text, passage
     assert "〔一〕" in text and "〔四十〕" in text                   # numbered notes, past ten
