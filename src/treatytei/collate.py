@@ -144,17 +144,19 @@ def collate_work(project, work: str, sources: list[Source] | None = None, report
             if w in present:
                 started.add(w)
         # article numerals
-        labels = {w: present[w].label for w in present if present[w].label}
-        if labels:
-            if len(set(labels.values())) == 1 and len(labels) == len(present):
+        labels = {w: present[w].label or "" for w in present}
+        if any(labels.values()):
+            if len(set(labels.values())) == 1:
                 p.append(E("label", next(iter(labels.values())), type_="numbering"))
             else:
+                # a witness that numbers nothing here has an empty reading
                 app = E("app", type_="numbering")
                 groups: dict[str, list[str]] = {}
                 for w, lab in labels.items():
                     groups.setdefault(lab, []).append(w)
                 for lab, ws in groups.items():
-                    app.append(E("rdg", E("label", lab, type_="numbering"), wit=" ".join(f"#{w}" for w in ws)))
+                    app.append(E("rdg", *([E("label", lab, type_="numbering")] if lab else []),
+                                 wit=" ".join(f"#{w}" for w in ws)))
                 p.append(app)
         for seg in segments(columns, unpunct, sigla):
             for w in sigla:
