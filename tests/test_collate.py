@@ -548,3 +548,6 @@ def test_ceteicean_reads_the_apparatus(browser, app):
             # compared is what the witness reads where it is present
             mine = witness_text_from_apparatus(div, w)
             assert mine in got["texts"][key][w], json.dumps([key, w], ensure_ascii=False)
+    # D has no numeral: an empty reading of the numbering (every witness present has one)
+    numbering = x(div6, ".//tei:app[@type='numbering']/tei:rdg[@wit='#D']")
+    assert len(numbering) == 1 and not x(numbering[0], "tei:label")
