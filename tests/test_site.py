@@ -571,6 +571,27 @@ def test_dates_index_and_map(page, server):
     shot(page, "register-places-map")
 
 
+def test_places_on_a_base_map_with_zoom_and_pan(page, server):
+    """Land, lakes, rivers and borders (Natural Earth, installed by ./edition) under the
+    points; Chinese labels; zoom and pan by buttons and keys change what is shown."""
+    page.goto(server + "places.html")
+    svg = page.locator("figure.map svg")
+    for layer in ("bm-land", "bm-lake", "bm-river", "bm-border"):
+        assert len(page.locator(f"figure.map path.{layer}").get_attribute("d")) > 200, layer
+    labels = page.locator("figure.map .pt-label").all_text_contents()
+    assert "恰克图" in labels or "恰克圖" in labels
+    assert "Natural Earth" in page.locator("figure.map figcaption").inner_text()
+    full = svg.get_attribute("viewBox")
+    page.locator("figure.map [data-zoom='in']").click()
+    zoomed = [float(v) for v in svg.get_attribute("viewBox").split()]
+    assert zoomed[2] < float(full.split()[2]) * 0.7
+    svg.focus()
+    page.keyboard.press("ArrowRight")
+    assert float(svg.get_attribute("viewBox").split()[0]) > zoomed[0]
+    page.locator("figure.map [data-zoom='reset']").click()
+    assert [float(v) for v in svg.get_attribute("viewBox").split()] == [float(v) for v in full.split()]
+
+
 def test_readable_on_a_phone(browser, server):
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
     pg = ctx.new_page()

@@ -224,8 +224,12 @@ def _common_digest(project, texts: list[str], app_files: list[str], infos: dict,
     register, which texts and apparatus there are and their witnesses."""
     from .buildstate import digest, tree_digest
 
+    from .basemap import data_file
+
+    data = data_file(project.root) or ""
     return digest(tree_digest(project.xslt / "html"), project.manifest, infos["register.xml"]["digest"]
-                  if "register.xml" in infos else "", " ".join(texts), " ".join(app_files), witnesses)
+                  if "register.xml" in infos else "", " ".join(texts), " ".join(app_files), witnesses,
+                  data)
 
 
 def _page_digests(common: str, texts: list[str], app_files: list[str], infos: dict) -> dict[str, str]:
@@ -401,6 +405,7 @@ def _render_pages(job: tuple) -> None:
     """Write some pages (a worker's job): rendered neutral in one transformation
     (page=some; a page reads only the documents it shows), then each written into the
     three script trees by for_mode."""
+    from .basemap import base_map
     from .project import Project
 
     root, fresh, texts, app_files, witnesses, forms, key, todo = job
@@ -411,7 +416,11 @@ def _render_pages(job: tuple) -> None:
     neutral = Path(tempfile.mkdtemp(prefix=f"{NEUTRAL_PREFIX}{os.getpid()}-", dir=_scratch(fresh)))
     try:
         from .manifest import edition_settings
+        # the places map's base layers (Natural Earth, from node_modules/), for that page only
+        box, layers = base_map(project.root, project.tei / "register.xml") if any(
+            page == "places" for page, _ in todo) else ("", "")
         params = {"mode": "neutral", "tei-dir": project.tei.resolve().as_uri() + "/", "texts": " ".join(f"{t}.xml" for t in texts),
+                  "map-bbox": box, "basemap": layers,
                   "base-url": edition_settings(project.manifest).get("base_url", ""),
                   "has-print": "yes" if (project.dist / "treatytei-edition.pdf").exists() else "",
                   "apparatus": " ".join(app_files), "witnesses": witnesses, "script-forms": forms, "token-key": key,

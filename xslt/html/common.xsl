@@ -31,6 +31,10 @@
   <xsl:param name="base-url" as="xs:string" select="''"/>
   <!-- 'yes' when the print edition (dist/treatytei-edition.pdf) is there to link to -->
   <xsl:param name="has-print" as="xs:string" select="''"/>
+  <!-- the places map: its extent ('west east south north', degrees) and base layers (an
+       SVG group in the map's coordinates, from treatytei.basemap); empty: a plain grid -->
+  <xsl:param name="map-bbox" as="xs:string" select="''"/>
+  <xsl:param name="basemap" as="xs:string" select="''"/>
 
   <!-- a page (and anchor) as cited: always in the original tree (the sources' own
        characters: a citation must not send a reader to a converted copy) -->

@@ -93,23 +93,35 @@
     </div>
   </xsl:template>
 
-  <!-- places with coordinates, plotted on an equirectangular grid (no base map: the
-       edition ships no geographic data beyond the register's points) -->
+  <!-- places with coordinates on a base map (land, lakes, rivers and today's borders from
+       Natural Earth, made by treatytei.basemap in the same projection: equirectangular,
+       12 px a degree); without its data, on a plain grid. Zoom and pan by buttons, drag,
+       wheel or keys (edition.js). -->
   <xsl:template name="tt:map">
     <xsl:variable name="pts" select="$register//tei:place[tei:location/tei:geo]"/>
     <xsl:variable name="lats" select="$pts ! xs:double(tokenize(tei:location/tei:geo)[1])"/>
     <xsl:variable name="lons" select="$pts ! xs:double(tokenize(tei:location/tei:geo)[2])"/>
-    <xsl:variable name="w0" select="floor((min($lons) - 3) div 5) * 5"/>
-    <xsl:variable name="e0" select="ceiling((max($lons) + 3) div 5) * 5"/>
-    <xsl:variable name="s0" select="floor((min($lats) - 2) div 5) * 5"/>
-    <xsl:variable name="n0" select="ceiling((max($lats) + 2) div 5) * 5"/>
+    <xsl:variable name="given" select="tokenize($map-bbox) ! xs:double(.)"/>
+    <xsl:variable name="w0" select="if (count($given) = 4) then $given[1] else floor((min($lons) - 3) div 5) * 5"/>
+    <xsl:variable name="e0" select="if (count($given) = 4) then $given[2] else ceiling((max($lons) + 3) div 5) * 5"/>
+    <xsl:variable name="s0" select="if (count($given) = 4) then $given[3] else floor((min($lats) - 2) div 5) * 5"/>
+    <xsl:variable name="n0" select="if (count($given) = 4) then $given[4] else ceiling((max($lats) + 2) div 5) * 5"/>
     <xsl:variable name="k" select="12"/>
     <xsl:variable name="W" select="($e0 - $w0) * $k"/>
     <xsl:variable name="H" select="($n0 - $s0) * $k"/>
     <figure class="map">
-      <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {$W} {$H}" aria-labelledby="map-title">
+      <div class="map-tools" role="group" aria-label="Map view">
+        <button type="button" data-zoom="in" aria-label="Zoom in">+</button>
+        <button type="button" data-zoom="out" aria-label="Zoom out">−</button>
+        <button type="button" data-zoom="reset">Whole map</button>
+      </div>
+      <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {$W} {$H}" aria-labelledby="map-title" tabindex="0"
+           data-full="0 0 {$W} {$H}" class="{if ($basemap) then 'with-basemap' else 'grid-only'}">
         <title id="map-title">Places of the register with known coordinates, {$s0}°–{$n0}° N, {$w0}°–{$e0}° E</title>
-        <rect width="{$W}" height="{$H}" class="map-bg"/>
+        <rect x="-{$W}" y="-{$H}" width="{3 * $W}" height="{3 * $H}" class="map-bg"/>
+        <xsl:if test="$basemap">
+          <xsl:copy-of select="parse-xml($basemap)/*"/>
+        </xsl:if>
         <xsl:for-each select="xs:integer($w0 div 5) to xs:integer($e0 div 5)">
           <xsl:variable name="x" select="(. * 5 - $w0) * $k"/>
           <line x1="{$x}" y1="0" x2="{$x}" y2="{$H}" class="grid"/>
@@ -131,8 +143,10 @@
           <xsl:variable name="lon" select="xs:double(tokenize(tei:location/tei:geo)[2])"/>
           <xsl:variable name="x" select="($lon - $w0) * $k"/>
           <xsl:variable name="y" select="($n0 - $lat) * $k"/>
-          <xsl:variable name="label" select="string((tei:placeName[@xml:lang = 'en'], tt:entry-name(.))[1])"/>
-          <xsl:variable name="w" select="string-length($label) * 6.2"/>
+          <!-- labelled with the Chinese name (the English one as the point's title) -->
+          <xsl:variable name="label" select="string((tt:entry-name(.), tei:placeName[@xml:lang = 'en'])[1])"/>
+          <xsl:variable name="en" select="string((tei:placeName[@xml:lang = 'en'])[1])"/>
+          <xsl:variable name="w" select="sum(string-to-codepoints($label) ! (if (. gt 11903) then 12 else 6.2))"/>
           <xsl:variable name="candidates" as="map(*)*" select="
               for $c in ([6, 4], [-6 - $w, 4], [6, 17], [-6 - $w, 17], [6, -9], [-6 - $w, -9], [-$w div 2, 20], [-$w div 2, -12])
               return map{'x1': $x + $c(1), 'y1': $y + $c(2) - 10, 'x2': $x + $c(1) + $w, 'y2': $y + $c(2) + 2}"/>
@@ -142,6 +156,7 @@
                 and $c?x1 ge 0 and $c?x2 le $W and $c?y1 ge 0 and $c?y2 le $H][1]"/>
           <xsl:variable name="box" select="($free, $candidates[1])[1]"/>
           <a href="#{@xml:id}">
+            <title>{string-join(($label, $en[. ne $label]), ' · ')}</title>
             <circle cx="{format-number($x, '0.0')}" cy="{format-number($y, '0.0')}" r="4" class="pt pt-{@type}"/>
             <text x="{format-number($box?x1, '0.0')}" y="{format-number($box?y2 - 2, '0.0')}" class="pt-label">{$label}</text>
           </a>
@@ -150,7 +165,7 @@
           </xsl:next-iteration>
         </xsl:iterate>
       </svg>
-      <figcaption>{count($pts)} of {count($register//tei:place)} places have coordinates (WGS 84, plotted on a plain latitude/longitude grid). Select a point for its entry.</figcaption>
+      <figcaption>{count($pts)} of {count($register//tei:place)} places have coordinates (WGS 84, equirectangular){if ($basemap) then '; land, lakes, rivers and today''s borders (for orientation only) from Natural Earth 1:50m, public domain' else '; no base map data (it is installed by ./edition)'}. Select a point for its entry; zoom with the buttons, the wheel or + and −, pan by dragging or with the arrow keys.</figcaption>
     </figure>
   </xsl:template>
 

@@ -110,6 +110,64 @@
     });
   }
 
+  // 2b. the places map: zoom (buttons, wheel, + and -) and pan (drag, arrow keys) by
+  //     changing the SVG's viewBox; "Whole map" goes back
+  document.querySelectorAll("figure.map").forEach(function (fig) {
+    var svg = fig.querySelector("svg");
+    if (!svg) return;
+    var full = svg.getAttribute("data-full").split(" ").map(Number);
+    var vb = full.slice();
+    var apply = function () {
+      var w = Math.min(full[2], Math.max(full[2] / 16, vb[2]));
+      var h = w * full[3] / full[2];
+      var x = Math.min(Math.max(vb[0], full[0] - w / 2), full[0] + full[2] - w / 2);
+      var y = Math.min(Math.max(vb[1], full[1] - h / 2), full[1] + full[3] - h / 2);
+      vb = [x, y, w, h];
+      svg.setAttribute("viewBox", vb.map(function (v) { return v.toFixed(1); }).join(" "));
+    };
+    var zoom = function (f, cx, cy) {
+      if (cx === undefined) { cx = vb[0] + vb[2] / 2; cy = vb[1] + vb[3] / 2; }
+      vb = [cx - (cx - vb[0]) * f, cy - (cy - vb[1]) * f, vb[2] * f, vb[3] * f];
+      apply();
+    };
+    var pan = function (dx, dy) { vb[0] += dx * vb[2]; vb[1] += dy * vb[3]; apply(); };
+    fig.querySelectorAll("[data-zoom]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var z = b.getAttribute("data-zoom");
+        if (z === "in") zoom(0.6); else if (z === "out") zoom(1 / 0.6); else { vb = full.slice(); apply(); }
+      });
+    });
+    var toMap = function (e) {
+      var r = svg.getBoundingClientRect();
+      return [vb[0] + (e.clientX - r.left) / r.width * vb[2], vb[1] + (e.clientY - r.top) / r.height * vb[3]];
+    };
+    svg.addEventListener("wheel", function (e) {
+      e.preventDefault();
+      var p = toMap(e);
+      zoom(e.deltaY < 0 ? 0.8 : 1.25, p[0], p[1]);
+    }, { passive: false });
+    var drag = null;
+    svg.addEventListener("pointerdown", function (e) {
+      if (e.target.closest && e.target.closest("a")) return;      // a point is a link
+      drag = { x: e.clientX, y: e.clientY, vb: vb.slice() };
+      svg.setPointerCapture(e.pointerId);
+    });
+    svg.addEventListener("pointermove", function (e) {
+      if (!drag) return;
+      var r = svg.getBoundingClientRect();
+      vb[0] = drag.vb[0] - (e.clientX - drag.x) / r.width * vb[2];
+      vb[1] = drag.vb[1] - (e.clientY - drag.y) / r.height * vb[3];
+      apply();
+    });
+    ["pointerup", "pointercancel"].forEach(function (ev) { svg.addEventListener(ev, function () { drag = null; }); });
+    svg.addEventListener("keydown", function (e) {
+      var keys = { ArrowLeft: [-0.1, 0], ArrowRight: [0.1, 0], ArrowUp: [0, -0.1], ArrowDown: [0, 0.1] };
+      if (keys[e.key]) { pan(keys[e.key][0], keys[e.key][1]); e.preventDefault(); }
+      else if (e.key === "+" || e.key === "=") { zoom(0.6); e.preventDefault(); }
+      else if (e.key === "-") { zoom(1 / 0.6); e.preventDefault(); }
+    });
+  });
+
   // 3. popovers: beside the name or reading that opened them; also on hover
   var invoker = null;
   document.addEventListener("click", function (e) {
