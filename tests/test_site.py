@@ -588,6 +588,11 @@ def test_places_on_a_base_map_with_zoom_and_pan(page, server):
     svg.focus()
     page.keyboard.press("ArrowRight")
     assert float(svg.get_attribute("viewBox").split()[0]) > zoomed[0]
+    # the places an article names, joined in its order
+    option = page.locator("figure.map select[data-routes] option", has_text="Article 3").first
+    page.locator("figure.map select[data-routes]").select_option(option.get_attribute("value"))
+    line = page.locator(f"figure.map #{option.get_attribute('value')}")
+    assert "on" in line.get_attribute("class") and len(line.get_attribute("points").split()) >= 2
     page.locator("figure.map [data-zoom='reset']").click()
     assert [float(v) for v in svg.get_attribute("viewBox").split()] == [float(v) for v in full.split()]
 

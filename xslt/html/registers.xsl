@@ -109,7 +109,32 @@
     <xsl:variable name="k" select="12"/>
     <xsl:variable name="W" select="($e0 - $w0) * $k"/>
     <xsl:variable name="H" select="($n0 - $s0) * $k"/>
+    <!-- each article of a text that names two or more placed places: its places joined
+         in the order it names them (a boundary article is its boundary line) -->
+    <xsl:variable name="routes" as="map(*)*">
+      <xsl:for-each select="tt:text-docs()">
+        <xsl:variable name="title" select="tt:title(.)"/>
+        <xsl:for-each select=".//tei:body//tei:div[@type = 'article']">
+          <xsl:variable name="refs" select=".//tei:placeName/@ref ! substring(., 2)"/>
+          <xsl:variable name="firsts" select="for $i in 1 to count($refs) return $refs[$i][not(. = subsequence($refs, 1, $i - 1))]"/>
+          <xsl:variable name="stops" select="$firsts ! (let $id := . return $pts[@xml:id = $id])"/>
+          <xsl:if test="count($stops) ge 2">
+            <xsl:sequence select="map{'label': $title || ' · Article ' || @n, 'stops': $stops}"/>
+          </xsl:if>
+        </xsl:for-each>
+      </xsl:for-each>
+    </xsl:variable>
     <figure class="map">
+      <xsl:if test="exists($routes)">
+        <label class="map-routes">Join the places named in
+          <select data-routes="">
+            <option value="">(none)</option>
+            <xsl:for-each select="$routes">
+              <option value="route-{position()}">{?label} ({count(?stops)} places)</option>
+            </xsl:for-each>
+          </select>
+        </label>
+      </xsl:if>
       <div class="map-tools" role="group" aria-label="Map view">
         <button type="button" data-zoom="in" aria-label="Zoom in">+</button>
         <button type="button" data-zoom="out" aria-label="Zoom out">−</button>
@@ -131,6 +156,11 @@
           <xsl:variable name="y" select="($n0 - . * 5) * $k"/>
           <line x1="0" y1="{$y}" x2="{$W}" y2="{$y}" class="grid"/>
           <text x="2" y="{$y - 2}" class="grid-label">{. * 5}°N</text>
+        </xsl:for-each>
+        <xsl:for-each select="$routes">
+          <polyline id="route-{position()}" class="route" points="{string-join(?stops ! (
+              format-number((xs:double(tokenize(tei:location/tei:geo)[2]) - $w0) * $k, '0.0') || ',' ||
+              format-number(($n0 - xs:double(tokenize(tei:location/tei:geo)[1])) * $k, '0.0')), ' ')}"/>
         </xsl:for-each>
         <!-- greedy label placement: each label takes the first of eight positions around
              its point that overlaps no point and no label placed before it (west to east) -->

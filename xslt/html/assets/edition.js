@@ -160,6 +160,12 @@
       apply();
     });
     ["pointerup", "pointercancel"].forEach(function (ev) { svg.addEventListener(ev, function () { drag = null; }); });
+    var routes = fig.querySelector("select[data-routes]");
+    if (routes) {
+      routes.addEventListener("change", function () {
+        svg.querySelectorAll(".route").forEach(function (r) { r.classList.toggle("on", r.id === routes.value); });
+      });
+    }
     svg.addEventListener("keydown", function (e) {
       var keys = { ArrowLeft: [-0.1, 0], ArrowRight: [0.1, 0], ArrowUp: [0, -0.1], ArrowDown: [0, 0.1] };
       if (keys[e.key]) { pan(keys[e.key][0], keys[e.key][1]); e.preventDefault(); }
