@@ -627,3 +627,17 @@ def test_an_unpunctuated_witness_shows_no_punctuation_in_its_column(page, server
     assert c_text and not re.search(r"[,、;:。，；：]", "".join(c_text))
     assert page.locator("#art-3 .wit[data-wit='A'] .var-in", has_text="爲").count() == 1
     assert page.locator("#art-3 .wit[data-wit='C'] .var-in", has_text="为").count() == 1
+
+
+def test_heat_map_of_the_collation(page, server):
+    """A cell per section, linked to it: the share of its text in variants, '—' where one
+    witness alone transmits it (B's articles 4-5, 8-11), the whole preamble B lacks 100%."""
+    page.goto(server + "collation-kyakhta-treaty-1727.html")
+    cells = page.locator(".heat-map li")
+    sections = page.locator(".collation section.csect")
+    assert cells.count() == sections.count()
+    texts = dict(zip(page.locator(".heat-map .heat-sec").all_inner_texts(),
+                     page.locator(".heat-map .heat-rate").all_inner_texts()))
+    assert texts["Pre."] == "100%" and texts["Art. 4"] == "—" and texts["Art. 3"].endswith("%")
+    page.locator(".heat-map a", has_text="Art. 3").click()
+    assert page.url.endswith("#art-3")

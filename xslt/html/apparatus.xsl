@@ -65,6 +65,7 @@
           </fieldset>
           <p class="legend"><span class="lacuna-mark">lacuna</span> — point at a marked reading to see its counterpart in each column, select it to see every witness's; the apparatus of each article is listed under it.</p>
         </div>
+        <xsl:call-template name="tt:heat-map"><xsl:with-param name="doc" select="$doc"/></xsl:call-template>
         <div class="collation" data-view="synoptic" style="--wits: {count($wits)}">
           <xsl:for-each select="$doc//tei:body/tei:div">
             <xsl:variable name="div" select="."/>
@@ -106,6 +107,37 @@
           <xsl:with-param name="scope" select="$doc/tei:TEI/tei:text"/>
           <xsl:with-param name="date-prefix" select="'pop-dx-'"/>
         </xsl:call-template>
+  </xsl:template>
+
+  <!-- where the witnesses differ most: a cell per section, darker the larger the share
+       of its text that is in a variant (substantive or orthographic; a variant counts as
+       long as its longest reading), each cell linked to its section -->
+  <xsl:template name="tt:heat-map">
+    <xsl:param name="doc" as="document-node()"/>
+    <xsl:variable name="rows" as="map(*)*">
+      <xsl:for-each select="$doc//tei:body/tei:div">
+        <xsl:variable name="apps" select=".//tei:app[@type = ('substantive', 'orthographic')][not(ancestor::tei:app)]"/>
+        <xsl:variable name="varied" select="sum($apps ! max((tei:rdg ! string-length(replace(tt:rdg-text(.), '\s', '')), 0)))"/>
+        <xsl:variable name="common" select="string-length(replace(string-join(.//text()[not(ancestor::tei:app or ancestor::tei:orig
+                                            or ancestor::tei:note or ancestor::tei:label)], ''), '\s', ''))"/>
+        <xsl:sequence select="map{'div': ., 'n': count($apps), 'wits': if (exists($apps)) then 2 else count(tokenize(@corresp)),
+                                  'share': if ($varied + $common gt 0) then 100 * $varied div ($varied + $common) else 0}"/>
+      </xsl:for-each>
+    </xsl:variable>
+    <nav class="heat-map" aria-label="Variants by section">
+      <p class="heat-head">Where the witnesses differ most (share of the text in variants):</p>
+      <ol>
+        <xsl:for-each select="$rows">
+          <xsl:variable name="level" select="if (?wits lt 2) then 'none' else min((4, xs:integer(ceiling(?share div 20))))"/>
+          <li class="heat-{$level}">
+            <a href="#{tt:anchor(?div)}" title="{if (?wits lt 2) then 'one witness only: nothing to compare' else ?n || ' variant(s)'}">
+              <span class="heat-sec">{if (?div/@type = 'preamble') then 'Pre.' else 'Art. ' || ?div/@n}</span>
+              <span class="heat-rate">{if (?wits lt 2) then '—' else format-number(?share, '0') || '%'}</span>
+            </a>
+          </li>
+        </xsl:for-each>
+      </ol>
+    </nav>
   </xsl:template>
 
   <!-- one witness's text -->
