@@ -641,3 +641,35 @@ def test_heat_map_of_the_collation(page, server):
     assert texts["Pre."] == "100%" and texts["Art. 4"] == "—" and texts["Art. 3"].endswith("%")
     page.locator(".heat-map a", has_text="Art. 3").click()
     assert page.url.endswith("#art-3")
+
+
+LINE_STARTS_JS = """(closing) => {
+    const bad = [];
+    for (const col of document.querySelectorAll('.collation .wit:not([hidden]) p:not(.wit-head)')) {
+      const walker = document.createTreeWalker(col, NodeFilter.SHOW_TEXT);
+      let lastTop = null, prev = '';
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        for (let i = 0; i < n.data.length; i++) {
+          const c = n.data[i];
+          if (/\\s/.test(c)) continue;
+          const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
+          const rect = r.getClientRects()[0];
+          if (!rect) continue;
+          if (lastTop !== null && rect.top > lastTop + 4 && closing.includes(c)) bad.push(prev + '|' + c);
+          lastTop = rect.top; prev = c;
+        }
+      }
+    }
+    return bad;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 1000, 760])
+def test_no_line_of_the_collation_starts_with_closing_punctuation(browser, server, width):
+    from treatytei.kinsoku import CLOSING
+    ctx = browser.new_context(viewport={"width": width, "height": 900})
+    pg = ctx.new_page()
+    pg.goto(server + "collation-kyakhta-treaty-1727.html")
+    bad = pg.evaluate(LINE_STARTS_JS, CLOSING)
+    ctx.close()
+    assert bad == []

@@ -405,6 +405,7 @@ def _render_pages(job: tuple) -> None:
     """Write some pages (a worker's job): rendered neutral in one transformation
     (page=some; a page reads only the documents it shows), then each written into the
     three script trees by for_mode."""
+    from . import kinsoku
     from .basemap import base_map
     from .project import Project
 
@@ -441,6 +442,8 @@ def _render_pages(job: tuple) -> None:
                 text = (neutral / name).read_text(encoding="utf-8")
             except FileNotFoundError:
                 raise TreatyError(entry, f"site: the stylesheet did not write {name}") from None
+            if page == "collation":
+                text = kinsoku.bind(text)
             for mode, prefix in MODES.items():
                 (Path(fresh) / prefix / name).write_bytes(for_mode(text, mode, key).encode("utf-8"))
     finally:
