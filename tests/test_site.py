@@ -608,6 +608,16 @@ def test_readable_on_a_phone(browser, server):
     assert b_box["y"] > a_box["y"]                            # witnesses stacked
     shot(pg, "phone-collation")
     ctx.close()
+    # the phone turned sideways: the witnesses side by side, still no sideways scrolling
+    ctx = browser.new_context(viewport={"width": 667, "height": 375}, device_scale_factor=2, is_mobile=True)
+    pg = ctx.new_page()
+    pg.goto(server + "collation-kyakhta-treaty-1727.html#art-2")
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 667 + 1
+    a_box = pg.locator("#art-2 .wit[data-wit='A']").bounding_box()
+    b_box = pg.locator("#art-2 .wit[data-wit='B']").bounding_box()
+    assert b_box["x"] > a_box["x"] and abs(b_box["y"] - a_box["y"]) < 2
+    shot(pg, "phone-landscape-collation")
+    ctx.close()
 
 
 def test_date_disagreements_are_shown_with_their_diagnosis(site):
