@@ -139,7 +139,7 @@ WHOLE_EDITION_PAGES = ("index.html",) + tuple(f"{p}.html" for p in REGISTER_PAGE
 # ------------------------------------------------------------------ preparing each TEI file
 
 #: the version of what _prepare keeps: a new one prepares every file again
-PREPARED_VERSION = 2
+PREPARED_VERSION = 3
 
 
 def _prepare(job: tuple) -> dict:
@@ -466,7 +466,8 @@ def _swap(staging: Path, out_dir: Path) -> None:
 
 def _text_records(root, t: str) -> list[dict]:
     """The search records of one text: one per passage (paragraph, heading, list item,
-    table cell, editorial note), with its text in the three scripts and its match key."""
+    table cell, editorial note), with its text in the three scripts (the match key is made
+    in the browser)."""
     records = []
     title = root.findtext(".//{*}titleStmt/{*}title[@type='main']") or t
     lang = root.get(XML_LANG)
@@ -479,8 +480,7 @@ def _text_records(root, t: str) -> list[dict]:
         if not text.strip():
             continue
         anchor, label = _section(b)
-        rec = {"url": f"{t}.html#{anchor}", "label": f"{title} · {label}", "text": text,
-               "norm": search_key(text), "lang": lang}
+        rec = {"url": f"{t}.html#{anchor}", "label": f"{title} · {label}", "text": text, "lang": lang}
         dates = sorted({d for d in b.xpath(".//tei:date/@when | .//tei:date/@notBefore", namespaces=NS)})
         if dates:
             rec["dates"] = dates
@@ -528,7 +528,9 @@ def search_index(project, texts: list[str], infos: dict | None = None, app_files
             page = "persons" if local(ent) == "person" else "places" if local(ent) == "place" else "organisations"
             text = " / ".join(names)
             records.append(_record(f"{page}.html#{ent.get(XML_ID)}", f"Register: {names[0]}", text, "zh-Hans"))
-    chars = set().union(*(r["text"] for r in records)) if records else set()
+    # the match key is computed in the browser from the passage as its tree shows it
+    # (edition.js, with this map): every character of every tree's passages is covered
+    chars = set().union(*(r[k] for r in records for k in ("text", "hans", "hant"))) if records else set()
     cmap = {}
     for c in sorted(chars | {to_traditional(c) for c in chars} | {to_simplified(c) for c in chars}):
         for form in c:
@@ -584,7 +586,7 @@ def _reading_text(rdg, wit: str) -> str:
 
 def _record(url: str, label: str, text: str, lang: str) -> dict:
     return {"url": url, "label": label, "text": text, "hans": to_simplified(text), "hant": to_traditional(text),
-            "norm": search_key(text), "lang": lang}
+            "lang": lang}
 
 
 def _fold_letter(c: str) -> str:
