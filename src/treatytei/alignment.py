@@ -293,50 +293,44 @@ def _align_names(btoks: list[Tok], wtoks: list[Tok], b_open: bool, w_open: bool,
     eb, ob = expand(btoks, sb)
     ew, ow = expand(wtoks, sw)
     raw = _align_witness(eb, ew, b_open, w_open, b_unp, w_unp)
+    mapped = [(ob[p] if isinstance(p, int) else p, ow[q] if isinstance(q, int) else q) for p, q in raw]
+    # the pairs of one split unit, and everything aligned between its first and last
+    # character, make one group: the unit's column
+    spans: list[list[int]] = []
+    for side, split in ((0, sb), (1, sw)):
+        first: dict[int, int] = {}
+        last: dict[int, int] = {}
+        for n, pair in enumerate(mapped):
+            k = pair[side]
+            if isinstance(k, int) and k in split:
+                first.setdefault(k, n)
+                last[k] = n
+        spans += [[first[k], last[k]] for k in first]
+    spans.sort()
+    groups: list[list[int]] = []
+    for lo, hi in spans:
+        if groups and lo <= groups[-1][1]:
+            groups[-1][1] = max(groups[-1][1], hi)
+        else:
+            groups.append([lo, hi])
     out: list[tuple] = []
-    seen_w: set[int] = set()
-    for n, (p, q) in enumerate(raw):
-        P = ob[p] if isinstance(p, int) else p
-        Q = ow[q] if isinstance(q, int) else q
-        last = out[-1] if out else None
-        if isinstance(P, int) and (P != (last[0] if last else None)) and last is not None and last[1] is not JOIN:
-            unit = next((u for u in (last[1] if isinstance(last[1], list) else []) if u in sw), None)
-        elif last is not None and last[1] is JOIN:
-            unit = last[2]
+    n = 0
+    for lo, hi in groups + [[len(mapped), len(mapped)]]:
+        out += mapped[n:lo]                      # pairs outside every split unit, as they are
+        if lo >= len(mapped):
+            break
+        part = mapped[lo:hi + 1]
+        ps = sorted({p for p, _ in part if isinstance(p, int)})
+        qs = sorted({q for _, q in part if isinstance(q, int)})
+        if ps:
+            lacuna = not qs and any(q == LACUNA for _, q in part)
+            out.append((ps[0], LACUNA if lacuna else qs))
+            out += [(p, LACUNA if lacuna else JOIN) for p in ps[1:]]
         else:
-            unit = None
-        if isinstance(Q, int) and Q in seen_w:
-            # the next part of a split unit of w, already placed with its first part: this
-            # base token joins that column
-            if isinstance(P, int):
-                out.append((P, JOIN, Q) if Q == unit else (P, []))
-            continue
-        if isinstance(P, int) and Q is None and unit is not None:
-            # a base token inside w's split unit (w's unit goes on after it)
-            if any(isinstance(qq, int) and ow[qq] == unit for _, qq in raw[n + 1:n + 1 + len(wtoks[unit].text)]):
-                out.append((P, JOIN, unit))
-                continue
-        if isinstance(P, int) and last is not None and last[0] == P:
-            # the next part of a split base unit: what w reads here joins its cell
-            if isinstance(Q, int):
-                last[1].append(Q)
-                seen_w.add(Q)
-            continue
-        if P is None and isinstance(Q, int) and last is not None and isinstance(last[0], int) and last[0] in sb:
-            # w's token inside a split base unit (between two of its characters)
-            nxt = next((ob[pp] for pp, _ in raw[n + 1:] if isinstance(pp, int)), None)
-            if nxt == last[0]:
-                last[1].append(Q)
-                seen_w.add(Q)
-                continue
-        if isinstance(Q, int):
-            seen_w.add(Q)
-        if isinstance(P, int) and Q != LACUNA:
-            out.append((P, [Q] if isinstance(Q, int) else []))
-        else:
-            out.append((P, Q))
-    return [(e[0], e[1] if not isinstance(e[1], list) else (e[1] if len(e[1]) != 1 else e[1][0]) if e[1] else None)
-            for e in out]
+            lac = any(p == LACUNA for p, _ in part)
+            out += [(LACUNA if lac else None, q) for q in qs]
+        n = hi + 1
+    return [(p, q if not isinstance(q, list) else (q[0] if len(q) == 1 else (q or None))) for p, q in out]
 
 
 def merge(base: str, streams: dict[str, list[Tok]], open_end: dict[str, bool],
