@@ -97,6 +97,11 @@
       <xsl:otherwise><span class="var-in var-{@type}" data-app="{@xml:id}"><xsl:apply-templates select="$rdg/node()" mode="inert"/></span></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
+  <!-- a name inside a reading box (which cannot hold a link): marked by its kind; the
+       reading's popover links it to its entry -->
+  <xsl:template match="tei:persName[@ref] | tei:placeName[@ref] | tei:orgName[@ref] | tei:roleName[@ref] | tei:title[@ref]" mode="inert" priority="2">
+    <span class="ent-in ent-{local-name()}"><xsl:apply-templates mode="inert"/></span>
+  </xsl:template>
   <xsl:template match="*" mode="inert">
     <xsl:apply-templates mode="inert"/>
   </xsl:template>
