@@ -145,14 +145,17 @@ def test_interventions_visible(site):
     w = lxml_html.parse(str(site / "tacheng-protocol-1864.html")).getroot()
     assert w.xpath("//span[contains(@class,'gap-lost-in-conversion')]")
     coll = lxml_html.parse(str(site / "collation-kyakhta-treaty-1727.html")).getroot()
-    assert "lacuna" in coll.xpath("string(//section[@id='art-5']//div[@data-wit='A'])")
+    def cells(art, w):
+        """A witness's column of a section: its cells, row by row, as text."""
+        return "".join(coll.xpath(f"//section[@id='{art}']//div[@data-wit='{w}']//text()"))
+    assert "lacuna" in cells("art-5", "A")
     # C quotes articles 3, 6 and 7 only: before it begins and between its quotations it
     # shows no text, only that it is in lacuna there
     for art in ("preamble", "art-1", "art-2", "art-4", "art-5", "art-8"):
-        col = coll.xpath(f"string(//section[@id='{art}']//div[@data-wit='C'])")
+        col = cells(art, "C")
         assert "lacuna" in col and not any("\u4e00" <= ch <= "\u9fff" for ch in col), (art, col)
     for art, words in (("art-3", "喀密萨尔"), ("art-6", "送文之人"), ("art-7", "乌带河")):
-        assert words in coll.xpath(f"string(//section[@id='{art}']//div[@data-wit='C'])"), art
+        assert words in cells(art, "C"), art
     assert "1768" in coll.xpath("string(//section[@id='art-10']//p[contains(@class,'ed-note')])") or \
         "revision" in coll.xpath("string(//section[@id='art-10']//p[contains(@class,'ed-note')])")
 
@@ -238,10 +241,15 @@ def test_text_that_looks_like_a_placeholder_is_shown_as_it_is(tmp_path):
 def test_switch_witness_and_open_a_variant(page, server):
     page.goto(server + "collation-kyakhta-treaty-1727.html#art-3")
     shot(page, "collation-synoptic")
+    # a witness's column is its cells, row by row; its head cell says whether it is shown
     a_col = page.locator("#art-3 .wit[data-wit='A']")
     b_col = page.locator("#art-3 .wit[data-wit='B']")
     c_col = page.locator("#art-3 .wit[data-wit='C']")
-    assert a_col.is_visible() and b_col.is_visible() and c_col.is_visible()
+    a_head, b_head, c_head = (page.locator(f"#art-3 .wit-h[data-wit='{w}']") for w in "ABC")
+    assert a_head.is_visible() and b_head.is_visible() and c_head.is_visible()
+    # the columns are aligned: each row's cells start at one height
+    tops = [page.locator(f"#art-3 .wit[data-wit='{w}']:not(.wit-h)").nth(2).bounding_box()["y"] for w in "ABC"]
+    assert max(tops) - min(tops) < 1
     # pointing at a reading marks its counterpart in every column
     a_var = a_col.locator("button.var", has_text="鄂爾懷圖山")
     a_var.hover()
@@ -251,13 +259,13 @@ def test_switch_witness_and_open_a_variant(page, server):
         assert twin.count() == 1 and "counterpart" in twin.get_attribute("class")
     # which witnesses stand side by side: A and C only, then A alone
     page.get_by_label("Witness B").uncheck()
-    assert a_col.is_visible() and c_col.is_visible() and not b_col.is_visible()
+    assert a_head.is_visible() and c_head.is_visible() and not b_head.is_visible()
     assert "wits=A%2CC" in page.url or "wits=A,C" in page.url
     shot(page, "collation-witnesses-A-C")
     page.get_by_label("Witness C").uncheck()
-    assert a_col.is_visible() and not b_col.is_visible() and not c_col.is_visible()
+    assert a_head.is_visible() and not b_head.is_visible() and not c_head.is_visible()
     page.get_by_label("Witness A").click()                   # one witness at least stays
-    assert a_col.is_visible() and page.get_by_label("Witness A").is_checked()
+    assert a_head.is_visible() and page.get_by_label("Witness A").is_checked()
     var = a_col.locator("button.var", has_text="鄂爾懷圖山")
     var.click()
     pop = page.locator("[popover]:popover-open")
@@ -275,14 +283,14 @@ def test_switch_witness_and_open_a_variant(page, server):
     page.keyboard.press("Escape")
     # the view is remembered
     page.goto(server + "collation-kyakhta-treaty-1727.html#art-3")
-    assert not b_col.is_visible()
+    assert not b_head.is_visible()
     page.get_by_label("Witness B").check()
     page.get_by_label("Witness C").check()
 
 
 def test_lacuna_shown(page, server):
     page.goto(server + "collation-kyakhta-treaty-1727.html#art-4")
-    assert "lacuna" in page.locator("#art-4 .wit[data-wit='A']").inner_text()
+    assert "lacuna" in page.locator("#art-4 .wit-lacuna[data-wit='A']").inner_text()
     shot(page, "collation-lacuna")
 
 
@@ -603,9 +611,9 @@ def test_readable_on_a_phone(browser, server):
     pg.goto(server + "collation-kyakhta-treaty-1727.html#art-2")
     width = pg.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1, "no horizontal scrolling on a phone"
-    a_box = pg.locator("#art-2 .wit[data-wit='A']").bounding_box()
-    b_box = pg.locator("#art-2 .wit[data-wit='B']").bounding_box()
-    assert b_box["y"] > a_box["y"]                            # witnesses stacked
+    a_box = pg.locator("#art-2 .wit[data-wit='A']:not(.wit-h)").first.bounding_box()
+    b_box = pg.locator("#art-2 .wit[data-wit='B']:not(.wit-h)").first.bounding_box()
+    assert b_box["y"] > a_box["y"]                            # witnesses stacked, sentence by sentence
     shot(pg, "phone-collation")
     ctx.close()
     # the phone turned sideways: the witnesses side by side, still no sideways scrolling
@@ -613,8 +621,8 @@ def test_readable_on_a_phone(browser, server):
     pg = ctx.new_page()
     pg.goto(server + "collation-kyakhta-treaty-1727.html#art-2")
     assert pg.evaluate("document.documentElement.scrollWidth") <= 667 + 1
-    a_box = pg.locator("#art-2 .wit[data-wit='A']").bounding_box()
-    b_box = pg.locator("#art-2 .wit[data-wit='B']").bounding_box()
+    a_box = pg.locator("#art-2 .wit[data-wit='A']:not(.wit-h)").first.bounding_box()
+    b_box = pg.locator("#art-2 .wit[data-wit='B']:not(.wit-h)").first.bounding_box()
     assert b_box["x"] > a_box["x"] and abs(b_box["y"] - a_box["y"]) < 2
     shot(pg, "phone-landscape-collation")
     ctx.close()

@@ -72,24 +72,43 @@
             <section id="{tt:anchor(.)}" class="csect">
               <h2>{if (@type = 'preamble') then 'Preamble' else 'Article ' || @n} <a class="anchor" href="#{tt:anchor(.)}" aria-label="Link to this section">#</a></h2>
               <xsl:for-each select="tei:note[@type = 'revision']"><p class="ed-note" role="note" lang="en">{.}</p></xsl:for-each>
+              <!-- the witnesses in columns, cut into rows at the ends of sentences (a
+                   common or punctuation-variant 。；), so that the columns stay aligned; on
+                   a phone held upright the cells stack row by row -->
+              <xsl:variable name="rows" as="array(*)*">
+                <xsl:for-each select="$div/tei:p">
+                  <xsl:for-each-group select="node()" group-ending-with="node()[tt:ends-sentence(.)]">
+                    <xsl:sequence select="[current-group()]"/>
+                  </xsl:for-each-group>
+                </xsl:for-each>
+              </xsl:variable>
+              <xsl:variable name="rows" select="if (exists($rows)) then $rows else [()]"/>
               <div class="wits">
                 <xsl:for-each select="$wits">
-                  <xsl:variable name="w" select="string(@xml:id)"/>
-                  <xsl:variable name="label" select="string((@n, @xml:id)[1])"/>
-                  <div class="wit" data-wit="{$w}" lang="{@xml:lang}">
-                    <p class="wit-head" lang="en">Witness {$label}</p>
+                  <div class="wit wit-h" data-wit="{@xml:id}"><p class="wit-head" lang="en">Witness {(@n, @xml:id)[1]}</p></div>
+                </xsl:for-each>
+                <xsl:for-each select="$rows">
+                  <xsl:variable name="row" select="."/>
+                  <xsl:variable name="r" select="position()"/>
+                  <xsl:for-each select="$wits">
+                    <xsl:variable name="w" select="string(@xml:id)"/>
+                    <xsl:variable name="label" select="string((@n, @xml:id)[1])"/>
                     <xsl:choose>
                       <xsl:when test="not(tokenize($div/@corresp) ! substring-before(., '#') = string(@corresp))
                                       and $w = $div/tei:p[1]/accumulator-before('lacunose')">
-                        <p class="lacuna" lang="en">〔lacuna: witness {$label} does not transmit this section〕</p>
+                        <xsl:if test="$r = 1">
+                          <div class="wit wit-lacuna" data-wit="{$w}" data-siglum="{$label}" style="grid-row: span {count($rows)}">
+                            <p class="lacuna" lang="en">〔lacuna: witness {$label} does not transmit this section〕</p>
+                          </div>
+                        </xsl:if>
                       </xsl:when>
                       <xsl:otherwise>
-                        <xsl:for-each select="$div/tei:p">
-                          <p><xsl:apply-templates mode="wit"><xsl:with-param name="wit" select="$w" tunnel="yes"/></xsl:apply-templates></p>
-                        </xsl:for-each>
+                        <div class="wit" data-wit="{$w}" data-siglum="{$label}" lang="{@xml:lang}">
+                          <p><xsl:apply-templates select="$row?1" mode="wit"><xsl:with-param name="wit" select="$w" tunnel="yes"/></xsl:apply-templates></p>
+                        </div>
                       </xsl:otherwise>
                     </xsl:choose>
-                  </div>
+                  </xsl:for-each>
                 </xsl:for-each>
               </div>
               <xsl:call-template name="tt:app-list"><xsl:with-param name="div" select="$div"/><xsl:with-param name="wits" select="$wits"/></xsl:call-template>
@@ -139,6 +158,14 @@
       </ol>
     </nav>
   </xsl:template>
+
+  <!-- where a row of the collation ends: after common text ending a sentence, or after
+       a punctuation variant that has a stop or a semicolon -->
+  <xsl:function name="tt:ends-sentence" as="xs:boolean">
+    <xsl:param name="n" as="node()"/>
+    <xsl:sequence select="exists($n/self::text()[matches(., '[。；;！？!?]\s*$')])
+      or exists($n/self::tei:app[@type = 'punctuation'][matches(string-join(tei:rdg ! string(.)), '[。；;]')])"/>
+  </xsl:function>
 
   <!-- one witness's text -->
   <xsl:template match="text()" mode="wit">
