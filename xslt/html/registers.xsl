@@ -6,6 +6,7 @@
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:xs="http://www.w3.org/2001/XMLSchema"
     xmlns:math="http://www.w3.org/2005/xpath-functions/math"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:tt="urn:treatytei"
     exclude-result-prefixes="#all" expand-text="yes">
@@ -119,7 +120,7 @@
           <xsl:variable name="firsts" select="for $i in 1 to count($refs) return $refs[$i][not(. = subsequence($refs, 1, $i - 1))]"/>
           <xsl:variable name="stops" select="$firsts ! (let $id := . return $pts[@xml:id = $id])"/>
           <xsl:if test="count($stops) ge 2">
-            <xsl:sequence select="map{'label': $title || ' · Article ' || @n, 'stops': $stops}"/>
+            <xsl:sequence select="map{'text': $title, 'label': 'Article ' || @n, 'stops': $stops}"/>
           </xsl:if>
         </xsl:for-each>
       </xsl:for-each>
@@ -129,9 +130,14 @@
         <label class="map-routes">Join the places named in
           <select data-routes="">
             <option value="">(none)</option>
-            <xsl:for-each select="$routes">
-              <option value="route-{position()}">{?label} ({count(?stops)} places)</option>
-            </xsl:for-each>
+            <!-- grouped by text: an edition of many texts has many articles -->
+            <xsl:for-each-group select="$routes ! map:put(., 'n', position())" group-adjacent="?text">
+              <optgroup label="{current-grouping-key()}">
+                <xsl:for-each select="current-group()">
+                  <option value="route-{?n}">{?label} ({count(?stops)} places)</option>
+                </xsl:for-each>
+              </optgroup>
+            </xsl:for-each-group>
           </select>
         </label>
       </xsl:if>
