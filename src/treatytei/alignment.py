@@ -267,11 +267,8 @@ def _align_names(btoks: list[Tok], wtoks: list[Tok], b_open: bool, w_open: bool,
             matched_b.add(p)
             matched_w.add(q)
 
-    def loose_chars(toks):
-        return {t.strict for t in toks if t.el is None and not t.punct}
-
     def split_these(toks, matched, other):
-        chars = loose_chars(other)
+        chars = {t.strict for t in other if t.el is None and not t.punct}   # its untagged characters
         out = set()
         for k, t in enumerate(toks):
             if t.el is not None and k not in matched and len(t.text) >= 2:

@@ -246,33 +246,20 @@ def place_by_text(wits: list[Source], ids: dict, secs: dict) -> tuple[list[str],
     it quotes 一、二、, a text with no numbers at all): where at least half of its sections
     read far more like another section of the other witnesses than like the one their
     number names, each such section is placed there (in ``secs``) once the witness has
-    no section there (or two swap places); the most alike first. A placement set in sources.toml is left as it is. Returns a line for each, and
-    the witnesses with a section so placed."""
+    no section there (or two swap places); the most alike first. A placement set in
+    sources.toml is left as it is. Returns a line for each, and the witnesses with a
+    section so placed."""
     lines = []
     placed: set[str] = set()
     for src in wits:
         if src.extra.get("sections") is not None:
             continue
         wid = ids[src.siglum]
-        others = {k: [_bigrams(d[k]) for w, d in secs.items() if w != wid and k in d]
-                  for k in {k for w, d in secs.items() if w != wid for k in d}}
-        moves = []
-        comparable = 0
-        for k, sec in secs[wid].items():
-            g = _bigrams(sec)
-            if len(g) < 8:
-                continue
-            comparable += 1
-            same = max((_similarity(g, o) for o in others.get(k, [])), default=0.0)
-            scored = sorted(((-max(_similarity(g, o) for o in grams), _order(k2), k2)
-                             for k2, grams in others.items() if k2 != k))
-            if scored and -scored[0][0] > max(0.2, 2 * same):
-                moves.append((-scored[0][0], same, k, scored[0][2]))
-        if len(moves) * 2 < comparable and all(sec.numbered for sec in secs[wid].values()):
+        comparable, want = _reads_like(secs, wid)
+        if len(want) * 2 < comparable and all(sec.numbered for sec in secs[wid].values()):
             # the witness's numbering holds for most of its sections: it is the work's;
             # a section that reads otherwise is warned of (placement_report), not moved
             continue
-        want = {k: (sim, same, target) for sim, same, k, target in moves}
         done: set = set()
         progress = True
         while progress:          # a section moves once its place is free (or they swap)
@@ -297,6 +284,30 @@ def place_by_text(wits: list[Source], ids: dict, secs: dict) -> tuple[list[str],
     return lines, placed
 
 
+def _reads_like(secs: dict, wid: str) -> tuple[int, dict]:
+    """How many of witness ``wid``'s sections have text enough to compare (8 character
+    pairs), and those that read far more like another section of the other witnesses
+    than like the one they are placed as: {key: (likeness there, likeness here, other
+    key)}, the other key the most alike (the first in the work's order on a tie)."""
+    others: dict[tuple, list] = {}
+    for w, d in secs.items():
+        if w != wid:
+            for k, sec in d.items():
+                others.setdefault(k, []).append(_bigrams(sec))
+    comparable, out = 0, {}
+    for k, sec in secs[wid].items():
+        g = _bigrams(sec)
+        if len(g) < 8:
+            continue
+        comparable += 1
+        same = max((_similarity(g, o) for o in others.get(k, [])), default=0.0)
+        scored = sorted((-max(_similarity(g, o) for o in grams), _order(k2), k2)
+                        for k2, grams in others.items() if k2 != k)
+        if scored and -scored[0][0] > max(0.2, 2 * same):
+            out[k] = (-scored[0][0], same, scored[0][2])
+    return comparable, out
+
+
 def _moved(siglum: str, sec: Section, target: tuple, sim: float, same: float) -> str:
     what = _name(sec.key) if sec.numbered else f"text (it numbers no articles; part {sec.key[1]})"
     return (f"witness {siglum}'s {what} placed as {_name(target)} by its text (shared character pairs "
@@ -313,7 +324,6 @@ def placement_report(work: str, wits: list[Source], ids: dict, secs: dict) -> li
     of the work than like the one it was placed as (a numbering to check, or to set in
     sources.toml)."""
     lines = []
-    grams = {w: {k: _bigrams(sec) for k, sec in d.items()} for w, d in secs.items()}
     for src in wits:
         wid = ids[src.siglum]
         mine = sorted(secs[wid], key=_order)
@@ -328,22 +338,10 @@ def placement_report(work: str, wits: list[Source], ids: dict, secs: dict) -> li
         if src.extra.get("sections"):
             lines.append(f"{work}: witness {src.siglum}: sections placed by sources.toml "
                          f"({', '.join(f'{k} -> {v}' for k, v in src.extra['sections'].items())})")
+        unlike = _reads_like(secs, wid)[1]
         for k in mine:
-            g = grams[wid][k]
-            if len(g) < 8:
-                continue
-            best_other, best_key = 0.0, None
-            same = 0.0
-            for other, d in grams.items():
-                if other == wid:
-                    continue
-                for k2, g2 in d.items():
-                    sim = _similarity(g, g2)
-                    if k2 == k:
-                        same = max(same, sim)
-                    elif sim > best_other:
-                        best_other, best_key = sim, k2
-            if best_key is not None and best_other > max(0.2, 2 * same):
+            if k in unlike:
+                best_other, same, best_key = unlike[k]
                 lines.append(f"{work}: warning: witness {src.siglum}'s {_name(k)} reads like {_name(best_key)} of "
                              f"another witness (shared character pairs {best_other:.2f} against {same:.2f}); check its "
                              f"number, or place it in sources.toml: sections = {{ \"{k[1] if k[0] == 'article' else 'preamble'}\" = N }}")

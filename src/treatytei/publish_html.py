@@ -222,9 +222,8 @@ def _prepared(project, files: list[str], cache: Path) -> dict[str, dict]:
 def _common_digest(project, texts: list[str], app_files: list[str], infos: dict, witnesses: str) -> str:
     """What every page is made from: the stylesheets and assets, the manifest, the
     register, which texts and apparatus there are and their witnesses."""
-    from .buildstate import digest, tree_digest
-
     from .basemap import data_file
+    from .buildstate import digest, tree_digest
 
     data = data_file(project.root) or ""
     return digest(tree_digest(project.xslt / "html"), project.manifest, infos["register.xml"]["digest"]
