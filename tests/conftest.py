@@ -76,3 +76,19 @@ def browser():
         b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+def add_witness_d(project: Project, text: str, title: str, extra: str = "") -> None:
+    """A made-up witness D of the Kyakhta treaty in ``project``: its Wikisource-style text
+    written to sources/, its entry (``extra``: more TOML lines) appended to sources.toml,
+    converted and enriched, ready to collate."""
+    from treatytei.convert import convert
+    from treatytei.enrich import enrich
+
+    (project.root / "sources" / "d.txt").write_text(text, encoding="utf-8")
+    with open(project.manifest, "a", encoding="utf-8") as fh:
+        fh.write('\n[[source]]\nid = "test-witness-d"\nfile = "d.txt"\nformat = "wikisource-treaty"\n'
+                 f'title = "{title}"\nscript = "Hans"\nsiglum = "D"\nwork = "kyakhta-treaty-1727"\n'
+                 f'url = "https://example.org/d"\nlicence = "test"\n{extra}')
+    convert(project, ["test-witness-d"])
+    enrich(project)

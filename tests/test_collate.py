@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, add_witness_d
 from treatytei.collate import collate
 from treatytei.collation_tokens import sections
 from treatytei.collation_eval import evaluate_alignment
@@ -314,13 +314,7 @@ THIRD = """条约 喀尔喀会议通商定约丙本 清朝
 def test_three_witnesses(built):
     """A made-up fourth witness D (beside A, B and the real C, which quotes articles 3, 6, 7): B's first two articles with one phrase left out,
     one sentence left out, and one sentence in traditional characters."""
-    (built.root / "sources" / "c.txt").write_text(THIRD, encoding="utf-8")
-    with open(built.manifest, "a", encoding="utf-8") as fh:
-        fh.write('\n[[source]]\nid = "test-witness-d"\nfile = "c.txt"\nformat = "wikisource-treaty"\n'
-                 'title = "丙本"\nscript = "Hans"\nsiglum = "D"\nwork = "kyakhta-treaty-1727"\n'
-                 'url = "https://example.org/c"\nlicence = "test"\n')
-    convert(built, ["test-witness-d"])
-    enrich(built)
+    add_witness_d(built, THIRD, "丙本")
     collate(built)
     root = parse_file(built.tei / f"{WORK}.apparatus.xml").getroot()
     assert x(root, "//tei:listWit/tei:witness/@xml:id") == ["A", "B", "C", "D"]
@@ -443,13 +437,7 @@ def test_a_renumbered_witness_is_placed_by_its_text(built):
     arts = [line for line in b.splitlines() if line.startswith("一、")]
     text = ("条约 喀尔喀会议通商定约摘录 清朝\n清政府、俄罗斯国\n1727年10月21日\n\n"
             + arts[5] + "\n\n" + arts[2].replace("一、", "二、", 1) + "\n")
-    (built.root / "sources" / "d.txt").write_text(text, encoding="utf-8")
-    with open(built.manifest, "a", encoding="utf-8") as fh:
-        fh.write('\n[[source]]\nid = "test-witness-d"\nfile = "d.txt"\nformat = "wikisource-treaty"\n'
-                 'title = "摘录"\nscript = "Hans"\nsiglum = "D"\nwork = "kyakhta-treaty-1727"\n'
-                 'url = "https://example.org/d"\nlicence = "test"\ncomplete = false\n')
-    convert(built, ["test-witness-d"])
-    enrich(built)
+    add_witness_d(built, text, "摘录", "complete = false\n")
     notes: list[str] = []
     collate(built, messages=notes)
     assert any("witness D's article 1 placed as article 6 by its text" in n for n in notes), notes
@@ -473,14 +461,7 @@ def test_a_witness_without_article_numbers_is_placed_by_its_text(built):
     as article 6 (said in the report), not left out of the collation."""
     b = (built.root / "sources" / "zh-wikisource-khalkha-trade-treaty-1727.txt").read_text(encoding="utf-8")
     art6 = [line for line in b.splitlines() if line.startswith("一、")][5][2:]
-    (built.root / "sources" / "d.txt").write_text(
-        "条约 喀尔喀会议通商定约摘录 清朝\n清政府、俄罗斯国\n1727年10月21日\n\n" + art6 + "\n", encoding="utf-8")
-    with open(built.manifest, "a", encoding="utf-8") as fh:
-        fh.write('\n[[source]]\nid = "test-witness-d"\nfile = "d.txt"\nformat = "wikisource-treaty"\n'
-                 'title = "摘录"\nscript = "Hans"\nsiglum = "D"\nwork = "kyakhta-treaty-1727"\n'
-                 'url = "https://example.org/d"\nlicence = "test"\n')
-    convert(built, ["test-witness-d"])
-    enrich(built)
+    add_witness_d(built, "条约 喀尔喀会议通商定约摘录 清朝\n清政府、俄罗斯国\n1727年10月21日\n\n" + art6 + "\n", "摘录")
     notes: list[str] = []
     collate(built, messages=notes)
     assert any("witness D's text (it numbers no articles; part 1) placed as article 6" in n for n in notes), notes
