@@ -15,14 +15,14 @@ from pathlib import Path
 from lxml import etree
 
 from . import __version__
+from .alignment import Column
 from .chinese import normalise
 from .collation_tokens import Tok
 from .header import EDITION_DATE, publication_stmt
 from .manifest import Source
-from .alignment import Column
 from .tei import XML_ID, XML_LANG, E, append, iri, local
-from .variants import classify, nest, readings, segments, without_silent_punctuation
 from .tei import q as qname
+from .variants import classify, nest, readings, segments, without_silent_punctuation
 
 LANG = {"Hans": "zh-Hans", "Hant": "zh-Hant"}
 
@@ -269,7 +269,8 @@ def witness_text(el, wit: str) -> str:
         name = local(c)
         if name == "choice":
             own = [o for o in c.iterfind(qname("orig")) if o.get("source") == f"#{wit}"]
-            parts.append("".join((own[0] if own else c.find(qname("reg"))).itertext()) if own or c.find(qname("reg")) is not None else "")
+            chosen = own[0] if own else c.find(qname("reg"))
+            parts.append("".join(chosen.itertext()) if chosen is not None else "")
         elif name == "app":
             mine = [r for r in c.iterfind(qname("rdg")) if f"#{wit}" in (r.get("wit") or "").split()]
             if mine:
