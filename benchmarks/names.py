@@ -6,7 +6,7 @@ set's texts are added to a copy of the edition with `treatytei add`; then `treat
 propose` (its proposals for each text are scored), `treatytei names accept --all` and
 `treatytei enrich`; the tags are scored against the lists (treatytei.names_eval).
 
-    .venv/bin/python benchmarks/names.py [--corpus DIR] [--gold DIR] [--diffs] [SET...]
+    .venv/bin/python benchmarks/names.py [--corpus DIR] [--gold DIR] [--diffs] [--keep DIR] [SET...]
 
 The figures go to benchmarks/RESULTS.md.
 """
@@ -36,7 +36,7 @@ def cli(root: Path, *args: str) -> None:
         raise SystemExit(f"treatytei {' '.join(args)} failed: {r.stderr.strip()}")
 
 
-def run(corpus: Path, gold_dir: Path, show: bool = False) -> dict:
+def run(corpus: Path, gold_dir: Path, show: bool = False, keep: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "edition"
         root.mkdir()
@@ -60,6 +60,9 @@ def run(corpus: Path, gold_dir: Path, show: bool = False) -> dict:
         cli(root, "enrich")
         for g in golds:
             compare(load_list(g), tagged(files[f"{g.stem}.md"]), scores, diffs, g.stem)
+        if keep:
+            shutil.rmtree(keep / gold_dir.name, ignore_errors=True)
+            shutil.copytree(root, keep / gold_dir.name)
     print(table(scores))
     print(f"proposals (person, place, org): {right} of {total} right, precision {right / total if total else 0:.3f}")
     if show:
@@ -72,11 +75,12 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=REPO / "tests" / "real-corpus" / "wikipedia-md")
     ap.add_argument("--gold", type=Path, default=REPO / "tests" / "gold" / "names")
     ap.add_argument("--diffs", action="store_true", help="List every miss, spurious tag and wrong proposal.")
+    ap.add_argument("--keep", type=Path, help="Keep each set's edition in KEEP/<set> to look at.")
     ap.add_argument("sets", nargs="*", help="Only these sets of lists (tuned, held-out).")
     a = ap.parse_args()
     for folder in sorted(p for p in a.gold.iterdir() if p.is_dir() and (not a.sets or p.name in a.sets)):
         print(f"== {folder.name}")
-        run(a.corpus, folder, a.diffs)
+        run(a.corpus, folder, a.diffs, a.keep)
 
 
 if __name__ == "__main__":

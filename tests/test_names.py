@@ -79,6 +79,50 @@ def test_kind_of_a_link_title(title, kind):
     assert kind_of_title(title, {match_key(e) for e in eras()})[0] == kind
 
 
+@pytest.mark.parametrize("target, kind", [
+    ("https://zh.wikipedia.org/wiki/雅爾_(地名)", "place"), ("https://zh.wikipedia.org/wiki/拉布敦_(清朝)", "person"),
+    ("https://zh.wikipedia.org/wiki/桂祥_(满洲正黄旗)", "person"),
+    ("https://zh.wikipedia.org/wiki/乔家大院_(电视剧)", "other"), ("https://zh.wikipedia.org/wiki/雅爾", None),
+])
+def test_the_disambiguator_of_a_title_gives_its_kind(target, kind):
+    from treatytei.names_propose import kind_of_qualifier, link_qualifier
+
+    assert kind_of_qualifier(link_qualifier(target)) == kind
+
+
+def test_emperors_armies_authors_and_bare_names():
+    from treatytei.dates import eras
+    from treatytei.enrich import match_key
+    from treatytei.names_propose import REFERENCE_AUTHOR, bare_names, titled_names
+
+    era_keys = {match_key(e) for e in eras()}
+    known = {"清朝": "org", "额尔齐斯河": "place", "哈萨克斯坦": "org"}
+    key = match_key("奉乾隆皇帝之命，康熙帝大喜，清軍讨伐，军队前进")
+    got = [(key[s:e], k) for s, e, k, _ in titled_names(key, era_keys, known)]
+    assert got == [("乾隆皇帝", "person"), ("康熙帝", "person"), ("清军", "org")]
+    assert REFERENCE_AUTHOR.match("譚其驤等，1974，《中國歷史地圖集》").group(1) == "譚其驤"
+    assert REFERENCE_AUTHOR.match("胡祥雨：〈浅析〉").group(1) == "胡祥雨"
+    assert REFERENCE_AUTHOR.match("以上各条，见下文") is None                # no work, no year
+    gaz = Gazetteer(REPO / "tei" / "register.xml")
+    for text, want in [("内大臣斯格等与使节萨瓦会于此", []),                  # two characters: too short to guess
+                       ("额尔齐斯河与塔米尔之间", [("塔米尔", "place")]),     # a list with a known place
+                       ("今哈萨克斯坦乌尔扎尔", [("乌尔扎尔", "place")]),
+                       ("参赞大臣巴尔达克率兵", [("巴尔达克", "person")]),
+                       ("塔爾巴干達呼，", []),                                 # the run ends inside a word
+                       ("卡伦鄂博", []), ("阿尔泰山", [])]:                   # endings; a longer name
+        k = match_key(text)
+        assert [(k[s:e], kind) for s, e, kind, _ in bare_names(k, gaz, set(), known)] == \
+            [(match_key(a), b) for a, b in want], text
+
+
+def test_a_word_made_of_register_names_hides_none_of_them():
+    from treatytei.enrich import _names_only
+
+    assert _names_only("中国内蒙古自治区", {"中国", "内蒙古自治区", "蒙古"})
+    assert not _names_only("哈萨克斯坦", {"哈萨克"})                    # 斯坦 is no name: it hides 哈萨克
+    assert not _names_only("中国", {"中国"})
+
+
 def test_link_titles():
     assert link_title("https://zh.wikipedia.org/wiki/桂祥_(满洲正黄旗)") == "桂祥"
     assert link_title("https://zh.wikipedia.org/wiki/Category:清朝") is None
@@ -204,7 +248,12 @@ def test_possible_duplicates_are_found(edition):
 @pytest.mark.parametrize("text, names", [
     ("距離石勒喀河與額爾古納河交匯處", ["石勒喀河", "額爾古納河"]),    # 距離, not 離石
     ("他認為上格爾必齊河位於", ["上格爾必齊河"]),
-    ("位于中国内蒙古自治区呼伦贝尔盟和", ["呼伦贝尔盟"]),
+    ("位于中国内蒙古自治区呼伦贝尔盟和", ["内蒙古自治区", "呼伦贝尔盟"]),
+    ("老城称为汉城，新城则称为满城", ["汉城", "满城"]),                   # one character, then 城, named
+    ("其地東至拜山（北塔山）", ["拜山", "北塔山"]),                        # not 地東至拜山
+    ("乾隆帝亲赐城名", []), ("雅爾築城", []),                                # a verb before the ending
+    ("四卡伦鄂博", []), ("贡赞山胡塔海图山", ["胡塔海图山"]),              # endings in a row, names in a row
+    ("塔城县人民政府", ["塔城县", "塔城县人民政府"]),
     ("再由郭米沙尔衙门签署", ["郭米沙尔衙门"]),
     ("蒙俄边境的一个城市", []), ("设立鄂博", []), ("如无山河", []), ("母亲河", []),
 ])

@@ -75,6 +75,16 @@ class Entry:
     id: str
 
 
+def _names_only(word: str, names: set[str]) -> bool:
+    """Whether a word of the list is names of the register one after another (中國內蒙古自治區:
+    中國, 內蒙古自治區): such a word hides no name, it is those names."""
+    ends = {0}
+    for i in range(1, len(word) + 1):
+        if any(j in ends and word[j:i] in names for j in range(max(0, i - 12), i - 1)):
+            ends.add(i)
+    return len(word) in ends and word not in names and len(ends) > 2
+
+
 class Gazetteer:
     """Every name of the register, by its match key; and the register's known words
     (entry tag "word"): a word is matched like a name, so that no shorter name is found
@@ -105,8 +115,10 @@ class Gazetteer:
         # in them is not one: 中國年號列表, 哈薩克斯坦); 外蒙古獨立 keeps its 外蒙古
         names = list(self.names)
         self.hiding = longer_words(names) if hiding is None else list(hiding)
+        named = set(names)
         for word in sorted(set(self.hiding) | set(longer_words(names, reg.words))):
-            self.names.setdefault(word, Entry("word", ""))
+            if word not in self.names and not _names_only(word, named):
+                self.names[word] = Entry("word", "")
         self.by_first: dict[str, list[str]] = {}
         for key in sorted(self.names, key=lambda k: (-len(k), k)):
             self.by_first.setdefault(key[0], []).append(key)

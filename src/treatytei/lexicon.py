@@ -41,6 +41,18 @@ def _frequencies() -> dict[str, int]:
     return {w: int(f) for w, f, _ in _lines()}
 
 
+@lru_cache(maxsize=1)
+def transliteration_chars() -> frozenset[str]:
+    """The characters foreign names are transliterated in: those of 20 or more of the list's
+    transliterated personal names (``nrt``): 拉, 克, 爾, 斯, 布 …"""
+    counts: dict[str, int] = {}
+    for w, pos in words().items():
+        if pos == "nrt":
+            for c in set(w):
+                counts[c] = counts.get(c, 0) + 1
+    return frozenset(c for c, n in counts.items() if n >= 20)
+
+
 def part_of_speech(key: str) -> str | None:
     """The part of speech of a word given by its match key (simplified), or None."""
     return words().get(key)

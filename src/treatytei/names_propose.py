@@ -49,7 +49,7 @@ ENDINGS: dict[str, tuple[str, ...]] = {
               "解體", "解体", "內戰", "内战", "會議", "会议", "運動", "运动", "大捷",
               "語族", "语族", "語", "语", "族", "人", "文", "字",
               "志", "稿", "典", "史", "集", "錄", "录", "傳", "传", "表", "鑑", "鉴", "刊", "譜", "谱", "法",
-              "制", "學", "学", "教", "年"),
+              "制", "學", "学", "教", "年", "時代", "时代", "代", "機場", "机场", "鐵路", "铁路", "公路", "危機", "危机"),
     "office": ("大臣", "總督", "总督", "將軍", "将军", "都統", "都统", "尚書", "尚书", "學士", "学士", "巡撫",
                "巡抚", "參贊", "参赞", "知府", "知縣", "知县", "台吉", "臺吉", "貝子", "贝子", "貝勒", "贝勒",
                "親王", "亲王", "郡王", "額駙", "额驸", "筆帖式", "笔帖式", "侍郎", "御史", "總兵", "总兵",
@@ -60,10 +60,17 @@ ENDINGS: dict[str, tuple[str, ...]] = {
     "place": ("山脈", "山脉", "山", "嶺", "岭", "河", "江", "湖", "海", "泊", "淖爾", "淖尔", "泉", "池",
               "卡倫", "卡伦", "鄂博", "城", "鎮", "镇", "村", "堡", "關", "关", "口", "島", "岛", "州", "省",
               "縣", "县", "盟", "旗", "區", "区", "市", "屯", "灣", "湾", "峽", "峡", "谷", "原", "漠",
-              "牧場", "牧场", "地方", "管區", "管区", "行省", "站", "廳", "厅", "庫倫", "库伦", "蘇木", "苏木",
+              "牧場", "牧场", "地方", "管區", "管区", "行省", "站", "廳", "厅", "口岸", "驛", "驿", "庫倫", "库伦", "蘇木", "苏木",
               # Russian towns as Chinese writes them (…斯克, …茨克, …格勒)
               "斯克", "茨克", "格勒"),
 }
+#: words that make a link title a class of things, not a name (縣級市, 街道辦事處, 行政建制鎮)
+CLASS_WORDS = ("級", "级", "建制", "辦事處", "办事处")
+#: a Wikipedia title's disambiguator in parentheses (雅爾 (地名), 拉布敦 (清朝)) says its kind
+QUALIFIER_PLACE = ("地名", "地理", "城市", "河流", "湖泊", "山脈", "山脉", "古城", "城鎮", "城镇", "聚落")
+QUALIFIER_PERSON = ("人物", "政治人物", "政治家", "將領", "将领", "官員", "官员", "皇帝", "學者", "学者", "作家",
+                    "畫家", "画家", "軍事家", "军事家", "親王", "亲王", "公主")
+QUALIFIER_OTHER = ("電視劇", "电视剧", "電影", "电影", "小說", "小说", "行政區劃", "行政区划", "消歧義", "消歧义")
 #: endings of a person's name or title (康熙帝, 元太祖, 達延汗, 哲布尊丹巴呼圖克圖)
 PERSON_ENDINGS = ("皇帝", "帝", "太祖", "太宗", "高宗", "世祖", "聖祖", "圣祖", "玄宗", "可汗", "汗", "公主", "皇后",
                   "太后", "呼圖克圖", "呼图克图", "喇嘛",
@@ -79,7 +86,7 @@ PLACE_FIRST = ("自治共和國", "自治共和国", "汗部", "蒙古", "盟部
 PLACE_CUES_BEFORE = tuple("在于於至到往赴駐驻抵從从经經自")
 PLACE_CUES_AFTER = ("城", "地區", "地区", "一帶", "一带", "附近", "境內", "境内", "以北", "以南", "以東", "以东",
                     "以西", "位於", "位于", "沿岸", "流域", "之間", "之间", "交界")
-PERSON_CUES_AFTER = ("氏", "等人", "奏", "曰", "說", "说", "率", "字", "號", "号", "卒", "生於", "生于", "之子",
+PERSON_CUES_AFTER = ("等人", "奏", "曰", "說", "说", "率", "字", "號", "号", "卒", "生於", "生于", "之子",
                      "之女", "之孫", "之孙", "任", "曾", "被", "與其", "与其")
 PERSON_CATEGORIES = ("人", "人物", "家", "大臣", "總督", "总督", "將軍", "将军", "皇帝", "可汗", "汗", "官員", "官员",
                      "都統", "都统", "學士", "学士", "王", "公主", "出生", "逝世")
@@ -92,13 +99,16 @@ ORG_CATEGORIES = ("機構", "机构", "政府", "組織", "组织", "政黨", "�
 UNLINKED_ENDINGS = {
     "place": ("河", "江", "湖", "山", "嶺", "岭", "山脈", "山脉", "城", "省", "盟", "區", "区", "邊疆區", "边疆区",
               "自治區", "自治区", "州", "縣", "县",
-              "草原", "卡倫", "卡伦", "淖爾", "淖尔", "鄂博", "島", "岛", "泉", "蘇木", "苏木", "斯克", "茨克", "格勒"),
-    "org": ("衙門", "衙门", "政府", "議會", "议会", "黨", "党"),
+              "草原", "卡倫", "卡伦", "淖爾", "淖尔", "鄂博", "島", "岛", "泉", "蘇木", "苏木", "斯克", "茨克", "格勒",
+              "驛", "驿", "口岸", "直隸廳", "直隶厅", "直隸州", "直隶州"),
+    "org": ("衙門", "衙门", "政府", "議會", "议会", "黨", "党", "公署", "出版社", "書局", "书局", "印書館", "印书馆"),
     # an office holds the place or board it is named for (山西巡撫, 兵部尚書): found, it
     # keeps them from being tagged inside it
     "office": ("巡撫", "巡抚", "總督", "总督", "將軍", "将军", "都統", "都统", "尚書", "尚书", "侍郎", "大臣",
                "參贊", "参赞", "知府", "知縣", "知县"),
 }
+#: words that give a name, after which a name may be short (老城稱為漢城, 名曰肇豐城)
+NAMING_WORDS = ("稱為", "称为", "稱作", "称作", "名曰", "名為", "名为", "叫做", "改稱", "改称", "改名")
 #: characters that end the words before a name (grammar words, demonstratives)
 FUNCTION_CHARS = set("之的在于於即为為以与與和及或从從至到入经經是有由向往自被将將把对對此其该該今乃系係并並亦也又而且因同"
                      "称稱名署授")
@@ -159,20 +169,31 @@ def kind_by_ending(title: str) -> tuple[str | None, str]:
 POS_KIND = {"ns": "place", "nt": "org", "nr": "person", "nrfg": "person"}
 
 
-def kind_of_title(title: str, eras: set[str]) -> tuple[str | None, str]:
-    from .lexicon import countries, part_of_speech
+def kind_of_title(title: str, eras: set[str], words: bool = True) -> tuple[str | None, str]:
+    """The kind a title says by itself: its form, era and country tables, its ending,
+    then (``words``) jieba's part of speech for it."""
+    from .lexicon import countries
 
     if "·" in title or "・" in title:
         return "person", "a name with ·, the way foreign personal names are written"
     key = match_key(title)
     if key in eras:
         return "other", "an era name (sanmiao's era table)"
+    if any(w in title for w in CLASS_WORDS):
+        return "other", "a class of places or offices, not a name"
     if key in countries():
         return "org", "a country (ISO 3166, pycountry): a state"
     kind, end = kind_by_ending(title)
     if kind:
         return kind, f"ends in {end}"
-    pos = part_of_speech(key)
+    return word_kind(title) if words else (None, "")
+
+
+def word_kind(title: str) -> tuple[str | None, str]:
+    """The kind jieba's word list gives a title (its part of speech), if any."""
+    from .lexicon import part_of_speech
+
+    pos = part_of_speech(match_key(title))
     if pos in POS_KIND:
         return POS_KIND[pos], f"a {POS_KIND[pos]}'s name in jieba's word list ({pos})"
     if pos and pos not in ("nz", "nrt"):     # nz, nrt: a proper name, transliterated or not
@@ -195,28 +216,103 @@ def link_title(target: str) -> str | None:
     return title
 
 
+def link_qualifier(target: str) -> str:
+    """The disambiguator of a Wikipedia link's title: 地名 in 雅爾_(地名), or ""."""
+    if WIKI not in target:
+        return ""
+    title = urllib.parse.unquote(target.split(WIKI, 1)[1]).split("#")[0].replace("\\", "")
+    m = re.search(r"[_ ]\(([^()]+)\)$", title)
+    return m.group(1).strip() if m else ""
+
+
+def kind_of_qualifier(qualifier: str) -> str | None:
+    """The kind a title's disambiguator says: a place (地名, 河流), a person (人物, or the
+    dynasty or banner the person belonged to: 拉布敦 (清朝), 桂祥 (滿洲正黃旗)), other (電視劇)."""
+    if not qualifier or not any(is_han(c) for c in qualifier):
+        return None
+    if qualifier.endswith(QUALIFIER_PLACE):
+        return "place"
+    if qualifier.endswith(QUALIFIER_OTHER):
+        return "other"
+    if (qualifier.endswith(QUALIFIER_PERSON) or qualifier.endswith(("朝", "代"))
+            or (qualifier.endswith("旗") and qualifier.startswith(("滿洲", "满洲", "蒙古", "漢軍", "汉军")))):
+        return "person"
+    return None
+
+
 def _plain_name(text: str) -> bool:
     """A string that could be a name: Han characters (and ·), not a phrase."""
     return (2 <= len(text) <= 12 and all(is_han(c) or c in "·・" for c in text)
-            and not any(c in text for c in "的了是在和與与及或之於于"))
+            and not any(c in text for c in "的了是在和與与及或之於于為为"))
+
+
+def _starts_with_verb(text: str) -> bool:
+    """Whether words start with a verb of one character (滅準噶爾: "destroyed the Dzungars")."""
+    from .lexicon import part_of_speech, segment
+
+    first = segment(match_key(text))[0] if text else ""
+    return len(first) == 1 and (part_of_speech(first) or "")[:1] == "v"
 
 
 def _context(text: str, start: int, end: int, width: int = 12) -> str:
     return (text[max(0, start - width):start] + "【" + text[start:end] + "】" + text[end:end + width]).replace("\n", " ")
 
 
-def _cues(text: str, word: str) -> str | None:
-    """person or place, by the words around every occurrence of ``word`` in ``text``."""
+#: words just before a name that make it a person's: a ruler's or official's title,
+#: a kinship word (大汗蒙哥, 使節薩瓦, 祖父丹律, 長子成袞札布)
+PERSON_CUES_BEFORE = ("大汗", "可汗", "皇帝", "大臣", "使節", "使节", "將軍", "将军", "都統", "都统", "總督", "总督",
+                      "參贊", "参赞", "台吉", "臺吉", "祖父", "父親", "父亲", "長子", "长子", "次子", "三子", "之子",
+                      "其子", "之孫", "之孙", "岳母", "岳父", "妻子", "丈夫", "學者", "学者")
+#: words just before a name that make it a place's (今哈薩克斯坦的… : 今 and a modern place)
+PLACE_WORDS_BEFORE = ("今", "里之", "里處", "里处", "位於", "位于", "駐守", "驻守", "進駐", "进驻", "前往", "遷至", "迁至", "以西", "以東",
+                      "以东", "以南", "以北")
+#: what sits between two names of a list or between a name and its other form
+JOINERS = "、與与和及（(）)"
+#: ENTRY_TAG's tags, as kinds
+TAG_KIND = {tag: kind for kind, tag in ENTRY_TAG.items()}
+
+
+def _neighbours(key: str, at: int, end: int, known: dict[str, str]) -> list[str]:
+    """The kinds that the known names next to key[at:end] give it: a name of a list or a
+    name's other form takes the kind of the name across the joiner (額爾齊斯河與科布多,
+    布倫托海（烏倫古湖）); a name written right after a state's name is a place in it
+    (哈薩克斯坦烏爾扎爾)."""
+    kinds = []
+    joined = at > 0 and key[at - 1] in JOINERS
+    left = at - 1 if joined else at
+    for n in range(min(12, left), 1, -1):
+        k = known.get(key[left - n:left])
+        if k:
+            kinds.append("place" if k == "org" and not joined else k)
+            break
+    if end < len(key) and key[end] in JOINERS:
+        for n in range(min(12, len(key) - end - 1), 1, -1):
+            k = known.get(key[end + 1:end + 1 + n])
+            if k:
+                kinds.append(k)
+                break
+    return [k for k in kinds if k in ("person", "place")]
+
+
+def _cues(text: str, words, known: dict[str, str] | None = None) -> str | None:
+    """person or place, by the words around every occurrence of ``words`` (one string or
+    several: a link's title and its anchor) in ``text``, and by the names next to it."""
     votes = {"person": 0, "place": 0}
-    at = text.find(word)
-    while at >= 0:
-        end = at + len(word)
-        before, after = text[max(0, at - 1):at], text[end:end + 4]
-        if any(after.startswith(c) for c in PERSON_CUES_AFTER):
-            votes["person"] += 1
-        elif before in PLACE_CUES_BEFORE or any(after.startswith(c) for c in PLACE_CUES_AFTER):
-            votes["place"] += 1
-        at = text.find(word, end)
+    key = match_key(text)
+    for word in {match_key(w) for w in ([words] if isinstance(words, str) else words) if w}:
+        at = key.find(word)
+        while at >= 0:
+            end = at + len(word)
+            before, after = key[max(0, at - 4):at], key[end:end + 4]
+            if any(after.startswith(match_key(c)) for c in PERSON_CUES_AFTER) or \
+                    any(before.endswith(match_key(c)) for c in PERSON_CUES_BEFORE):
+                votes["person"] += 1
+            elif before[-1:] in PLACE_CUES_BEFORE or any(after.startswith(match_key(c)) for c in PLACE_CUES_AFTER) \
+                    or any(before.endswith(match_key(c)) for c in PLACE_WORDS_BEFORE):
+                votes["place"] += 1
+            for k in _neighbours(key, at, end, known or {}):
+                votes[k] += 1
+            at = key.find(word, end)
     if votes["person"] == votes["place"]:
         return None
     return max(votes, key=lambda k: votes[k])
@@ -245,30 +341,38 @@ _ENDING_RX = re.compile("(?=(" + "|".join(sorted((re.escape(match_key(e)) for en
 _ENDING_KIND = {match_key(e): k for k, ends in UNLINKED_ENDINGS.items() for e in ends}
 
 
-def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: bool = False) -> int:
+def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: bool = False,
+               translit: frozenset[str] | set[str] = frozenset()) -> int:
     """Where a name whose ending starts at ``part_end`` begins, going left no further than
     ``start``: the run is divided into words (lexicon.segment); the word just before the
     ending is part of the name (買賣 in 買賣城, 邊疆 in 外貝加爾邊疆區), then every proper name
     and single character, up to a common word, a grammar word, a date (…日), or a name of
     the register when the name holds another proper name (內蒙古自治區呼倫貝爾盟):
     他認為上格爾必齊河 -> 上格爾必齊河, 地理學家拉文施泰因 -> 拉文施泰因. ``whole_word``: the name
-    has no ending, and the word before ``part_end`` may not be a common one."""
-    from .lexicon import part_of_speech, segment
+    has no ending, and the word before ``part_end`` may not be a common one. A verb or
+    preposition of one character that is not one of ``translit`` (the characters of
+    transliterated names, here or in jieba's list) ends the words before the name too
+    (駐綏靖城, 東至拜山, 御賜城)."""
+    from .lexicon import countries, part_of_speech, segment, transliteration_chars
 
+    translit = set(translit) | transliteration_chars()
     words = segment(key[start:part_end])
     s = part_end
     proper = False          # whether the name so far holds a proper name of two characters or more
     for i, w in enumerate(reversed(words)):
         pos = part_of_speech(w)
         common = pos is not None and pos not in PROPER
-        if i and proper and w in gaz.names:
-            break           # 內蒙古自治區 | 呼倫貝爾盟: a known name before another name
-        proper = proper or (len(w) > 1 and pos in PROPER)
+        if i and proper and (w in gaz.names or w in countries() or (w[-1:] == "国" and w[:-1] in countries())):
+            break           # 內蒙古自治區 | 呼倫貝爾盟, 蒙古國 | 色楞格省: a known name before another name
+        # the name so far holds a proper name (or a name of the register: 色楞格)
+        proper = proper or (len(w) > 1 and (pos in PROPER or bool(gaz.names.get(w) and gaz.names[w].id)))
         if i == 0:
             if ((len(w) == 1 and w in FUNCTION_CHARS) or (pos and pos[0] in "mqrpcudf")
                     or (len(w) > 1 and pos and pos[0] in "va") or (whole_word and common)):
                 return s        # 一個城, 這條河, 設立鄂博: a numeral, pronoun, verb… before the ending
         elif (len(w) > 1 and common) or w in FUNCTION_CHARS or (
+                len(w) == 1 and pos and pos[0] in "vp" and w not in translit) or any(
+                w.endswith(e) and len(w) > len(e) for e in PERSON_ENDINGS[:2]) or (
                 w in "年月日" and s >= 2 and (key[s - 2].isdigit() or key[s - 2] in "一二三四五六七八九十廿卅〇")):
             break
         s -= len(w)
@@ -291,8 +395,23 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         r = p
         while r > 0 and p - r < 10 and is_han(text[r - 1]):
             r -= 1
-        s = name_start(key, r, p, gaz)
-        if p - s < 2 or key[s:e] in gaz.names:
+        s = name_start(key, r, p, gaz, translit=translit)
+        cut = max((i + 1 for i in range(s, p) if key[i] in FUNCTION_CHARS and key[i] not in translit), default=s)
+        s = max(s, cut)             # 地東至拜山: a grammar word inside a word of the list ends the words before
+        # places named one after another without punctuation (貢贊山胡塔海圖山): a place's
+        # ending with two characters or more on each side ends the name before
+        for inner in _ENDING_RX.finditer(key, s, p - 2):
+            after = inner.start() + len(inner.group(1))
+            if p - after >= 2 and (inner.start() - s >= 2 or inner.start() == s) \
+                    and _ENDING_KIND[ending] == _ENDING_KIND[inner.group(1)] == "place":
+                s = after
+        if key[s:p].lstrip("一二三四五六七八九十两兩") in _ENDING_KIND:
+            continue                # 卡倫鄂博, 四卡倫鄂博: an ending before an ending names nothing
+        # a name of one character and the ending, where a word gives it (老城稱為漢城) or a
+        # boundary runs to it (東至拜山)
+        named = any(key[:s].endswith(match_key(v)) for v in NAMING_WORDS) or (
+            s >= 2 and key[s - 1] == "至" and key[s - 2] in "东西南北")
+        if p - s < (1 if named else 2) or (key[s:e] in gaz.names and gaz.names[key[s:e]].id):
             continue
         pos = part_of_speech(key[s:e])
         if pos and pos not in PROPER:
@@ -300,13 +419,103 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         part = key[s:p]
         if any((w := part_of_speech(key[p - k:e])) and w not in PROPER for k in (1, 2)):
             continue            # 如無山河, 兩地區: the ending is the end of a common word
-        if all((w := part_of_speech(t)) and w not in PROPER for t in segment(part)):
+        short = named and p - s == 1
+        if not short and all((w := part_of_speech(t)) and w not in PROPER and not (gaz.names.get(t) and gaz.names[t].id)
+                             for t in segment(part)):
             continue            # 設立鄂博, 常設卡倫: common words before the ending, not a name
         weight, why = 1.5, f"a name before the ending {text[p:e]}"
+        if short:
+            why += ", after words that give a name (稱為, 名曰, 東至)"
         if sum(c in translit for c in part) * 2 >= len(part):
             weight, why = 2.5, why + ", written in the characters of transliterated names"
         out.append((s, e, _ENDING_KIND[ending], why, weight))
     return out
+
+
+#: a reference that starts with its author: a Han name, 等 (et al.), then a separator and
+#: the work's title or year
+REFERENCE_AUTHOR = re.compile(r"^\s*([\u3400-\u9fff]{2,4}?)(?:等人|等)?\s*[：:，,.．]\s*(?=.*(?:[《〈『「]|\d{4}))")
+#: an army named for its state (清軍), an emperor for his era (乾隆帝)
+ARMY_ENDINGS = ("軍", "军")
+EMPEROR_ENDINGS = ("皇帝", "帝")
+
+
+def bare_names(key: str, gaz: Gazetteer, translit: set[str], known: dict[str, str]) -> list[tuple[int, int, str, str]]:
+    """Names without an ending or a link: runs of three or more characters that only
+    transliterated names are written in (the register's and jieba's), that no word of the
+    list explains, and whose kind the words or names next to them give (內大臣斯格 … ;
+    駐守阿爾泰). ``key``: match-keyed text. (start, end, kind, why)."""
+    from .lexicon import part_of_speech, transliteration_chars
+
+    chars = (set(translit) | transliteration_chars()) - _COMMON_CHARS - FUNCTION_CHARS
+    masked = list(key)              # known names and words are no part of a run (哈薩克斯坦|烏爾扎爾)
+    i = 0
+    while i < len(key):
+        n = len(gaz.match_at(key, i) or "") or next(
+            (n for n in range(min(12, len(key) - i), 1, -1) if key[i:i + n] in known), 0)
+        masked[i:i + n] = "\x01" * n
+        i += n or 1
+    out = []
+    for m in re.finditer("[" + re.escape("".join(sorted(chars))) + "]{3,8}", "".join(masked)):
+        s, e = m.span()
+        if (pos := part_of_speech(key[s:e])) and pos not in PROPER:
+            continue
+        if any(key.startswith(match_key(end), e) for ends in ENDINGS.values() for end in ends) or \
+                any(key.startswith(match_key(end), e) for end in PERSON_ENDINGS):
+            continue                    # 額爾古納 in 額爾古納河: part of a longer name
+        if not (_edge(key, s, before=True, known=known) and _edge(key, e, before=False, known=known)):
+            continue                    # 塔爾巴 in 塔爾巴干達呼: the run does not end where a word does
+        if any(match_key(x) in key[s:e] for ends in UNLINKED_ENDINGS.values() for x in ends if len(x) > 1):
+            continue                    # 卡倫鄂博: endings, not a name
+        kind = _cues(key, key[s:e], known)
+        if kind:
+            out.append((s, e, kind, f"a run of the characters of transliterated names; the words and names "
+                                    f"around it suggest a {kind}"))
+    return out
+
+
+def _edge(key: str, at: int, before: bool, known: dict[str, str]) -> bool:
+    """Whether a name may begin (``before``) or end at ``at``: the text's edge, punctuation,
+    a grammar word, a word that says what the name is, or a known name next to it."""
+    if at <= 0 or at >= len(key):
+        return True
+    c = key[at - 1] if before else key[at]
+    if not is_han(c) or c in FUNCTION_CHARS or (before and c in PLACE_CUES_BEFORE):
+        return True
+    if before:
+        return any(key.endswith(match_key(w), 0, at) for w in PERSON_CUES_BEFORE + PLACE_WORDS_BEFORE) or \
+            any(key[at - n:at] in known for n in range(2, min(12, at) + 1))
+    return any(key.startswith(match_key(w), at) for w in PERSON_CUES_AFTER + PLACE_CUES_AFTER + ("等", "旧", "舊")) \
+        or any(key[at:at + n] in known for n in range(2, min(12, len(key) - at) + 1))
+
+
+def titled_names(key: str, eras: set[str], known: dict[str, str]) -> list[tuple[int, int, str, str]]:
+    """Names made of a known name and a word: an era name and 帝 or 皇帝 (the emperor of that
+    era: 乾隆帝), a state's name and 軍 (its army: 清軍, 蘇軍). ``key``: match-keyed text."""
+    from .lexicon import part_of_speech
+
+    out = []
+    for i in range(1, len(key)):
+        for ends, kind in ((EMPEROR_ENDINGS, "person"), (ARMY_ENDINGS, "org")):
+            end = next((e for e in ends if key.startswith(match_key(e), i)), None)
+            if end is None:
+                continue
+            e = i + len(end)
+            for n in range(min(6, i), 0, -1):
+                head = key[i - n:i]
+                if kind == "person" and n >= 2 and head in eras:
+                    out.append((i - n, e, kind, f"an era name and {end}: the emperor of {head}"))
+                    break
+                if kind == "org" and (known.get(head) == "org" if n >= 2 else head in ORG_INITIALS):
+                    if e < len(key) and part_of_speech(key[i:e + 1]):
+                        break       # 軍事, 軍隊: 軍 begins another word
+                    out.append((i - n, e, kind, f"a state's name and {end}: its army"))
+                    break
+    return out
+
+
+#: one-character names of states that name their armies (清軍, 蘇軍, 俄軍)
+ORG_INITIALS = set("清蘇苏俄日英法德美明元")
 
 
 def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: set[str]) -> list[tuple]:
@@ -321,6 +530,16 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
         found.append((subject, own or subject_kind, 3.0,
                             "the article's subject (" + ("its ending)" if own else "its categories)"),
                             f"{rel}: title", subject))
+    # the kinds of the names next to which a name may stand: the register's, and those
+    # this file's links give by their titles alone
+    known = {k: TAG_KIND[e.tag] for k, e in gaz.names.items() if e.tag in TAG_KIND}
+    for ref in root.iter(f"{{{NS['tei']}}}ref"):
+        title = link_title(ref.get("target") or "")
+        if title is None:
+            continue
+        kind = kind_of_title(title, eras, words=False)[0] or kind_of_qualifier(link_qualifier(ref.get("target")))
+        if kind in ("person", "place", "org"):
+            known.setdefault(match_key(title), kind)
     n_block = -1
     for block in blocks(root):
         if block.xpath("ancestor::tei:fw | ancestor::tei:note[@type='manifest']", namespaces=NS):
@@ -336,11 +555,20 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             anchor = "".join(ref.itertext()).strip()
             at = text.find(anchor) if anchor else -1
             ctx = f"{rel}:{line}: " + (_context(text, at, at + len(anchor)) if at >= 0 else anchor)
-            kind, why = kind_of_title(title, eras)
+            kind, why = kind_of_title(title, eras, words=False)
             weight = 2.0
+            if kind is None and re.search(re.escape(match_key(title)) + r"[*_]*氏", match_key(whole)) and \
+                    not re.search(re.escape(match_key(title)) + r"(?![*_]*氏)", match_key(whole)):
+                kind, why = "other", "a clan's name: the text writes it with 氏"
             if kind is None:
-                kind = _cues(whole, anchor or title)
-                why = f"the words around it suggest a {kind}" if kind else ""
+                qualifier = link_qualifier(ref.get("target") or "")
+                kind = kind_of_qualifier(qualifier)
+                why = f"its title's disambiguator ({qualifier}) says so" if kind else ""
+            if kind is None:
+                kind = _cues(whole, [title] + ([anchor] if _plain_name(anchor) else []), known)
+                why = f"the words and names around it suggest a {kind}" if kind else ""
+            if kind is None:
+                kind, why = word_kind(title)
             if kind is None:
                 # a bare name, in no word list, without an ending or a cue: in these
                 # texts most often a person's (Mongol and Manchu names are written so)
@@ -353,7 +581,8 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
                 if own is not None and own != kind:
                     # the words name something else (欽差庫倫辦事大臣 linking to its holder)
                     found.append((anchor, own, 2.0, f"the words of a link ({own_why})", ctx, ""))
-                elif match_key(title) not in match_key(anchor) and set(match_key(anchor)) & set(match_key(title)):
+                elif match_key(title) not in match_key(anchor) and set(match_key(anchor)) & set(match_key(title)) \
+                        and not _starts_with_verb(anchor):
                     # another spelling or form of the title's name (喇薩 for 拉薩); words
                     # around the title (佔領外蒙古) are not a name
                     found.append((anchor, kind, weight, f"the words of a link to {title}", ctx, title))
@@ -386,13 +615,40 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             if kind is None and match_key(name) in gaz.names and gaz.names[match_key(name)].id:
                 kind = next((k for k, t in ENTRY_TAG.items() if t == gaz.names[match_key(name)].tag), None)
             if kind is None:
-                kind, why = _cues(whole, name), "the words around it"
+                kind, why = _cues(whole, name, known), "the words and names around it"
             if kind in (None, "other"):
                 continue
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, m.end())
             if match_key(name) not in gaz.names:
                 found.append((name, kind, 2.0, f"a name given with its form in letters ({why})", ctx, ""))
             found.append((latin, kind, 2.0, f"the form in letters of {name}", ctx, name))
+        # an emperor named by his era (乾隆帝, 康熙皇帝), a state's army (清軍, 蘇軍)
+        flat_key = match_key(flat_text)
+        for start, end, kind, why in titled_names(flat_key, eras, known):
+            ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
+            found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
+        # the author at the head of a reference (譚其驤等，1974，《…》; 胡祥雨：〈…〉)
+        if block.tag == f"{{{NS['tei']}}}item":
+            m = REFERENCE_AUTHOR.match(flat_text)
+            if m and not (word_kind(m.group(1))[0] not in (None, "person")):
+                ctx = f"{rel}:{line}: " + _context(flat_text, m.start(1), m.end(1))
+                found.append((m.group(1), "person", 2.0, "the author at the head of a reference", ctx, ""))
+        # a proper name of jieba's list that holds a register name (內蒙古 holds 蒙古, 中國地圖出版社
+        # holds 中國): the longer name is the mention, and a name of its own
+        i = 0
+        while i < len(flat_key):
+            m = gaz.match_at(flat_key, i) if flat_key[i] != BLOCK else None
+            if m and not gaz.names[m].id:
+                kind, why = word_kind(m)
+                if kind in ("person", "place", "org"):
+                    ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), i, i + len(m))
+                    found.append((flat_text[i:i + len(m)], kind, 2.0, why + ", holding a name of the register",
+                                  ctx, ""))
+            i += len(m) if m else 1
+        # bare transliterated names nobody linked, where the words around them tell their kind
+        for start, end, kind, why in bare_names(flat_key, gaz, translit, known):
+            ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
+            found.append((flat_text[start:end], kind, 1.5, why, ctx, ""))
         # countries nobody linked
         for start, end in country_mentions(match_key(flat_text)):
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
@@ -406,6 +662,10 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
                     found.append((alias, own or subject_kind, 2.5, f"another name of {subject}, the article's subject",
                                   ctx, subject))
     return found
+
+
+_COMMON_CHARS = set(match_key("之的一不了是在有人這这上大中國国為为以年月日於于與与及其而也等所者地方天下"
+                              "此彼各兩两三四五六七八九十百千萬万東东西南北前後后左右內内外二世王帝聖圣文日山島岛"))
 
 
 def transliteration_chars(reg: Register) -> set[str]:
@@ -426,9 +686,7 @@ def transliteration_chars(reg: Register) -> set[str]:
                     break
             for c in set(match_key(core)):
                 chars[c] = chars.get(c, 0) + 1
-    common = set(match_key("之的一不了是在有人這这上大中國国為为以年月日於于與与及其而也等所者地方天下"
-                           "此彼各兩两三四五六七八九十百千萬万東东西南北前後后左右內内外"))
-    return {c for c, n in chars.items() if n >= 2 and c not in common}
+    return {c for c, n in chars.items() if n >= 2 and c not in _COMMON_CHARS}
 
 
 def propose(project, files: list[Path] = ()) -> list[Candidate]:
@@ -447,7 +705,10 @@ def propose(project, files: list[Path] = ()) -> list[Candidate]:
         rel = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
         for surface, kind, weight, why, ctx, title in scan_file(path, rel, eras, gaz, translit):
             key = match_key(surface)
-            if key in gaz.names or key in reg.words or key in reg.rejected:
+            # a word of jieba's list that holds a register name (哈薩克斯坦) may be a name
+            # itself, given a sure signal (a link, a country's name)
+            if (key in gaz.names and (gaz.names[key].id or weight < 2.0)) or key in reg.words \
+                    or key in reg.rejected:
                 continue
             c = cands.get(key)
             if c is None:
