@@ -104,7 +104,9 @@ def test_emperors_armies_authors_and_bare_names():
     assert REFERENCE_AUTHOR.match("胡祥雨：〈浅析〉").group(1) == "胡祥雨"
     assert REFERENCE_AUTHOR.match("以上各条，见下文") is None                # no work, no year
     gaz = Gazetteer(REPO / "tei" / "register.xml")
-    for text, want in [("内大臣斯格等与使节萨瓦会于此", []),                  # two characters: too short to guess
+    for text, want in [("内大臣斯格等与使节萨瓦会于此", [("斯格", "person")]),  # two characters after a title;
+                       ("斯格等人会于此", []),                                 # 萨瓦会: no word ends there;
+                       # two characters alone: too short to guess
                        ("额尔齐斯河与塔米尔之间", [("塔米尔", "place")]),     # a list with a known place
                        ("今哈萨克斯坦乌尔扎尔", [("乌尔扎尔", "place")]),
                        ("参赞大臣巴尔达克率兵", [("巴尔达克", "person")]),
@@ -113,6 +115,19 @@ def test_emperors_armies_authors_and_bare_names():
         k = match_key(text)
         assert [(k[s:e], kind) for s, e, kind, _ in bare_names(k, gaz, set(), known)] == \
             [(match_key(a), b) for a, b in want], text
+
+
+def test_banners_imprints_and_references_in_letters():
+    from treatytei.enrich import match_key
+    from treatytei.names_propose import BANNER, IMPRINT, latin_reference
+
+    assert [m.group() for m in BANNER.finditer(match_key("蒙古正藍旗人，隸鑲黃旗"))] == ["蒙古正蓝旗", "镶黄旗"]
+    assert [m.group(1) for m in IMPRINT.finditer(match_key("1974，北京：中國地圖出版社"))] == ["北京"]
+    got = latin_reference("Peter C. Perdue. *China marches west.* Cambridge, MA: Belknap Press, 2005.")
+    assert [(n, k) for n, k, *_ in got] == [("Peter C. Perdue", "person"), ("Cambridge", "place"),
+                                            ("Belknap Press", "org")]
+    assert [n for n, *_ in latin_reference("Widmer, Eric. The Mission. 1976.")] == ["Widmer, Eric"]
+    assert latin_reference("The Times. A report, 1990") == []
 
 
 def test_a_word_made_of_register_names_hides_none_of_them():

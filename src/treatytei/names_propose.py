@@ -72,7 +72,9 @@ QUALIFIER_PERSON = ("人物", "政治人物", "政治家", "將領", "将领", "
                     "畫家", "画家", "軍事家", "军事家", "親王", "亲王", "公主")
 QUALIFIER_OTHER = ("電視劇", "电视剧", "電影", "电影", "小說", "小说", "行政區劃", "行政区划", "消歧義", "消歧义")
 #: endings of a person's name or title (康熙帝, 元太祖, 達延汗, 哲布尊丹巴呼圖克圖)
-PERSON_ENDINGS = ("皇帝", "帝", "太祖", "太宗", "高宗", "世祖", "聖祖", "圣祖", "玄宗", "可汗", "汗", "公主", "皇后",
+PERSON_ENDINGS = ("皇帝", "帝", "一世", "二世", "三世", "四世", "五世", "六世", "七世", "八世", "九世", "十世",
+                  # Mongol personal names (…jab, …dorji)
+                  "札布", "扎布", "紥布", "雜卜", "杂卜", "多爾濟", "多尔济", "太祖", "太宗", "高宗", "世祖", "聖祖", "圣祖", "玄宗", "可汗", "汗", "公主", "皇后",
                   "太后", "呼圖克圖", "呼图克图", "喇嘛",
                   # Russian surnames and patronymics as Chinese writes them (…諾夫, …斯基, …維奇)
                   "諾夫", "诺夫", "洛夫", "耶夫", "斯基", "維奇", "维奇")
@@ -86,7 +88,7 @@ PLACE_FIRST = ("自治共和國", "自治共和国", "汗部", "蒙古", "盟部
 PLACE_CUES_BEFORE = tuple("在于於至到往赴駐驻抵從从经經自")
 PLACE_CUES_AFTER = ("城", "地區", "地区", "一帶", "一带", "附近", "境內", "境内", "以北", "以南", "以東", "以东",
                     "以西", "位於", "位于", "沿岸", "流域", "之間", "之间", "交界")
-PERSON_CUES_AFTER = ("等人", "奏", "曰", "說", "说", "率", "字", "號", "号", "卒", "生於", "生于", "之子",
+PERSON_CUES_AFTER = ("等人", "叛亂", "叛乱", "奏", "曰", "說", "说", "率", "字", "號", "号", "卒", "生於", "生于", "之子",
                      "之女", "之孫", "之孙", "任", "曾", "被", "與其", "与其")
 PERSON_CATEGORIES = ("人", "人物", "家", "大臣", "總督", "总督", "將軍", "将军", "皇帝", "可汗", "汗", "官員", "官员",
                      "都統", "都统", "學士", "学士", "王", "公主", "出生", "逝世")
@@ -100,13 +102,19 @@ UNLINKED_ENDINGS = {
     "place": ("河", "江", "湖", "山", "嶺", "岭", "山脈", "山脉", "城", "省", "盟", "區", "区", "邊疆區", "边疆区",
               "自治區", "自治区", "州", "縣", "县",
               "草原", "卡倫", "卡伦", "淖爾", "淖尔", "鄂博", "島", "岛", "泉", "蘇木", "苏木", "斯克", "茨克", "格勒",
-              "驛", "驿", "口岸", "直隸廳", "直隶厅", "直隸州", "直隶州"),
-    "org": ("衙門", "衙门", "政府", "議會", "议会", "黨", "党", "公署", "出版社", "書局", "书局", "印書館", "印书馆"),
+              "驛", "驿", "口岸", "直隸廳", "直隶厅", "直隸州", "直隶州", "汗部"),
+    "org": ("衙門", "衙门", "政府", "議會", "议会", "黨", "党", "公署", "出版社", "書局", "书局", "印書館", "印书馆",
+            "大學", "大学"),
+    # a person named by a title that ends so (和碩純愨公主, 聖祖仁皇帝)
+    "person": ("公主", "皇帝", "皇后", "太后", "呼圖克圖", "呼图克图"),
     # an office holds the place or board it is named for (山西巡撫, 兵部尚書): found, it
     # keeps them from being tagged inside it
     "office": ("巡撫", "巡抚", "總督", "总督", "將軍", "将军", "都統", "都统", "尚書", "尚书", "侍郎", "大臣",
                "參贊", "参赞", "知府", "知縣", "知县"),
 }
+#: grammar words that end the words before a name even inside a word of the list (東至 in
+#: 地東至拜山); not 和, 同, 其 …, which begin names (和碩, 同江)
+CUT_CHARS = set("之的在于於即为為以与與及从從至到入经經由向往自被将將把对對")
 #: words that give a name, after which a name may be short (老城稱為漢城, 名曰肇豐城)
 NAMING_WORDS = ("稱為", "称为", "稱作", "称作", "名曰", "名為", "名为", "叫做", "改稱", "改称", "改名")
 #: characters that end the words before a name (grammar words, demonstratives)
@@ -120,7 +128,7 @@ LATIN_AFTER = re.compile(r"([\u3400-\u9fff]{2,12})[（(]([A-ZА-ЯЁ][A-Za-zА-�
 GEO_WORDS = {"Reka", "River", "Lake", "Mount", "Mountain", "Mountains", "Ozero", "Gora", "Khrebet", "Range",
              "Sea", "Bay", "Island", "Valley", "Pass", "Gol", "Nuur", "Uul", "City", "Oblast", "Krai"}
 #: words that give another name of what the text is about: 又譯, 亦稱, 別名 …
-ALIAS = re.compile(r"(?:又譯|又译|又稱|又称|亦稱|亦称|舊稱|旧称|別名|别名|別稱|别称|簡稱|简称|古稱|古称|俗稱|俗称"
+ALIAS = re.compile(r"(?:晚號|晚号|(?<![年國国稱称番編编信旗記记口型])[號号]|又譯|又译|又稱|又称|亦稱|亦称|舊稱|旧称|別名|别名|別稱|别称|簡稱|简称|古稱|古称|俗稱|俗称"
                    r"|中文名稱|中文名称|漢名|汉名)[為为:：]?[“「『]?([\u3400-\u9fff]{2,10})")
 
 
@@ -262,10 +270,15 @@ def _context(text: str, start: int, end: int, width: int = 12) -> str:
 #: a kinship word (大汗蒙哥, 使節薩瓦, 祖父丹律, 長子成袞札布)
 PERSON_CUES_BEFORE = ("大汗", "可汗", "皇帝", "大臣", "使節", "使节", "將軍", "将军", "都統", "都统", "總督", "总督",
                       "參贊", "参赞", "台吉", "臺吉", "祖父", "父親", "父亲", "長子", "长子", "次子", "三子", "之子",
-                      "其子", "之孫", "之孙", "岳母", "岳父", "妻子", "丈夫", "學者", "学者")
+                      "其子", "之孫", "之孙", "岳母", "岳父", "妻子", "丈夫", "學者", "学者", "正使", "副使", "特使",
+                      "使臣", "公使", "大使")
 #: words just before a name that make it a place's (今哈薩克斯坦的… : 今 and a modern place)
-PLACE_WORDS_BEFORE = ("今", "里之", "里處", "里处", "位於", "位于", "駐守", "驻守", "進駐", "进驻", "前往", "遷至", "迁至", "以西", "以東",
+PLACE_WORDS_BEFORE = ("今", "里之", "里處", "里处", "位於", "位于", "駐兵", "驻兵", "屯兵", "駐守", "驻守", "進駐", "进驻", "前往", "遷至", "迁至", "以西", "以東",
                       "以东", "以南", "以北")
+#: titles written after the land they are of (喀爾喀台吉, 喀爾喀郡王, 黑龍江將軍): a name
+#: right before one is a place's
+OFFICES_OF_A_PLACE = ("台吉", "臺吉", "郡王", "親王", "亲王", "札薩克", "札萨克", "扎薩克", "扎萨克", "將軍", "将军",
+                      "都統", "都统", "總督", "总督", "巡撫", "巡抚", "辦事大臣", "办事大臣", "參贊大臣", "参赞大臣")
 #: what sits between two names of a list or between a name and its other form
 JOINERS = "、與与和及（(）)"
 #: ENTRY_TAG's tags, as kinds
@@ -308,7 +321,8 @@ def _cues(text: str, words, known: dict[str, str] | None = None) -> str | None:
                     any(before.endswith(match_key(c)) for c in PERSON_CUES_BEFORE):
                 votes["person"] += 1
             elif before[-1:] in PLACE_CUES_BEFORE or any(after.startswith(match_key(c)) for c in PLACE_CUES_AFTER) \
-                    or any(before.endswith(match_key(c)) for c in PLACE_WORDS_BEFORE):
+                    or any(before.endswith(match_key(c)) for c in PLACE_WORDS_BEFORE) \
+                    or any(after.startswith(match_key(c)) for c in OFFICES_OF_A_PLACE):
                 votes["place"] += 1
             for k in _neighbours(key, at, end, known or {}):
                 votes[k] += 1
@@ -380,9 +394,9 @@ def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: 
 
 
 def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[int, int, str, str, float]]:
-    """Names ending in a place or organisation ending in ``text`` (a block's flat text,
-    links blanked): (start, end, kind, why, weight)."""
-    from .lexicon import part_of_speech, segment
+    """Names ending in a place, organisation or person's title ending in ``text`` (a block's
+    flat text, links blanked): (start, end, kind, why, weight)."""
+    from .lexicon import countries, part_of_speech, segment, transliteration_chars
 
     key = match_key(text)
     out = []
@@ -396,7 +410,7 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         while r > 0 and p - r < 10 and is_han(text[r - 1]):
             r -= 1
         s = name_start(key, r, p, gaz, translit=translit)
-        cut = max((i + 1 for i in range(s, p) if key[i] in FUNCTION_CHARS and key[i] not in translit), default=s)
+        cut = max((i + 1 for i in range(s, p) if key[i] in CUT_CHARS and key[i] not in translit), default=s)
         s = max(s, cut)             # 地東至拜山: a grammar word inside a word of the list ends the words before
         # places named one after another without punctuation (貢贊山胡塔海圖山): a place's
         # ending with two characters or more on each side ends the name before
@@ -419,9 +433,16 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         part = key[s:p]
         if any((w := part_of_speech(key[p - k:e])) and w not in PROPER for k in (1, 2)):
             continue            # 如無山河, 兩地區: the ending is the end of a common word
+        if _ENDING_KIND[ending] == "person" and (key[s:p] in gaz.names or key[s:p] in countries()
+                                                  or key[s:p][-1:] in "的之"):
+            continue                # 中國皇帝: the ruler of a state, not a name
+        if _ENDING_RX.match(key, e):
+            continue                # 中文大學 in 中文大學出版社: the name goes on
         short = named and p - s == 1
-        if not short and all((w := part_of_speech(t)) and w not in PROPER and not (gaz.names.get(t) and gaz.names[t].id)
-                             for t in segment(part)):
+        tl = set(translit) | transliteration_chars()
+        spelt = sum(c in tl for c in part) >= max(2, (len(part) + 1) // 2)     # 土謝圖: a transliteration
+        if not short and not spelt and all((w := part_of_speech(t)) and w not in PROPER
+                                           and not (gaz.names.get(t) and gaz.names[t].id) for t in segment(part)):
             continue            # 設立鄂博, 常設卡倫: common words before the ending, not a name
         weight, why = 1.5, f"a name before the ending {text[p:e]}"
         if short:
@@ -435,13 +456,19 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
 #: a reference that starts with its author: a Han name, 等 (et al.), then a separator and
 #: the work's title or year
 REFERENCE_AUTHOR = re.compile(r"^\s*([\u3400-\u9fff]{2,4}?)(?:等人|等)?\s*[：:，,.．]\s*(?=.*(?:[《〈『「]|\d{4}))")
+#: the Eight Banners (八旗) of the Qing, with the people a banner belongs to: a unit, an
+#: organisation (蒙古正藍旗 is the Mongol Plain Blue Banner)
+BANNER = re.compile("(?:满洲|蒙古|汉军|察哈尔)?[正镶][黄白红蓝]旗")
+#: a publisher's city: 北京：中國地圖出版社
+IMPRINT = re.compile(r"(?:^|[，,。.；;\s])([\u3400-\u9fff]{2,4})[：:]\s*[\u3400-\u9fff]{2,12}(?:出版社|书局|印书馆)")
 #: an army named for its state (清軍), an emperor for his era (乾隆帝)
 ARMY_ENDINGS = ("軍", "军")
 EMPEROR_ENDINGS = ("皇帝", "帝")
 
 
 def bare_names(key: str, gaz: Gazetteer, translit: set[str], known: dict[str, str]) -> list[tuple[int, int, str, str]]:
-    """Names without an ending or a link: runs of three or more characters that only
+    """Names without an ending or a link: runs of three or more characters (two after a
+    title or a kinship word) that only
     transliterated names are written in (the register's and jieba's), that no word of the
     list explains, and whose kind the words or names next to them give (內大臣斯格 … ;
     駐守阿爾泰). ``key``: match-keyed text. (start, end, kind, why)."""
@@ -456,8 +483,10 @@ def bare_names(key: str, gaz: Gazetteer, translit: set[str], known: dict[str, st
         masked[i:i + n] = "\x01" * n
         i += n or 1
     out = []
-    for m in re.finditer("[" + re.escape("".join(sorted(chars))) + "]{3,8}", "".join(masked)):
+    for m in re.finditer("[" + re.escape("".join(sorted(chars))) + "]{2,8}", "".join(masked)):
         s, e = m.span()
+        if e - s == 2 and not any(key.endswith(match_key(w), 0, s) for w in PERSON_CUES_BEFORE):
+            continue                    # two characters: a name only after a title or kin word (內大臣斯格)
         if (pos := part_of_speech(key[s:e])) and pos not in PROPER:
             continue
         if any(key.startswith(match_key(end), e) for ends in ENDINGS.values() for end in ends) or \
@@ -487,6 +516,32 @@ def _edge(key: str, at: int, before: bool, known: dict[str, str]) -> bool:
             any(key[at - n:at] in known for n in range(2, min(12, at) + 1))
     return any(key.startswith(match_key(w), at) for w in PERSON_CUES_AFTER + PLACE_CUES_AFTER + ("等", "旧", "舊")) \
         or any(key[at:at + n] in known for n in range(2, min(12, len(key) - at) + 1))
+
+
+_CAP = r"(?:[A-Z][a-zà-ÿ'’\-]+|[A-Z]\.)"
+#: Surname, Given (…) at the head of a reference
+LATIN_AUTHOR_INVERTED = re.compile(rf"^\s*([A-Z][a-zà-ÿ'’\-]+, {_CAP}(?: {_CAP}){{0,2}})(?=[ .(])")
+#: Given X. Surname. at the head of a reference
+LATIN_AUTHOR = re.compile(rf"^\s*({_CAP}(?: {_CAP}){{1,3}})\.\s")
+#: City, ST: Publisher, 2005
+LATIN_IMPRINT = re.compile(r"(?:^|[.,;*] )([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:, [A-Z][A-Za-z.]{1,5})?: "
+                           r"([A-Z][^,:;()]{2,80}?), (?:1[5-9]|20)\d\d\b")
+#: first words of a title, not of a name
+TITLE_WORDS = {"The", "A", "An", "On", "In", "Of", "To", "From", "History", "Notes"}
+
+
+def latin_reference(text: str) -> list[tuple[str, str, str, int, int]]:
+    """Names in a reference written in letters: the author at its head (Peter C. Perdue.
+    …; Widmer, Eric. …), and the city and publisher of its imprint (Cambridge, MA: Belknap
+    Press, 2005). (name, kind, why, start, end)."""
+    out = []
+    m = LATIN_AUTHOR_INVERTED.match(text) or LATIN_AUTHOR.match(text)
+    if m and m.group(1).split()[0].strip(",") not in TITLE_WORDS and not m.group(1).isupper():
+        out.append((m.group(1), "person", "the author at the head of a reference", m.start(1), m.end(1)))
+    for m in LATIN_IMPRINT.finditer(text):
+        out.append((m.group(1), "place", "the city of a publisher", m.start(1), m.end(1)))
+        out.append((m.group(2).strip(), "org", "the publisher of a reference", m.start(2), m.end(2)))
+    return out
 
 
 def titled_names(key: str, eras: set[str], known: dict[str, str]) -> list[tuple[int, int, str, str]]:
@@ -570,9 +625,15 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             if kind is None:
                 kind, why = word_kind(title)
             if kind is None:
-                # a bare name, in no word list, without an ending or a cue: in these
-                # texts most often a person's (Mongol and Manchu names are written so)
-                kind, why, weight = "person", "a bare name (no ending, no cue): taken for a person", 0.8
+                # a bare name, in no word list, without an ending or a cue: a person's
+                # when short (Han, Manchu and Mongol personal names are written in two or
+                # three characters), else a place's
+                if len(title) <= 3:
+                    kind, why, weight = "person", "a bare name of two or three characters (no ending, no cue): " \
+                                                  "taken for a person", 0.8
+                else:
+                    kind, why, weight = "place", "a bare name of four characters or more (no ending, no cue): " \
+                                                 "taken for a place", 0.8
             if _plain_name(title):
                 found.append((title, kind, weight + 1.0, f"a link to the article {title} ({why})", ctx, title))
             if anchor and anchor != title and match_key(anchor) != match_key(title) and _plain_name(anchor) \
@@ -627,6 +688,20 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
         for start, end, kind, why in titled_names(flat_key, eras, known):
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
+        # a banner of the Eight Banners, with its people (蒙古正藍旗, 察哈爾鑲黃旗), links or not
+        whole_key = match_key(flat(block))
+        for m in BANNER.finditer(whole_key):
+            ctx = f"{rel}:{line}: " + _context(flat(block).replace(BLOCK, "…"), m.start(), m.end())
+            found.append((flat(block)[m.start():m.end()], "org", 2.5, "a banner of the Eight Banners", ctx, ""))
+        # a city before a publisher (香港：中文大學出版社): a place, whatever else it is
+        for m in IMPRINT.finditer(whole_key):
+            ctx = f"{rel}:{line}: " + _context(flat(block).replace(BLOCK, "…"), m.start(1), m.end(1))
+            found.append((flat(block)[m.start(1):m.end(1)], "place", 2.5, "the city of a publisher", ctx, ""))
+        # a reference in letters: its author, its publisher and the publisher's city
+        if block.tag == f"{{{NS['tei']}}}item":
+            for latin, kind, why, a, b in latin_reference(flat_text):
+                ctx = f"{rel}:{line}: " + _context(flat_text, a, b, 30)
+                found.append((latin, kind, 2.0, why, ctx, ""))
         # the author at the head of a reference (譚其驤等，1974，《…》; 胡祥雨：〈…〉)
         if block.tag == f"{{{NS['tei']}}}item":
             m = REFERENCE_AUTHOR.match(flat_text)

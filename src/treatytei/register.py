@@ -44,7 +44,7 @@ ENTRY_PATHS = {
 
 
 #: a name in Latin or Cyrillic letters: one to four capitalised words
-_LATIN_NAME = re.compile(r"^[A-ZА-ЯЁ][\w'’.-]*(?: [\w'’.-]+){0,3}$")
+_LATIN_NAME = re.compile(r"^[A-ZА-ЯЁ][\w'’.-]*,?(?: [\w'’.&-]+){0,7}$")
 
 
 def pinyin_of(text: str) -> str:
