@@ -50,9 +50,14 @@ def test_one_edited_text_renders_only_its_pages(edition, tmp_path):
     publish(edition, state=BuildState(edition.root))
     after = inodes(edition.site)
     rewritten = sorted(p for p in after if before.get(p) != after[p])
-    # the text's page in the three scripts, its TEI copy, the search index -- nothing else
-    assert rewritten == ["assets/search-index-hans.js", "assets/search-index-hant.js", "assets/search-index-orig.js", "tacheng-protocol-1864.html", "tei/tacheng-protocol-1864.xml",
-                         "zh-Hans/tacheng-protocol-1864.html", "zh-Hant/tacheng-protocol-1864.html"]
+    # the text's page in the three scripts, its TEI copy and its DTS answers, the search
+    # index -- nothing else
+    dts = [p for p in rewritten if p.startswith("dts/")]
+    assert dts and all(re.match(r"dts/(collection|document|navigation)/tacheng-protocol-1864[;/.]", p) for p in dts), dts
+    assert [p for p in rewritten if not p.startswith("dts/")] == [
+        "assets/search-index-hans.js", "assets/search-index-hant.js", "assets/search-index-orig.js",
+        "tacheng-protocol-1864.html", "tei/tacheng-protocol-1864.xml",
+        "zh-Hans/tacheng-protocol-1864.html", "zh-Hant/tacheng-protocol-1864.html"]
     assert "〇" in (edition.site / "tacheng-protocol-1864.html").read_text(encoding="utf-8")
     # and the result is the site a build from nothing makes
     fresh = copy_edition(tmp_path / "fresh")
@@ -147,10 +152,12 @@ PAGES = [("text", "kyakhta-treaty-1727"), ("text", "tacheng-protocol-1864"), ("c
 def test_a_neutral_page_in_the_original_tree_is_the_original_page(edition):
     """The placeholders of a neutral page, filled in for the original tree, give the
     page the stylesheet writes for that tree itself, byte for byte."""
-    from treatytei.publish_html import for_mode
+    from treatytei.publish_html import for_mode, ui_catalogues
 
+    ui = ui_catalogues(edition.xslt / "html")
     for page, target in PAGES:
-        assert for_mode(_render_one(edition, "neutral", page, target), "orig") == _render_one(edition, "orig", page, target), page
+        assert for_mode(_render_one(edition, "neutral", page, target), "orig", ui=ui) == \
+            _render_one(edition, "orig", page, target), page
 
 
 def test_converted_trees_change_only_chinese_text(edition):
@@ -161,14 +168,15 @@ def test_converted_trees_change_only_chinese_text(edition):
     import re
 
     from treatytei.chinese import to_simplified, to_traditional
-    from treatytei.publish_html import for_mode
+    from treatytei.publish_html import for_mode, ui_catalogues
 
+    ui = ui_catalogues(edition.xslt / "html")
     markup = re.compile(r'(<!--.*?-->|<(?:[^>"]|"[^"]*")*>)', re.S)
     kept = re.compile(r'<div class="script-switch".*?</div>|<span lang="zh[^"]*" translate="no">.*?</span>', re.S)
     for page, target in PAGES:
         neutral = _render_one(edition, "neutral", page, target)
         for mode, convert, lang in (("hans", to_simplified, "zh-Hans"), ("hant", to_traditional, "zh-Hant")):
-            out = for_mode(neutral, mode)
+            out = for_mode(neutral, mode, ui=ui)
             assert "\ue000" not in out and "tt-mode" not in out and "tt-keep" not in out
             if page in ("places", "register-data"):
                 continue     # their names lists: test_a_name_alike_in_a_converted_tree_is_not_listed_again

@@ -91,7 +91,8 @@ def test_everything_local_and_lang_set(site):
         for el in doc.xpath("//*[@src] | //link[@href]"):
             ref = el.get("src") or el.get("href")
             assert not re.match(r"^(https?:)?//", ref), (path.name, ref)
-        assert doc.get("lang") == "en"
+        tree = path.relative_to(site).parts[0] if len(path.relative_to(site).parts) > 1 else ""
+        assert doc.get("lang") == {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant"}.get(tree, "en")   # the interface's
         for art in doc.xpath("//article[contains(@class, 'text')]"):
             assert art.get("lang") in ("zh-Hans", "zh-Hant")
     a = lxml_html.parse(str(site / "kyakhta-treaty-1727.html")).getroot()
@@ -100,6 +101,44 @@ def test_everything_local_and_lang_set(site):
     hans = lxml_html.parse(str(site / "zh-Hans" / "kyakhta-treaty-1727.html")).getroot()
     assert hans.xpath("//article/@lang") == ["zh-Hans"]
     assert "恰克图" in hans.xpath("string(//section[@id='preamble'])")   # converted with OpenCC at build time
+
+
+def test_the_interface_speaks_the_trees_language(site):
+    """English in the tree of the sources' own characters, Chinese in 简体 and 繁體 (each in
+    its script), every string from the catalogues; the English interface is a click away."""
+    def nav(folder):
+        doc = lxml_html.parse(str(site / folder / "collation-kyakhta-treaty-1727.html")).getroot()
+        return ([a.text_content() for a in doc.xpath("//header[@class='site']/nav//a")],
+                doc.xpath("string(//fieldset[@class='view-switch']/legend)"), doc.xpath("string(//*[@id='tt-ui']/@data-suggest)"))
+    assert nav(".") == (["Sources", "Collated treaty", "Persons", "Places", "Organisations", "Dates", "Search"],
+                        "Side by side", "Did you mean: ")
+    assert nav("zh-Hans") == (["底本", "校勘本", "人名", "地名", "机构", "日期", "检索"], "并列", "您是否要找：")
+    assert nav("zh-Hant") == (["底本", "校勘本", "人名", "地名", "機構", "日期", "檢索"], "並列", "您是否要找：")
+    doc = lxml_html.parse(str(site / "zh-Hans" / "index.html")).getroot()
+    assert doc.xpath("string(//div[@class='script-switch']/a[@data-mode='orig']/@href)") == "../index.html"
+
+
+def test_every_interface_string_is_in_both_catalogues():
+    """The catalogues hold the same strings, with the same values ({1} …); every string the
+    stylesheets and edition.js ask for is in them."""
+    import json
+    ui = REPO / "xslt" / "html" / "ui"
+    en, zh = (json.loads((ui / f"{lang}.json").read_text(encoding="utf-8")) for lang in ("en", "zh"))
+    assert en.keys() == zh.keys()
+    assert not [k for k, v in {**en, **zh}.items() if re.search(r'[&<>"]', v)]   # stand as they are in HTML
+    for k in en:
+        assert sorted(re.findall(r"\{\d\}", en[k])) == sorted(re.findall(r"\{\d\}", zh[k])), k
+    asked = set()
+    for xsl in (REPO / "xslt" / "html").glob("*.xsl"):
+        asked |= set(re.findall(r"tt:ui\('([\w-]+)'\s*[,)]", xsl.read_text(encoding="utf-8")))
+    # the names made in the stylesheets ('kind-' || $k …)
+    asked |= {f"{p}-{k}" for p, ks in (("kind", ("substantive", "orthographic", "numbering")),
+                                        ("pop", ("numbering", "substantive", "orthographic", "punctuation", "lacuna", "other")),
+                                        ("filter", ("org", "office", "treaty"))) for k in ks}
+    asked |= {f"switch-{m}-title" for m in ("orig", "hans", "hant")}
+    js = (REPO / "xslt" / "html" / "assets" / "edition.js").read_text(encoding="utf-8")
+    asked |= {"js-" + k for k in re.findall(r'\bui\("([\w-]+)"', js)}
+    assert asked - en.keys() == set()
 
 
 def register_data(folder: Path) -> dict:
@@ -349,7 +388,7 @@ def test_entity_to_register_and_back(page, server):
     pop.get_by_role("link", name=re.compile("Register entry")).click()
     page.wait_for_url("**/places.html#pl-kyakhta")
     entry = page.locator("#pl-kyakhta")
-    assert entry.is_visible() and "occurrences" in entry.inner_text()
+    assert entry.is_visible() and "occurrence(s)" in entry.inner_text()
     shot(page, "register-places")
     entry.locator("a", has_text="恰克圖").first.click()        # back to an occurrence in witness A
     page.wait_for_url(re.compile(r"kyakhta-treaty-1727\.html#o\d+$"))
@@ -565,7 +604,7 @@ def test_names_are_links_without_script(browser, server):
     pg.goto(server + "kyakhta-treaty-1727.html")
     pg.locator("#preamble .ent-placeName a.ent-btn", has_text="恰克圖").first.click()
     pg.wait_for_url("**/places.html#pl-kyakhta")
-    assert "occurrences" in pg.locator("#pl-kyakhta").inner_text()
+    assert "occurrence(s)" in pg.locator("#pl-kyakhta").inner_text()
     ctx.close()
 
 
@@ -691,3 +730,106 @@ def test_no_line_of_the_collation_starts_with_closing_punctuation(browser, serve
     bad = pg.evaluate(LINE_STARTS_JS, CLOSING)
     ctx.close()
     assert bad == []
+
+
+# ------------------------------------------------------------------ DTS
+
+def _dts_check(obj: dict, kind: str) -> None:
+    """The required properties of a DTS 1.0 object (the specification's tables: Entry,
+    Collection, Resource, Navigation, CitationTree, CiteStructure, CitableUnit)."""
+    required = {
+        "EntryPoint": {"@id": str, "@type": str, "dtsVersion": str, "collection": str, "navigation": str, "document": str},
+        "Collection": {"@id": str, "@type": str, "title": str, "totalParents": int, "totalChildren": int, "collection": str},
+        "Resource": {"@id": str, "@type": str, "title": str, "totalParents": int, "collection": str, "navigation": str,
+                     "document": str, "citationTrees": list},
+        "Navigation": {"@id": str, "@type": str, "dtsVersion": str, "resource": dict},
+        "CitationTree": {"@type": str},
+        "CiteStructure": {"citeType": str},
+        "CitableUnit": {"identifier": str, "@type": str, "level": int},
+    }[kind]
+    for key, typ in required.items():
+        assert isinstance(obj.get(key), typ), (kind, key, obj.get(key))
+    if kind != "CiteStructure":
+        assert obj["@type"] == kind, obj["@type"]
+    if kind == "CitableUnit":
+        assert "parent" in obj and (obj["parent"] is None or isinstance(obj["parent"], str))
+    if kind == "Resource":
+        for tree in obj["citationTrees"]:
+            _dts_check(tree, "CitationTree")
+            stack = list(tree.get("citeStructure", []))
+            while stack:
+                s = stack.pop()
+                _dts_check(s, "CiteStructure")
+                stack += s.get("citeStructure", [])
+    if kind == "Navigation":
+        _dts_check(obj["resource"], "Resource")
+        for u in obj.get("member", []) + ([obj["ref"]] if "ref" in obj else []):
+            _dts_check(u, "CitableUnit")
+
+
+def _expand(template: str, **values) -> str:
+    """RFC 6570 expansion of the operators the edition's templates use: {x}, {/x}, {;x}."""
+    def one(m):
+        op, names = (m.group(1) or ""), m.group(2).split(",")
+        parts = [(n, values[n]) for n in names if values.get(n) is not None]
+        if op == "/":
+            return "".join("/" + str(v) for _, v in parts)
+        if op == ";":
+            return "".join(f";{n}={v}" for n, v in parts)
+        return ",".join(str(v) for _, v in parts)
+    return re.sub(r"\{([/;]?)([\w,]+)\}", one, template)
+
+
+def test_a_dts_client_harvests_the_edition(server, site):
+    """A DTS 1.0 client, from the entry point only: the collection, every resource, its
+    table of contents, each citable unit's navigation and document; shapes as the
+    specification's tables require; every fragment is TEI with dts:wrapper around the unit."""
+    import json
+    import urllib.request
+
+    from lxml import etree
+
+    def get(url):
+        with urllib.request.urlopen(server.rstrip("/") + url if url.startswith("/") else url) as r:
+            return r.read()
+
+    entry = json.loads(get("/dts/index.json"))
+    _dts_check(entry, "EntryPoint")
+    assert entry["dtsVersion"] == "1.0"
+    coll = json.loads(get(_expand(entry["collection"])))
+    _dts_check(coll, "Collection")
+    ids = [m["@id"] for m in coll["member"]]
+    assert {"kyakhta-treaty-1727", "khalkha-trade-treaty-1727", "kyakhta-treaty-1727.apparatus", "register"} <= set(ids)
+    assert coll["totalChildren"] == len(ids)
+    units_seen = 0
+    for member in coll["member"]:
+        _dts_check(member, "Resource")
+        res = json.loads(get(_expand(entry["collection"], id=member["@id"])))
+        _dts_check(res, "Resource")
+        whole = get(_expand(res["document"]))
+        assert whole == (site / "tei" / f"{member['@id']}.xml").read_bytes()
+        toc = json.loads(get(_expand(res["navigation"], down=-1)))
+        _dts_check(toc, "Navigation")
+        assert [u["identifier"] for u in toc["member"]] == \
+            [u["identifier"] for u in json.loads(get(_expand(res["navigation"], down=1)))["member"]]   # one level
+        if member["@id"] == "register":
+            assert toc["member"] == [] and res["citationTrees"] == []
+        for u in toc["member"]:
+            units_seen += 1
+            one = json.loads(get(_expand(res["navigation"], ref=u["identifier"])))
+            _dts_check(one, "Navigation")
+            assert one["ref"]["identifier"] == u["identifier"] and "member" not in one
+            siblings = json.loads(get(_expand(res["navigation"], ref=u["identifier"], down=0)))["member"]
+            assert u["identifier"] in [s["identifier"] for s in siblings]
+            frag = etree.fromstring(get(_expand(res["document"], ref=u["identifier"])))
+            assert frag.tag == "{http://www.tei-c.org/ns/1.0}TEI"
+            wrapped = frag.find("{https://w3id.org/api/dts#}wrapper")
+            div = wrapped[0]
+            assert div.tag == "{http://www.tei-c.org/ns/1.0}div" and div.get("type") == u["citeType"]
+            assert div.get("{http://www.w3.org/XML/1998/namespace}lang")
+            assert "".join(div.itertext()).strip()
+    a = json.loads(get(_expand(entry["navigation"], resource="kyakhta-treaty-1727", down=1)))
+    assert [u["identifier"] for u in a["member"]] == ["preamble", "art-1", "art-2", "art-3"]
+    frag = get(_expand(entry["document"], resource="kyakhta-treaty-1727", ref="art-3"))
+    assert "蒙古卡倫鄂博" in frag.decode("utf-8")
+    assert units_seen > 20

@@ -32,17 +32,19 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from . import saxon
+from . import publish_dts, saxon
 from .chinese import to_simplified, to_traditional
 from .enrich import match_key
 from .errors import TreatyError
 from .fileio import file_sha256, sha256, write_cache
-from .manifest import load
+from .manifest import edition_settings, load
 from .parallel import MIN_PARALLEL, pmap, workers
 from .runlock import NEUTRAL_PREFIX
 from .tei import NS, XML_ID, XML_LANG, check_for_saxon, local, original_text, parse_file, q
 
 MODES = {"orig": "", "hans": "zh-Hans/", "hant": "zh-Hant/"}
+#: the edition's collection, as the DTS API names it
+DTS_TITLE = "Qing–Russian Treaty Texts: a TEI Edition"
 REGISTER_PAGES = ("persons", "places", "organisations", "dates")
 
 
@@ -70,6 +72,15 @@ def _markers(key: str) -> tuple:
     return token, lang, mode_only, keep
 
 
+@lru_cache(maxsize=8)
+def _ui_token(key: str) -> re.Pattern:
+    """An interface string's placeholder (tt:ui in xslt/html/common.xsl): its name, then
+    its values, each after U+E001."""
+    k = re.escape(key)
+    # the closing U+E000 is not the opening of a string given as a value (filled in first)
+    return re.compile("\ue000tt" + k + "-ui:([^\ue000\ue001]+)((?:\ue001[^\ue000\ue001]*)*)\ue000(?!tt" + k + ")")
+
+
 def token_key(*inputs: str) -> str:
     """The token key of a render: a hash of the digests of everything the pages are
     made from."""
@@ -83,14 +94,47 @@ _ZH_LANG = [(re.compile(r'lang=(?<=\slang=)' + re.escape(q) + r'zh(?:-[A-Za-z]+)
             for q in ('"', '\\"')]
 
 
-def for_mode(page: str, mode: str, key: str = "") -> str:
+def ui_catalogues(html_xslt: Path) -> dict[str, dict[str, str]]:
+    """The interface's strings (xslt/html/ui/LANG.json), by language: en, zh."""
+    out = {}
+    for lang in ("en", "zh"):
+        path = html_xslt / "ui" / f"{lang}.json"
+        try:
+            out[lang] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise TreatyError(path, f"cannot read the interface's strings: {exc}") from None
+        bad = next((k for k, v in out[lang].items() if not isinstance(v, str) or re.search(r'[&<>"]', v)), None)
+        if bad:
+            raise TreatyError(path, f"interface string '{bad}': not a string, or it holds & < > or \" "
+                                    "(write “ ” for quotes)")
+    return out
+
+
+def _ui_string(catalogue: dict[str, str], name: str, values: str) -> str:
+    """One interface string, its {1}, {2} … filled in with ``values`` (as the page wrote
+    them, escaped where they stand; separated by U+E001). The catalogues hold no character
+    that HTML escapes (& < > "), so a string stands as it is in a text or an attribute."""
+    s = catalogue[name]
+    for i, v in enumerate(values.split("\ue001")[1:], start=1):
+        s = s.replace("{" + str(i) + "}", v)
+    return s
+
+
+def for_mode(page: str, mode: str, key: str = "", ui: dict[str, dict[str, str]] | None = None) -> str:
     """A neutral page (or register.js) as written in one script tree: the placeholders
-    (made with token key ``key``) resolved and, in zh-Hans/ and zh-Hant/, all Chinese
-    text converted and tagged as such. The whole page goes through OpenCC in one call:
+    (made with token key ``key``) resolved -- the interface's strings from ``ui`` (see
+    :func:`ui_catalogues`): English in the tree of the sources' own characters, Chinese
+    in the others -- and, in zh-Hans/ and zh-Hant/, all Chinese text converted and tagged
+    as such. The whole page goes through OpenCC in one call:
     OpenCC maps only Chinese characters and phrases, which no markup character
     continues, so every text node and attribute value converts as it would alone, and
     the markup is left as it is."""
     token, lang_token, mode_only, keep = _markers(key)
+    if ui is not None:
+        catalogue = ui["en" if mode == "orig" else "zh"]
+        n = 1
+        while n:        # a string given as a value of another is filled in first
+            page, n = _ui_token(key).subn(lambda m: _ui_string(catalogue, m.group(1), m.group(2)), page)
     for pattern in mode_only:
         page = pattern.sub(lambda m: m.group(2) if mode in m.group(1).split() else "", page)
     for m in MODES:
@@ -139,7 +183,7 @@ WHOLE_EDITION_PAGES = ("index.html",) + tuple(f"{p}.html" for p in REGISTER_PAGE
 # ------------------------------------------------------------------ preparing each TEI file
 
 #: the version of what _prepare keeps: a new one prepares every file again
-PREPARED_VERSION = 3
+PREPARED_VERSION = 4
 
 
 def _prepare(job: tuple) -> dict:
@@ -153,6 +197,7 @@ def _prepare(job: tuple) -> dict:
     # what the index page shows of a file: its fileDesc, its classification, its language
     shown = root.xpath("tei:teiHeader/tei:fileDesc | tei:teiHeader/tei:profileDesc/tei:textClass", namespaces=NS)
     info["head"] = sha256(b"".join(etree.tostring(e) for e in shown)) + (root.get(XML_LANG) or "") + (root.get(XML_ID) or "")
+    info["dts"] = publish_dts.describe(root)      # what the DTS collection says of it
     if kind == "text":
         info["names"] = _names_digest(root)
         info["records"] = _text_records(root, path.stem)
@@ -264,7 +309,6 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
 
     out_dir = Path(out_dir or project.site)
     sources = load(project.manifest)
-    from .manifest import edition_settings
     edition_settings(project.manifest)      # a bad [edition] table: one line, before any page
     texts = [s.id for s in sources if (project.tei / f"{s.id}.xml").exists()]
     if not texts:
@@ -320,9 +364,18 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
             for mode, index in search_index(project, texts, infos, app_files).items():
                 write_cache(staging / "assets" / f"search-index-{mode}.js", index.encode("utf-8"))
         (staging / "tei").mkdir(exist_ok=True)
+        api = publish_dts.Api(edition_settings(project.manifest).get("base_url", ""))
         for f in files:
             if not incremental or (old_pages.get(f"tei/{f}") != infos[f]["digest"]):
-                write_cache(staging / "tei" / f, (project.tei / f).read_bytes())
+                data = (project.tei / f).read_bytes()
+                write_cache(staging / "tei" / f, data)
+                rid = publish_dts.resource_id(f)
+                for old in (staging / "dts" / "document" / rid, *(staging / "dts" / "navigation").glob(f"{rid};*"),
+                            staging / "dts" / "navigation" / rid):
+                    shutil.rmtree(old, ignore_errors=True)      # its units of before
+                publish_dts.write_resource(staging / "dts", api, rid, f, parse_file(project.tei / f).getroot(), data)
+        publish_dts.write_index(staging / "dts", api, DTS_TITLE,
+                                [(publish_dts.resource_id(f), f, infos[f]["dts"]) for f in files])
         if pdf.exists() and (not incremental or previous.get("pdf") != pdf_key):
             write_cache(staging / pdf.name, pdf.read_bytes())
         readme = out_dir / "README.md"
@@ -413,9 +466,9 @@ def _render_pages(job: tuple) -> None:
     entry = project.xslt / "html" / "edition.xsl"
     exe = saxon.compile_file(entry)
     proc = saxon.processor()
+    ui = ui_catalogues(project.xslt / "html")
     neutral = Path(tempfile.mkdtemp(prefix=f"{NEUTRAL_PREFIX}{os.getpid()}-", dir=_scratch(fresh)))
     try:
-        from .manifest import edition_settings
         # the places map's base layers (Natural Earth, from node_modules/), for that page only
         box, layers = base_map(project.root, project.tei / "register.xml") if any(
             page == "places" for page, _ in todo) else ("", "")
@@ -444,7 +497,7 @@ def _render_pages(job: tuple) -> None:
             if page == "collation":
                 text = kinsoku.bind(text)
             for mode, prefix in MODES.items():
-                (Path(fresh) / prefix / name).write_bytes(for_mode(text, mode, key).encode("utf-8"))
+                (Path(fresh) / prefix / name).write_bytes(for_mode(text, mode, key, ui).encode("utf-8"))
     finally:
         shutil.rmtree(neutral, ignore_errors=True)
 

@@ -30,7 +30,7 @@
     <xsl:if test="empty($doc)"><xsl:message terminate="yes">no apparatus for '{$target}'</xsl:message></xsl:if>
     <xsl:variable name="wits" select="$doc//tei:listWit/tei:witness"/>
     <xsl:call-template name="tt:shell">
-      <xsl:with-param name="title" select="'The collated treaty'"/>
+      <xsl:with-param name="title" select="tt:ui('collated-title')"/>
       <xsl:with-param name="body-class" select="'collation-page'"/>
       <xsl:with-param name="content-doc" select="$doc" tunnel="yes"/>
       <xsl:with-param name="content-wits" select="$wits" tunnel="yes"/>
@@ -43,7 +43,7 @@
     <xsl:param name="content-wits" tunnel="yes"/>
     <xsl:variable name="doc" select="$content-doc"/>
     <xsl:variable name="wits" select="$content-wits"/>
-        <h1>The collated treaty: {string-join($wits/tei:bibl/tei:title, ' / ')}</h1>
+        <h1>{tt:ui('collated-h1', string-join($wits/tei:bibl/tei:title, ' / '))}</h1>
         <ul class="witnesses">
           <xsl:for-each select="$wits">
             <li><b class="siglum">{(@n, @xml:id)[1]}</b> <a href="{substring-before(@corresp, '.xml')}.html" lang="{@xml:lang}">{tei:bibl/tei:title}</a> — {tei:bibl/tei:note}</li>
@@ -51,26 +51,26 @@
         </ul>
         <div class="controls">
           <fieldset class="view-switch">
-            <legend>Side by side</legend>
+            <legend>{tt:ui('side-by-side')}</legend>
             <xsl:for-each select="$wits">
-              <label><input type="checkbox" name="wit" value="{@xml:id}" checked=""/> Witness {(@n, @xml:id)[1]}</label>
+              <label><input type="checkbox" name="wit" value="{@xml:id}" checked=""/> {tt:ui('witness-n', (@n, @xml:id)[1])}</label>
             </xsl:for-each>
           </fieldset>
           <fieldset class="kind-filter">
-            <legend>Mark</legend>
+            <legend>{tt:ui('mark')}</legend>
             <xsl:for-each select="'substantive', 'orthographic', 'numbering'">
               <xsl:variable name="k" select="."/>
-              <label><input type="checkbox" name="kind" value="{$k}" checked=""/> <span class="var var-{$k}">{$k}</span> ({count($doc//tei:body//tei:app[@type = $k])})</label>
+              <label><input type="checkbox" name="kind" value="{$k}" checked=""/> <span class="var var-{$k}">{tt:ui('kind-' || $k)}</span> ({count($doc//tei:body//tei:app[@type = $k])})</label>
             </xsl:for-each>
           </fieldset>
-          <p class="legend"><span class="lacuna-mark">lacuna</span> — point at a marked reading to see its counterpart in each column, select it to see every witness's; the apparatus of each article is listed under it.</p>
+          <p class="legend"><span class="lacuna-mark">{tt:ui('lacuna')}</span>{tt:ui('coll-legend')}</p>
         </div>
         <xsl:call-template name="tt:heat-map"><xsl:with-param name="doc" select="$doc"/></xsl:call-template>
         <div class="collation" data-view="synoptic" style="--wits: {count($wits)}">
           <xsl:for-each select="$doc//tei:body/tei:div">
             <xsl:variable name="div" select="."/>
             <section id="{tt:anchor(.)}" class="csect">
-              <h2>{if (@type = 'preamble') then 'Preamble' else 'Article ' || @n} <a class="anchor" href="#{tt:anchor(.)}" aria-label="Link to this section">#</a></h2>
+              <h2>{if (@type = 'preamble') then tt:ui('place-preamble') else tt:ui('place-article', @n)} <a class="anchor" href="#{tt:anchor(.)}" aria-label="{tt:ui('link-section')}">#</a></h2>
               <xsl:for-each select="tei:note[@type = 'revision']"><p class="ed-note" role="note" lang="en">{.}</p></xsl:for-each>
               <!-- the witnesses in columns, cut into rows at the ends of sentences (a
                    common or punctuation-variant 。；), so that the columns stay aligned; on
@@ -85,7 +85,7 @@
               <xsl:variable name="rows" select="if (exists($rows)) then $rows else [()]"/>
               <div class="wits">
                 <xsl:for-each select="$wits">
-                  <div class="wit wit-h" data-wit="{@xml:id}"><p class="wit-head" lang="en">Witness {(@n, @xml:id)[1]}</p></div>
+                  <div class="wit wit-h" data-wit="{@xml:id}"><p class="wit-head" lang="{$ui-lang}">{tt:ui('witness-head', (@n, @xml:id)[1])}</p></div>
                 </xsl:for-each>
                 <xsl:for-each select="$rows">
                   <xsl:variable name="row" select="."/>
@@ -98,7 +98,7 @@
                                       and $w = $div/tei:p[1]/accumulator-before('lacunose')">
                         <xsl:if test="$r = 1">
                           <div class="wit wit-lacuna" data-wit="{$w}" data-siglum="{$label}" style="grid-row: span {count($rows)}">
-                            <p class="lacuna" lang="en">〔lacuna: witness {$label} does not transmit this section〕</p>
+                            <p class="lacuna" lang="{$ui-lang}">{tt:ui('lacuna-section', $label)}</p>
                           </div>
                         </xsl:if>
                       </xsl:when>
@@ -143,14 +143,14 @@
                                   'share': if ($varied + $common gt 0) then 100 * $varied div ($varied + $common) else 0}"/>
       </xsl:for-each>
     </xsl:variable>
-    <nav class="heat-map" aria-label="Variants by section">
-      <p class="heat-head">Where the witnesses differ most (share of the text in variants):</p>
+    <nav class="heat-map" aria-label="{tt:ui('heat-label')}">
+      <p class="heat-head">{tt:ui('heat-head')}</p>
       <ol>
         <xsl:for-each select="$rows">
           <xsl:variable name="level" select="if (?wits lt 2) then 'none' else min((4, xs:integer(ceiling(?share div 20))))"/>
           <li class="heat-{$level}">
-            <a href="#{tt:anchor(?div)}" title="{if (?wits lt 2) then 'one witness only: nothing to compare' else ?n || ' variant(s)'}">
-              <span class="heat-sec">{if (?div/@type = 'preamble') then 'Pre.' else 'Art. ' || ?div/@n}</span>
+            <a href="#{tt:anchor(?div)}" title="{if (?wits lt 2) then tt:ui('heat-one') else tt:ui('heat-n', ?n)}">
+              <span class="heat-sec">{if (?div/@type = 'preamble') then tt:ui('heat-pre') else tt:ui('heat-art', ?div/@n)}</span>
               <span class="heat-rate">{if (?wits lt 2) then '—' else format-number(?share, '0') || '%'}</span>
             </a>
           </li>
@@ -199,10 +199,10 @@
     <xsl:param name="wit" tunnel="yes"/>
     <xsl:variable name="label" select="string((root(.)//tei:witness[@xml:id = $wit]/@n, $wit)[1])"/>
     <xsl:if test="tei:rdg[tt:cites(., $wit)]/tei:lacunaStart">
-      <span class="lacuna-mark" role="note" lang="en">〔lacuna: witness {$label}'s transcription breaks off here; the text goes on in the other witnesses〕</span>
+      <span class="lacuna-mark" role="note" lang="{$ui-lang}">{tt:ui('lacuna-start', $label)}</span>
     </xsl:if>
     <xsl:if test="tei:rdg[tt:cites(., $wit)]/tei:lacunaEnd">
-      <span class="lacuna-mark" role="note" lang="en">〔end of the lacuna of witness {$label}〕</span>
+      <span class="lacuna-mark" role="note" lang="{$ui-lang}">{tt:ui('lacuna-end', $label)}</span>
     </xsl:if>
   </xsl:template>
 
@@ -213,7 +213,7 @@
       <button type="button" popovertarget="app-{@xml:id}" class="var var-{@type} var-{@subtype}{if (normalize-space(string($rdg)) = '') then ' var-empty' else ''}"
               title="{@type}{if (@subtype) then ' · ' || @subtype else ''}">
         <xsl:choose>
-          <xsl:when test="normalize-space(string($rdg)) = ''"><span class="omits" lang="en" aria-label="omits">⌀</span></xsl:when>
+          <xsl:when test="normalize-space(string($rdg)) = ''"><span class="omits" aria-label="{tt:ui('omits')}">⌀</span></xsl:when>
           <xsl:otherwise><xsl:apply-templates select="$rdg/node()" mode="inert"><xsl:with-param name="wit" select="$wit" tunnel="yes"/></xsl:apply-templates></xsl:otherwise>
         </xsl:choose>
       </button>
@@ -246,8 +246,8 @@
     <xsl:param name="wits" as="element()*"/>
     <xsl:variable name="apps" select="$div//tei:app[@type = ('orthographic', 'substantive', 'numbering')]"/>
     <xsl:if test="$apps">
-      <details class="app-list" lang="en">
-        <summary>Apparatus of this section ({count($apps)} variants)</summary>
+      <details class="app-list" lang="{$ui-lang}">
+        <summary>{tt:ui('app-list', count($apps))}</summary>
         <ol>
           <xsl:for-each select="$apps">
             <xsl:variable name="present" select="tei:rdg[not(@type = ('lac', 'silent'))]"/>
@@ -257,10 +257,10 @@
               <xsl:text> ] </xsl:text>
               <xsl:for-each select="$present[position() gt 1]">
                 <xsl:if test="position() gt 1">; </xsl:if>
-                <span lang="{(@xml:lang, tt:lang(.))[1]}">{if (normalize-space(tt:rdg-text(.)) = '') then 'om.' else tt:rdg-text(.)}</span>
+                <span lang="{(@xml:lang, tt:lang(.))[1]}">{if (normalize-space(tt:rdg-text(.)) = '') then tt:ui('om') else tt:rdg-text(.)}</span>
                 <xsl:text> </xsl:text><i>{string-join(for $s in tokenize(@wit) ! substring(., 2) return string(($wits[@xml:id = $s]/@n, $s)[1]), ' ')}</i>
               </xsl:for-each>
-              <xsl:text> </xsl:text><span class="al-kind">({@type}{if (@subtype) then ', ' || replace(@subtype, '-', ' ') else ''})</span>
+              <xsl:text> </xsl:text><span class="al-kind">({tt:ui('kind-' || (@type[. = ('substantive', 'orthographic', 'numbering')], 'substantive')[1])}{if (@subtype) then ', ' || replace(@subtype, '-', ' ') else ''})</span>
             </li>
           </xsl:for-each>
         </ol>
@@ -286,11 +286,11 @@
 
   <xsl:template name="tt:app-popover">
     <xsl:param name="wits" as="element()*"/>
-    <div popover="" id="app-{@xml:id}" class="pop pop-app" role="dialog" aria-label="Readings">
-      <p class="pop-head">{if (@type = 'numbering') then 'Article numbering' else upper-case(substring(@type, 1, 1)) || substring(@type, 2) || ' variant'}{if (@subtype) then ': ' || replace(@subtype, '-', ' ') else ''}
+    <div popover="" id="app-{@xml:id}" class="pop pop-app" role="dialog" aria-label="{tt:ui('readings')}">
+      <p class="pop-head">{tt:ui('pop-' || (@type[. = ('numbering', 'substantive', 'orthographic', 'punctuation', 'lacuna')], 'other')[1])}{if (@subtype) then ': ' || replace(@subtype, '-', ' ') else ''}
         <span class="etype">{tt:place-label(.)}</span></p>
       <table class="readings">
-        <thead><tr><th scope="col">Witness</th><th scope="col">Reading</th></tr></thead>
+        <thead><tr><th scope="col">{tt:ui('witness')}</th><th scope="col">{tt:ui('reading')}</th></tr></thead>
         <tbody>
           <!-- a row for each witness: a reading several witnesses share is shown in each
                one's own characters -->
@@ -302,7 +302,7 @@
                 <th scope="row"><abbr title="{$wits[@xml:id = $w]/tei:bibl/tei:title}">{($wits[@xml:id = $w]/@n, $w)[1]}</abbr></th>
                 <td lang="{($r/@xml:lang, tt:lang($r))[1]}">
                   <xsl:choose>
-                    <xsl:when test="normalize-space($r) = ''"><em lang="en">omits</em></xsl:when>
+                    <xsl:when test="normalize-space($r) = ''"><em lang="{$ui-lang}">{tt:ui('omits')}</em></xsl:when>
                     <xsl:otherwise><xsl:apply-templates select="$r/node()" mode="text"><xsl:with-param name="occ" select="false()" tunnel="yes"/><xsl:with-param name="wit" select="$w" tunnel="yes"/></xsl:apply-templates></xsl:otherwise>
                   </xsl:choose>
                 </td>
@@ -312,12 +312,12 @@
         </tbody>
       </table>
       <xsl:for-each select="tei:note">
-        <p class="ed-note" role="note"><span class="note-label" lang="en">Editor's note: </span><xsl:apply-templates mode="text"/></p>
+        <p class="ed-note" role="note"><span class="note-label" lang="{$ui-lang}">{tt:ui('editor-note')}</span><xsl:apply-templates mode="text"/></p>
       </xsl:for-each>
-      <p class="in-list" lang="en"><a href="#al-{@xml:id}">In the apparatus of {tt:place-label(.)}</a></p>
-      <p class="cite-variant" lang="en">Cite this variant ({tt:place-label(.)}; witnesses {string-join(sort(distinct-values(for $s in tei:rdg[not(@type = ('lac', 'silent'))]/tokenize(@wit) ! substring(., 2) return string(($wits[@xml:id = $s]/@n, $s)[1]))), ', ')}):
+      <p class="in-list" lang="{$ui-lang}"><a href="#al-{@xml:id}">{tt:ui('in-app-of', tt:place-label(.))}</a></p>
+      <p class="cite-variant" lang="{$ui-lang}">{tt:ui('cite-variant', (tt:place-label(.), string-join(sort(distinct-values(for $s in tei:rdg[not(@type = ('lac', 'silent'))]/tokenize(@wit) ! substring(., 2) return string(($wits[@xml:id = $s]/@n, $s)[1]))), ', ')))}
         <code class="url">{tt:cite-url(tt:collation-file(.))}#app-{@xml:id}</code></p>
-      <button type="button" class="pop-close" popovertarget="app-{@xml:id}" popovertargetaction="hide">Close</button>
+      <button type="button" class="pop-close" popovertarget="app-{@xml:id}" popovertargetaction="hide">{tt:ui('close')}</button>
     </div>
   </xsl:template>
 </xsl:stylesheet>

@@ -86,6 +86,47 @@
   <!-- where this page sits: the original tree at the site's root, the converted ones below -->
   <xsl:variable name="up" as="xs:string" select="if ($mode = 'orig') then '' else if ($mode = 'neutral') then tt:mode-token('up') else '../'"/>
   <xsl:variable name="assets" as="xs:string" select="$up || 'assets/'"/>
+
+  <!-- The interface's strings, one catalogue per language (ui/en.json, ui/zh.json: Chinese,
+       which the 简体 and 繁體 trees' pages convert to their script with the rest of their
+       Chinese text). The interface speaks the tree's language: English in the tree of the
+       sources' own characters, Chinese in 简体 and 繁體. "{1}", "{2}" in a string are the
+       values given. On a neutral page a string is a placeholder that publish_html fills in
+       per tree (tt:mode-token 'ui:KEY', values after U+E001). -->
+  <xsl:variable name="ui-catalogues" as="map(*)" select="map{
+      'en': json-doc(resolve-uri('ui/en.json', static-base-uri())),
+      'zh': json-doc(resolve-uri('ui/zh.json', static-base-uri()))}"/>
+  <xsl:function name="tt:ui" as="xs:string">
+    <xsl:param name="key" as="xs:string"/>
+    <xsl:sequence select="tt:ui($key, ())"/>
+  </xsl:function>
+  <xsl:function name="tt:ui" as="xs:string">
+    <xsl:param name="key" as="xs:string"/>
+    <xsl:param name="values" as="xs:anyAtomicType*"/>
+    <xsl:if test="not(map:contains($ui-catalogues?en, $key) and map:contains($ui-catalogues?zh, $key))">
+      <xsl:message terminate="yes">interface string '{$key}' is missing from a catalogue (xslt/html/ui/)</xsl:message>
+    </xsl:if>
+    <xsl:sequence select="
+      if ($mode = 'neutral') then tt:mode-token(string-join(('ui:' || $key, $values ! string(.)), '&#xE001;'))
+      else tt:ui-format($ui-catalogues(if ($mode = 'orig') then 'en' else 'zh')($key), $values ! string(.))"/>
+  </xsl:function>
+  <!-- a string in one language, whatever the page's tree (for the parts of a neutral page
+       written in some trees only) -->
+  <xsl:function name="tt:ui-in" as="xs:string">
+    <xsl:param name="lang" as="xs:string"/>
+    <xsl:param name="key" as="xs:string"/>
+    <xsl:param name="values" as="xs:anyAtomicType*"/>
+    <xsl:sequence select="tt:ui-format($ui-catalogues($lang)($key), $values ! string(.))"/>
+  </xsl:function>
+  <xsl:function name="tt:ui-format" as="xs:string">
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:param name="values" as="xs:string*"/>
+    <xsl:sequence select="if (empty($values)) then $s
+      else tt:ui-format(replace($s, '\{' || count($values) || '\}', replace($values[last()], '([\\$])', '\\$1')), $values[position() lt last()])"/>
+  </xsl:function>
+  <!-- the interface's language tag: en, or the tree's Chinese one -->
+  <xsl:variable name="ui-lang" as="xs:string" select="
+    if ($mode = 'neutral') then tt:mode-token('lang:en') else if ($mode = 'orig') then 'en' else if ($mode = 'hans') then 'zh-Hans' else 'zh-Hant'"/>
   <!-- witness sigla by the file name of the witness, from every apparatus -->
   <xsl:variable name="witness-rows" as="array(xs:string)*" select="
       if (normalize-space($witnesses)) then tokenize($witnesses) ! array{tokenize(., '\|')}
@@ -161,11 +202,11 @@
     <xsl:param name="el" as="node()"/>
     <xsl:variable name="div" select="$el/ancestor::tei:div[@type = ('article', 'preamble', 'section')][1]"/>
     <xsl:sequence select="
-      if ($el/ancestor::tei:front) then 'Header of the source'
-      else if ($div/@type = 'article') then 'Article ' || $div/@n
-      else if ($div/@type = 'preamble') then 'Preamble'
+      if ($el/ancestor::tei:front) then tt:ui('place-header')
+      else if ($div/@type = 'article') then tt:ui('place-article', $div/@n)
+      else if ($div/@type = 'preamble') then tt:ui('place-preamble')
       else if ($div/@type = 'section') then '§ ' || normalize-space($div/tei:head)
-      else 'Opening'"/>
+      else tt:ui('place-opening')"/>
   </xsl:function>
 
   <xsl:function name="tt:anchor" as="xs:string">
@@ -187,7 +228,7 @@
     <xsl:param name="page" as="xs:string" tunnel="yes"/>
     <xsl:param name="this-page" as="xs:string" tunnel="yes"/>
     <xsl:param name="body-class" as="xs:string" select="$page"/>
-    <html lang="en">
+    <html lang="{$ui-lang}">
       <head>
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -196,32 +237,34 @@
         <script src="{$assets}edition.js" defer=""></script>
       </head>
       <body class="{$body-class}" data-mode="{if ($mode = 'neutral') then tt:mode-token('mode') else $mode}" data-page="{$this-page}">
-        <a class="skip" href="#main">Skip to the text</a>
+        <!-- the strings edition.js writes, in the page's language -->
+        <span id="tt-ui" hidden="" data-offer="{tt:ui('js-offer')}" data-passages="{tt:ui('js-passages')}" data-more="{tt:ui('js-more')}" data-suggest="{tt:ui('js-suggest')}"></span>
+        <a class="skip" href="#main">{tt:ui('skip')}</a>
         <header class="site">
           <a class="brand" href="index.html">treatytei</a>
-          <nav aria-label="Edition">
+          <nav aria-label="{tt:ui('nav-label')}">
             <ul>
-              <li><a href="index.html">Sources</a></li>
+              <li><a href="index.html">{tt:ui('nav-sources')}</a></li>
               <xsl:choose>
-                <xsl:when test="count(tokenize($apparatus)) = 1"><li><a href="{tt:collation-file(tokenize($apparatus))}">Collated treaty</a></li></xsl:when>
-                <xsl:when test="exists(tokenize($apparatus))"><li><a href="index.html#collations">Collations</a></li></xsl:when>
+                <xsl:when test="count(tokenize($apparatus)) = 1"><li><a href="{tt:collation-file(tokenize($apparatus))}">{tt:ui('nav-collated')}</a></li></xsl:when>
+                <xsl:when test="exists(tokenize($apparatus))"><li><a href="index.html#collations">{tt:ui('nav-collations')}</a></li></xsl:when>
               </xsl:choose>
-              <li><a href="persons.html">Persons</a></li>
-              <li><a href="places.html">Places</a></li>
-              <li><a href="organisations.html">Organisations</a></li>
-              <li><a href="dates.html">Dates</a></li>
-              <li><a href="search.html">Search</a></li>
+              <li><a href="persons.html">{tt:ui('nav-persons')}</a></li>
+              <li><a href="places.html">{tt:ui('nav-places')}</a></li>
+              <li><a href="organisations.html">{tt:ui('nav-orgs')}</a></li>
+              <li><a href="dates.html">{tt:ui('nav-dates')}</a></li>
+              <li><a href="search.html">{tt:ui('nav-search')}</a></li>
             </ul>
           </nav>
           <!-- the labels name the trees: never converted -->
           <xsl:call-template name="tt:as-is"><xsl:with-param name="content">
-          <div class="script-switch" role="group" aria-label="Script of the Chinese text" translate="no">
+          <div class="script-switch" role="group" aria-label="{tt:ui('switch-label')}" translate="no">
             <xsl:for-each select="('orig', 'hans', 'hant')">
               <xsl:variable name="m" select="."/>
               <a href="{tt:mode-href($m, $this-page)}" data-mode="{$m}" lang="{if ($m = 'hant') then 'zh-Hant' else if ($m = 'hans') then 'zh-Hans' else 'en'}">
                 <xsl:if test="$m = $mode"><xsl:attribute name="aria-current" select="'true'"/></xsl:if>
                 <xsl:if test="$mode = 'neutral'"><xsl:attribute name="aria-current" select="tt:mode-token('current-' || $m)"/></xsl:if>
-                <xsl:attribute name="title" select="if ($m = 'orig') then 'As in the sources' else if ($m = 'hans') then 'All in simplified characters' else 'All in traditional characters'"/>
+                <xsl:attribute name="title" select="tt:ui('switch-' || $m || '-title')"/>
                 {if ($m = 'orig') then 'Original' else if ($m = 'hans') then '简体' else '繁體'}
               </a>
             </xsl:for-each>
@@ -232,8 +275,7 @@
           <xsl:apply-templates select="$page" mode="tt:content"/>
         </main>
         <footer class="site">
-          <p>treatytei: a TEI P5 edition of Qing–Russian treaty texts. Texts: public domain (treaties) and CC BY-SA 4.0 (Wikipedia);
-             encoding CC BY-SA 4.0. <a href="index.html#cite">How to cite</a> · <a href="index.html#downloads">TEI files</a>.</p>
+          <p>{tt:ui('footer')} <a href="index.html#cite">{tt:ui('footer-cite')}</a> · <a href="index.html#downloads">{tt:ui('footer-tei')}</a>.</p>
           <p class="mode-note">
             <xsl:choose>
               <xsl:when test="$mode = 'neutral'">
@@ -260,7 +302,7 @@
 
   <xsl:function name="tt:mode-note" as="xs:string">
     <xsl:param name="m" as="xs:string"/>
-    <xsl:sequence select="if ($m = 'orig') then 'Chinese text as in the sources.' else 'Chinese text converted to ' || (if ($m = 'hans') then 'simplified' else 'traditional') || ' characters with OpenCC for reading; the original forms are in the “Original” view and the TEI files.'"/>
+    <xsl:sequence select="if ($m = 'orig') then tt:ui-in('en', 'mode-note-orig', ()) else tt:ui-in('zh', 'mode-note-conv', tt:ui-in('zh', if ($m = 'hans') then 'simplified' else 'traditional', ()))"/>
   </xsl:function>
 
   <!-- a placeholder of the neutral page (up: the path to the site's root; mode: the
@@ -281,19 +323,19 @@
 
   <xsl:template name="tt:search-page">
     <xsl:call-template name="tt:shell">
-      <xsl:with-param name="title" select="'Search'"/>
+      <xsl:with-param name="title" select="tt:ui('search-title')"/>
     </xsl:call-template>
   </xsl:template>
 
   <!-- the content of the page (tt:search-page), written straight into the shell's <main> -->
   <xsl:template match=".[. = 'search']" mode="tt:content">
-        <h1>Search the edition</h1>
+        <h1>{tt:ui('search-h1')}</h1>
         <form class="search" role="search" action="search.html" method="get">
-          <label for="q">Words, names or dates: in either script, in Hanyu Pinyin or letters (Tulishan, Kyakhta), years and ISO dates (1727, 1727-10-21)</label>
+          <label for="q">{tt:ui('search-label')}</label>
           <input id="q" name="q" type="search" autocomplete="off"/>
-          <button type="submit">Search</button>
+          <button type="submit">{tt:ui('search-button')}</button>
         </form>
-        <p class="hint">Matching ignores the difference between simplified and traditional characters and the variant forms the edition lists <xsl:call-template name="tt:as-is"><xsl:with-param name="content"><span lang="zh" translate="no">(拏/拿, 爲/为 …)</span></xsl:with-param></xsl:call-template>, and case and accents in letters. Several terms: a passage must hold them all; "quoted words" are one term. It runs in your browser on an index built with the site; nothing is sent anywhere.</p>
+        <p class="hint">{tt:ui('search-hint-1')} <xsl:call-template name="tt:as-is"><xsl:with-param name="content"><span lang="zh" translate="no">(拏/拿, 爲/为 …)</span></xsl:with-param></xsl:call-template>{tt:ui('search-hint-2')}</p>
         <div id="results" aria-live="polite"></div>
         <script src="{$assets}search-index-{if ($mode = 'neutral') then tt:mode-token('mode') else $mode}.js" defer=""></script>
   </xsl:template>

@@ -41,12 +41,12 @@
   <xsl:function name="tt:entry-type" as="xs:string">
     <xsl:param name="entry" as="element()"/>
     <xsl:sequence select="
-      if ($entry/self::tei:person) then 'person' || (if ($entry/@role) then ' (' || $entry/@role || ')' else '')
-      else if ($entry/self::tei:place) then 'place: ' || replace($entry/@type, '-', ' ')
-      else if ($entry/self::tei:org) then 'organisation: ' || $entry/@type
-      else if ($entry/self::tei:category) then 'office or title'
-      else if ($entry/self::tei:bibl) then 'treaty'
-      else 'entry'"/>
+      if ($entry/self::tei:person) then tt:ui('t-person') || (if ($entry/@role) then ' (' || $entry/@role || ')' else '')
+      else if ($entry/self::tei:place) then tt:ui('t-place') || (if ($entry/@type) then ': ' || replace($entry/@type, '-', ' ') else '')
+      else if ($entry/self::tei:org) then tt:ui('t-org') || (if ($entry/@type) then ': ' || $entry/@type else '')
+      else if ($entry/self::tei:category) then tt:ui('t-office')
+      else if ($entry/self::tei:bibl) then tt:ui('t-treaty')
+      else tt:ui('t-entry')"/>
   </xsl:function>
 
   <xsl:function name="tt:entry-name" as="element()?">
@@ -69,7 +69,7 @@
           <a class="ent-btn" href="{tt:register-page($entry)}#{$id}" data-ref="{$id}" aria-haspopup="dialog"><xsl:apply-templates mode="inert"/></a>
         </xsl:when>
         <xsl:otherwise>
-          <span class="ent-missing" title="No register entry for {@ref}"><xsl:apply-templates mode="inert"/></span>
+          <span class="ent-missing" title="{tt:ui('no-entry', @ref)}"><xsl:apply-templates mode="inert"/></span>
         </xsl:otherwise>
       </xsl:choose>
     </span>
@@ -140,9 +140,9 @@
     <xsl:param name="date-prefix" as="xs:string" select="'pop-d-'"/>
     <div class="popovers">
       <xsl:if test="$scope//(tei:persName | tei:placeName | tei:orgName | tei:roleName | tei:title)[@ref]">
-        <div popover="" id="pop-entity" class="pop" role="dialog" aria-label="Register entry">
+        <div popover="" id="pop-entity" class="pop" role="dialog" aria-label="{tt:ui('register-entry')}">
           <div class="pop-body"></div>
-          <button type="button" class="pop-close" popovertarget="pop-entity" popovertargetaction="hide">Close</button>
+          <button type="button" class="pop-close" popovertarget="pop-entity" popovertargetaction="hide">{tt:ui('close')}</button>
         </div>
         <script src="register.js" defer=""></script>
       </xsl:if>
@@ -163,40 +163,40 @@
         then abs(days-from-duration(xs:date($a) - xs:date($b))) else -1"/>
     <xsl:variable name="yr" select="if ($a castable as xs:date) then year-from-date(xs:date($a)) else 0"/>
     <xsl:sequence select="
-      if ($days = ($yr idiv 100 - $yr idiv 400 - 2)) then 'they differ by ' || $days || ' days, the Julian offset of that century (an unlabelled Julian date?)'
-      else if ($days = 1) then 'they differ by one day'
-      else if ($days ge 28 and $days le 31) then 'they differ by one month'
-      else if ($days ge 350 and $days le 390) then 'they differ by one year'
-      else if ($days gt 0) then 'they differ by ' || $days || ' days'
-      else 'they differ'"/>
+      if ($days = ($yr idiv 100 - $yr idiv 400 - 2)) then tt:ui('diff-julian', $days)
+      else if ($days = 1) then tt:ui('diff-day')
+      else if ($days ge 28 and $days le 31) then tt:ui('diff-month')
+      else if ($days ge 350 and $days le 390) then tt:ui('diff-year')
+      else if ($days gt 0) then tt:ui('diff-days', $days)
+      else tt:ui('differ')"/>
   </xsl:function>
 
   <xsl:template name="tt:date-popover">
     <xsl:param name="pid" as="xs:string"/>
-    <div popover="" id="{$pid}" class="pop pop-date" role="dialog" aria-label="Date">
+    <div popover="" id="{$pid}" class="pop pop-date" role="dialog" aria-label="{tt:ui('date')}">
       <p class="pop-head" lang="{tt:lang(.)}">{tt:plain(.)}</p>
       <dl>
-        <dt>Gregorian (ISO 8601)</dt><dd><time datetime="{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}">{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}</time><xsl:if test="not(@when)"> (the day is not given)</xsl:if></dd>
+        <dt>{tt:ui('gregorian')}</dt><dd><time datetime="{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}">{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}</time><xsl:if test="not(@when)"> {tt:ui('day-not-given')}</xsl:if></dd>
         <xsl:if test="@datingMethod">
-          <dt>Calendar of the source</dt>
-          <dd>{if (@datingMethod = '#julian') then 'Julian (Russian)' else if (@datingMethod = '#chinese-qing') then 'Qing official calendar' else if (@datingMethod = '#chinese') then 'Chinese calendar' else @datingMethod}: <span lang="{tt:lang(.)}">{@when-custom}</span></dd>
+          <dt>{tt:ui('calendar-of-source')}</dt>
+          <dd>{if (@datingMethod = '#julian') then tt:ui('cal-julian') else if (@datingMethod = '#chinese-qing') then tt:ui('cal-qing') else if (@datingMethod = '#chinese') then tt:ui('cal-chinese') else @datingMethod}: <span lang="{tt:lang(.)}">{@when-custom}</span></dd>
         </xsl:if>
         <xsl:for-each select="tei:date[@when or @notBefore]">
-          <dt>Inside it</dt><dd><span lang="{tt:lang(.)}">{tt:plain(.)}</span> = {(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}</dd>
+          <dt>{tt:ui('inside-it')}</dt><dd><span lang="{tt:lang(.)}">{tt:plain(.)}</span> = {(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}</dd>
         </xsl:for-each>
         <xsl:if test="@corresp">
           <xsl:variable name="me" select="."/>
-          <dt>The same day in the source</dt>
+          <dt>{tt:ui('same-day')}</dt>
           <dd><ul>
             <xsl:for-each select="tokenize(@corresp)">
               <xsl:variable name="d" select="root($me)//tei:date[@xml:id = substring-after(current(), '#')]"/>
-              <li><span lang="{tt:lang($d)}">{tt:plain($d)}</span> = {$d/@when}<xsl:if test="$d/@when != $me/@when"> <strong class="disagree">— disagrees: {tt:date-diagnosis($me/@when, $d/@when)}</strong></xsl:if></li>
+              <li><span lang="{tt:lang($d)}">{tt:plain($d)}</span> = {$d/@when}<xsl:if test="$d/@when != $me/@when"> <strong class="disagree">{tt:ui('disagrees', tt:date-diagnosis($me/@when, $d/@when))}</strong></xsl:if></li>
             </xsl:for-each>
           </ul></dd>
         </xsl:if>
       </dl>
-      <p><a href="dates.html#d-{replace(if (@when) then string(@when) else @notBefore || '/' || @notAfter, '/', '--')}">In the index of dates</a></p>
-      <button type="button" class="pop-close" popovertarget="{$pid}" popovertargetaction="hide">Close</button>
+      <p><a href="dates.html#d-{replace(if (@when) then string(@when) else @notBefore || '/' || @notAfter, '/', '--')}">{tt:ui('in-date-index')}</a></p>
+      <button type="button" class="pop-close" popovertarget="{$pid}" popovertargetaction="hide">{tt:ui('close')}</button>
     </div>
   </xsl:template>
 
@@ -243,12 +243,12 @@
       </xsl:for-each>
     </ul>
     <xsl:for-each select="tei:location/tei:geo">
-      <p class="geo">Coordinates: {tokenize(.)[1]}° N, {tokenize(.)[2]}° E<xsl:if test="../@cert"> ({../@cert} certainty)</xsl:if></p>
+      <p class="geo">{tt:ui('coords', (tokenize(.)[1], tokenize(.)[2]))}<xsl:if test="../@cert"> {tt:ui('certainty', ../@cert)}</xsl:if></p>
     </xsl:for-each>
-    <xsl:for-each select="tei:date[@when or @notBefore]"><p>Year: {@when}</p></xsl:for-each>
+    <xsl:for-each select="tei:date[@when or @notBefore]"><p>{tt:ui('year', @when)}</p></xsl:for-each>
     <xsl:for-each select="tei:note | tei:catDesc[@xml:lang = 'en']"><p class="note">{.}</p></xsl:for-each>
     <xsl:if test="not($full)">
-      <p><a href="{tt:register-page(.)}#{@xml:id}">Register entry and every occurrence</a></p>
+      <p><a href="{tt:register-page(.)}#{@xml:id}">{tt:ui('entry-link')}</a></p>
     </xsl:if>
   </xsl:template>
   <!-- the romanisation of an entry: its first Hanyu Pinyin name (register order: pinyin

@@ -15,7 +15,7 @@
 
   <xsl:template name="tt:register-page">
     <xsl:param name="page" as="xs:string" tunnel="yes"/>
-    <xsl:variable name="title" select="map{'persons': 'Persons', 'places': 'Places', 'organisations': 'Organisations, offices and treaties', 'dates': 'Dates'}($page)"/>
+    <xsl:variable name="title" select="tt:ui(map{'persons': 'reg-persons', 'places': 'reg-places', 'organisations': 'reg-orgs', 'dates': 'reg-dates'}($page))"/>
     <xsl:call-template name="tt:shell">
       <xsl:with-param name="title" select="$title"/>
       <xsl:with-param name="body-class" select="'register-page'"/>
@@ -38,11 +38,11 @@
             <xsl:call-template name="tt:entries"><xsl:with-param name="entries" select="$register//tei:listPlace/tei:place"/></xsl:call-template>
           </xsl:when>
           <xsl:when test="$page = 'organisations'">
-            <h2>States and organisations</h2>
+            <h2>{tt:ui('reg-h-orgs')}</h2>
             <xsl:call-template name="tt:entries"><xsl:with-param name="entries" select="$register//tei:listOrg/tei:org"/><xsl:with-param name="key" select="'org'"/></xsl:call-template>
-            <h2>Offices and titles</h2>
+            <h2>{tt:ui('reg-h-offices')}</h2>
             <xsl:call-template name="tt:entries"><xsl:with-param name="entries" select="$register//tei:taxonomy[@xml:id = 'offices']/tei:category"/><xsl:with-param name="key" select="'office'"/></xsl:call-template>
-            <h2>Treaties cited by title</h2>
+            <h2>{tt:ui('reg-h-treaties')}</h2>
             <xsl:call-template name="tt:entries"><xsl:with-param name="entries" select="$register//tei:listBibl/tei:bibl"/><xsl:with-param name="key" select="'treaty'"/></xsl:call-template>
           </xsl:when>
           <xsl:otherwise><xsl:call-template name="tt:date-index"/></xsl:otherwise>
@@ -57,8 +57,8 @@
     <xsl:variable name="sorted" select="tt:in-pinyin-order($entries)"/>
     <xsl:variable name="initial" select="function($e) { (tt:initial($e)[. != ''], '#')[1] }"/>
     <div class="reg-tools">
-      <label class="reg-filter">Filter{map{'org': ' states and organisations', 'office': ' offices and titles', 'treaty': ' treaties'}($key)} <input type="search" data-filter="{$key}" autocomplete="off"/></label>
-      <nav class="jump" aria-label="Initials (Hanyu Pinyin){map{'org': ': states and organisations', 'office': ': offices and titles', 'treaty': ': treaties'}($key)}">
+      <label class="reg-filter">{tt:ui((('filter-' || $key)[$key = ('org', 'office', 'treaty')], 'filter')[1])} <input type="search" data-filter="{$key}" autocomplete="off"/></label>
+      <nav class="jump" aria-label="{tt:ui((('initials-' || $key)[$key = ('org', 'office', 'treaty')], 'initials')[1])}">
         <xsl:for-each select="distinct-values($sorted ! $initial(.))">
           <a href="#ini-{$key}-{if (. = '#') then 'other' else .}">{.}</a>
         </xsl:for-each>
@@ -74,7 +74,7 @@
           <xsl:apply-templates select="." mode="summary"><xsl:with-param name="full" select="true()"/></xsl:apply-templates>
           <xsl:choose>
             <xsl:when test="$occ">
-              <p class="occ-head">{count($occ)} occurrence{if (count($occ) = 1) then '' else 's'}:</p>
+              <p class="occ-head">{tt:ui('occurrences', count($occ))}</p>
               <ul class="occurrences">
                 <xsl:for-each-group select="$occ" group-by="root(.)/tei:TEI/@xml:id">
                   <li><span class="src" lang="{tt:lang(root(.)/tei:TEI)}">{tt:title(.)}</span>:
@@ -86,7 +86,7 @@
                 </xsl:for-each-group>
               </ul>
             </xsl:when>
-            <xsl:otherwise><p class="occ-head">Not named in the texts (named in a source's header).</p></xsl:otherwise>
+            <xsl:otherwise><p class="occ-head">{tt:ui('not-named')}</p></xsl:otherwise>
           </xsl:choose>
         </article>
       </xsl:for-each>
@@ -120,35 +120,35 @@
           <xsl:variable name="firsts" select="for $i in 1 to count($refs) return $refs[$i][not(. = subsequence($refs, 1, $i - 1))]"/>
           <xsl:variable name="stops" select="$firsts ! (let $id := . return $pts[@xml:id = $id])"/>
           <xsl:if test="count($stops) ge 2">
-            <xsl:sequence select="map{'text': $title, 'label': 'Article ' || @n, 'stops': $stops}"/>
+            <xsl:sequence select="map{'text': $title, 'label': tt:ui('place-article', @n), 'stops': $stops}"/>
           </xsl:if>
         </xsl:for-each>
       </xsl:for-each>
     </xsl:variable>
     <figure class="map">
       <xsl:if test="exists($routes)">
-        <label class="map-routes">Join the places named in
+        <label class="map-routes">{tt:ui('join-places')}
           <select data-routes="">
-            <option value="">(none)</option>
+            <option value="">{tt:ui('none')}</option>
             <!-- grouped by text: an edition of many texts has many articles -->
             <xsl:for-each-group select="$routes ! map:put(., 'n', position())" group-adjacent="?text">
               <optgroup label="{current-grouping-key()}">
                 <xsl:for-each select="current-group()">
-                  <option value="route-{?n}">{?label} ({count(?stops)} places)</option>
+                  <option value="route-{?n}">{tt:ui('n-places', (?label, count(?stops)))}</option>
                 </xsl:for-each>
               </optgroup>
             </xsl:for-each-group>
           </select>
         </label>
       </xsl:if>
-      <div class="map-tools" role="group" aria-label="Map view">
-        <button type="button" data-zoom="in" aria-label="Zoom in">+</button>
-        <button type="button" data-zoom="out" aria-label="Zoom out">−</button>
-        <button type="button" data-zoom="reset">Whole map</button>
+      <div class="map-tools" role="group" aria-label="{tt:ui('map-view')}">
+        <button type="button" data-zoom="in" aria-label="{tt:ui('zoom-in')}">+</button>
+        <button type="button" data-zoom="out" aria-label="{tt:ui('zoom-out')}">−</button>
+        <button type="button" data-zoom="reset">{tt:ui('whole-map')}</button>
       </div>
       <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {$W} {$H}" aria-labelledby="map-title" tabindex="0"
            data-full="0 0 {$W} {$H}" class="{if ($basemap) then 'with-basemap' else 'grid-only'}">
-        <title id="map-title">Places of the register with known coordinates, {$s0}°–{$n0}° N, {$w0}°–{$e0}° E</title>
+        <title id="map-title">{tt:ui('map-title', ($s0, $n0, $w0, $e0))}</title>
         <rect x="-{$W}" y="-{$H}" width="{3 * $W}" height="{3 * $H}" class="map-bg"/>
         <xsl:if test="$basemap">
           <xsl:copy-of select="parse-xml($basemap)/*"/>
@@ -201,7 +201,7 @@
           </xsl:next-iteration>
         </xsl:iterate>
       </svg>
-      <figcaption>{count($pts)} of {count($register//tei:place)} places have coordinates (WGS 84, equirectangular){if ($basemap) then '; land, lakes, rivers and today''s borders (for orientation only) from Natural Earth 1:50m, public domain' else '; no base map data (it is installed by ./edition)'}. Select a point for its entry; zoom with the buttons, the wheel or + and −, pan by dragging or with the arrow keys.</figcaption>
+      <figcaption>{tt:ui('map-caption', (count($pts), count($register//tei:place)))}{if ($basemap) then tt:ui('map-base') else tt:ui('map-nobase')}{tt:ui('map-how')}</figcaption>
     </figure>
   </xsl:template>
 
@@ -226,7 +226,7 @@
       <xsl:variable name="x" select="function($y) { 20 + ($y - $y0) div ($y1 - $y0) * ($W - 40) }"/>
       <figure class="timeline">
         <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {$W} 90" aria-labelledby="timeline-title">
-          <title id="timeline-title">The dates of the texts, {$y0}–{$y1}: {count($keyed)} days or years{if (some $k in $keyed satisfies $k?differ) then ', ' || count($keyed[?differ]) || ' where the sources disagree (ringed)' else ''}</title>
+          <title id="timeline-title">{tt:ui('tl-title', ($y0, $y1, count($keyed)))}{if (some $k in $keyed satisfies $k?differ) then tt:ui('tl-title-differ', count($keyed[?differ])) else ''}</title>
           <line x1="20" y1="50" x2="{$W - 20}" y2="50" class="tl-axis"/>
           <xsl:for-each select="xs:integer($y0 div 10) to xs:integer($y1 div 10)">
             <xsl:variable name="tx" select="format-number($x(. * 10), '0.0')"/>
@@ -236,22 +236,22 @@
           <xsl:for-each select="$keyed">
             <a href="#d-{replace(?key, '/', '--')}">
               <circle cx="{format-number($x(?year), '0.0')}" cy="50" r="{min((4 + ?n, 9))}" class="tl-pt{if (?differ) then ' tl-differ' else ''}">
-                <title>{?key}: {?n} mention{if (?n = 1) then '' else 's'}{if (?differ) then '; the sources give this day another value too' else ''}</title>
+                <title>{tt:ui('tl-mentions', (?key, ?n))}{if (?differ) then tt:ui('tl-differ') else ''}</title>
               </circle>
             </a>
           </xsl:for-each>
         </svg>
-        <figcaption>{count($keyed)} dates between {min($keyed ! ?key)} and {max($keyed ! ?key)}; a point opens its row below{if (some $k in $keyed satisfies $k?differ) then '; ringed: the sources give the same day as another date (' || count($keyed[?differ]) || ')' else ''}.</figcaption>
+        <figcaption>{tt:ui('tl-caption', (count($keyed), min($keyed ! ?key), max($keyed ! ?key)))}{if (some $k in $keyed satisfies $k?differ) then tt:ui('tl-caption-differ', count($keyed[?differ])) else ''}.</figcaption>
       </figure>
     </xsl:if>
   </xsl:template>
 
   <xsl:template name="tt:date-index">
     <xsl:variable name="dates" select="tt:text-docs()//tei:date[@when or @notBefore][ancestor::tei:text or ancestor::tei:notesStmt]"/>
-    <p>Every date in the texts, in time order, in the proleptic Gregorian calendar, with the form and calendar of the source.</p>
+    <p>{tt:ui('dates-intro')}</p>
     <xsl:call-template name="tt:timeline"><xsl:with-param name="dates" select="$dates"/></xsl:call-template>
     <table class="dates">
-      <thead><tr><th scope="col">Date (ISO 8601)</th><th scope="col">In the source</th><th scope="col">Calendar</th><th scope="col">Given as the same day as</th><th scope="col">Where</th></tr></thead>
+      <thead><tr><th scope="col">{tt:ui('th-date')}</th><th scope="col">{tt:ui('th-source')}</th><th scope="col">{tt:ui('th-calendar')}</th><th scope="col">{tt:ui('th-same')}</th><th scope="col">{tt:ui('th-where')}</th></tr></thead>
       <tbody>
         <xsl:for-each-group select="$dates" group-by="(if (@when) then string(@when) else @notBefore || '/' || @notAfter)">
           <xsl:sort select="current-grouping-key()"/>
@@ -260,7 +260,7 @@
               <xsl:if test="position() = 1"><xsl:attribute name="id" select="'d-' || replace((if (@when) then string(@when) else @notBefore || '/' || @notAfter), '/', '--')"/></xsl:if>
               <td><time datetime="{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}">{(if (@when) then string(@when) else @notBefore || '/' || @notAfter)}</time></td>
               <td lang="{tt:lang(.)}">{tt:plain(.)}</td>
-              <td>{if (@datingMethod = '#julian') then 'Julian: ' || @when-custom else if (@datingMethod = '#chinese-qing') then 'Qing: ' || @when-custom else if (@datingMethod = '#chinese') then 'Chinese: ' || @when-custom else 'Gregorian'}</td>
+              <td>{if (@datingMethod = '#julian') then tt:ui('cal-julian-v', @when-custom) else if (@datingMethod = '#chinese-qing') then tt:ui('cal-qing-v', @when-custom) else if (@datingMethod = '#chinese') then tt:ui('cal-chinese-v', @when-custom) else tt:ui('cal-gregorian')}</td>
               <td>
                 <xsl:variable name="me" select="."/>
                 <xsl:for-each select="tokenize(@corresp)">
@@ -268,7 +268,7 @@
                   <xsl:if test="position() gt 1">; </xsl:if>
                   <span lang="{tt:lang($d)}">{tt:plain($d)}</span>
                   <xsl:choose>
-                    <xsl:when test="string($d/@when) = string($me/@when)"> (agrees)</xsl:when>
+                    <xsl:when test="string($d/@when) = string($me/@when)"> {tt:ui('agrees')}</xsl:when>
                     <xsl:otherwise> <strong class="disagree">(= {$d/@when}: {tt:date-diagnosis($me/@when, $d/@when)})</strong></xsl:otherwise>
                   </xsl:choose>
                 </xsl:for-each>

@@ -37,19 +37,19 @@
         <article class="text" lang="{$tei/@xml:lang}">
           <header class="text-head">
             <h1>{tt:title($doc)}</h1>
-            <p class="meta" lang="en">
-              <xsl:if test="$sig">Witness {$sig} · </xsl:if>
+            <p class="meta" lang="{$ui-lang}">
+              <xsl:if test="$sig">{tt:ui('witness-head', $sig)} · </xsl:if>
               <xsl:value-of select="$tei//tei:sourceDesc/tei:bibl[1]/tei:extent"/>
-              <xsl:for-each select="$tei//tei:sourceDesc/tei:bibl[1]/tei:date[@when]"> · dated <time datetime="{@when}">{@when}</time></xsl:for-each>
+              <xsl:for-each select="$tei//tei:sourceDesc/tei:bibl[1]/tei:date[@when]"> · {tt:ui('dated')} <time datetime="{@when}">{@when}</time></xsl:for-each>
               · <a href="{$up}tei/{$target}.xml">TEI</a>
               <xsl:for-each select="$app-of($target || '.xml')">
-                · <a href="{tt:collation-file(.)}">collated with the other witnesses</a>
+                · <a href="{tt:collation-file(.)}">{tt:ui('collated-with')}</a>
               </xsl:for-each>
             </p>
-            <div class="cite-this" lang="en"><xsl:for-each select="$doc"><xsl:call-template name="tt:citation"/></xsl:for-each></div>
-            <nav class="toc" aria-label="Contents" lang="en">
+            <div class="cite-this" lang="{$ui-lang}"><xsl:for-each select="$doc"><xsl:call-template name="tt:citation"/></xsl:for-each></div>
+            <nav class="toc" aria-label="{tt:ui('contents')}" lang="{$ui-lang}">
               <ul>
-                <xsl:if test="$tei/tei:text/tei:front"><li><a href="#note">Header of the source</a></li></xsl:if>
+                <xsl:if test="$tei/tei:text/tei:front"><li><a href="#note">{tt:ui('place-header')}</a></li></xsl:if>
                 <xsl:for-each select="$tei/tei:text/tei:body//tei:div[@type = ('preamble', 'article', 'section')]">
                   <li><a href="#{tt:anchor(.)}">{tt:place-label((tei:head, tei:p, tei:list, tei:table)[1])}</a></li>
                 </xsl:for-each>
@@ -60,7 +60,7 @@
             <!-- the source's own header lines (title, parties, dates, editorial notes) and
                  its page furniture, in the order of the source -->
             <section id="note" class="source-note">
-              <h2 lang="en">Header of the source</h2>
+              <h2 lang="{$ui-lang}">{tt:ui('place-header')}</h2>
               <xsl:for-each select="$tei/tei:text/tei:front//(tei:ab | tei:fw)">
                 <p class="hdr-{local-name()} hdr-{@type}"><xsl:apply-templates mode="text"/></p>
               </xsl:for-each>
@@ -77,8 +77,8 @@
     <section id="{tt:anchor(.)}" class="div div-{@type}">
       <xsl:call-template name="tt:lang-attr"/>
       <xsl:if test="@type = ('article', 'preamble')">
-        <h2 lang="en">{if (@type = 'preamble') then 'Preamble' else 'Article ' || @n}
-          <a class="anchor" href="#{tt:anchor(.)}" aria-label="Link to this section">#</a></h2>
+        <h2 lang="{$ui-lang}">{if (@type = 'preamble') then tt:ui('place-preamble') else tt:ui('place-article', @n)}
+          <a class="anchor" href="#{tt:anchor(.)}" aria-label="{tt:ui('link-section')}">#</a></h2>
       </xsl:if>
       <xsl:apply-templates mode="text"/>
     </section>
@@ -88,7 +88,7 @@
     <xsl:element name="h{count(ancestor::tei:div) + 1}">
       <xsl:call-template name="tt:lang-attr"/>
       <xsl:apply-templates mode="text"/>
-      <a class="anchor" href="#{tt:anchor(..)}" aria-label="Link to this section">#</a>
+      <a class="anchor" href="#{tt:anchor(..)}" aria-label="{tt:ui('link-section')}">#</a>
     </xsl:element>
   </xsl:template>
 
@@ -111,16 +111,16 @@
   <xsl:template match="tei:milestone" mode="text"><hr/></xsl:template>
   <!-- page furniture of the source: shown small, marked as not part of the text -->
   <xsl:template match="tei:fw" mode="text">
-    <span class="fw fw-{@type}" title="page furniture of the source ({@type})" lang="{(ancestor-or-self::*/@xml:lang)[last()]}"><xsl:apply-templates mode="text"/></span>
+    <span class="fw fw-{@type}" title="{tt:ui('fw-title', @type)}" lang="{(ancestor-or-self::*/@xml:lang)[last()]}"><xsl:apply-templates mode="text"/></span>
   </xsl:template>
   <xsl:template match="tei:div/tei:fw | tei:body/tei:fw" mode="text" priority="2">
-    <p class="fw fw-{@type}" title="page furniture of the source ({@type})"><xsl:apply-templates mode="text"/></p>
+    <p class="fw fw-{@type}" title="{tt:ui('fw-title', @type)}"><xsl:apply-templates mode="text"/></p>
   </xsl:template>
   <xsl:template match="tei:ab" mode="text"><p class="ab ab-{@type}"><xsl:apply-templates mode="text"/></p></xsl:template>
   <xsl:template match="tei:ab[@type = 'code']" mode="text"><pre><code>{.}</code></pre></xsl:template>
   <!-- an image of the source: named and linked, not fetched (the site is offline) -->
   <xsl:template match="tei:figure" mode="text">
-    <span class="figure" lang="en">[image: <xsl:variable name="href" select="tt:safe-href(tei:graphic/@url)"/><xsl:choose>
+    <span class="figure" lang="{$ui-lang}">[{tt:ui('image')}: <xsl:variable name="href" select="tt:safe-href(tei:graphic/@url)"/><xsl:choose>
       <xsl:when test="$href"><a href="{$href}">{tokenize(tei:graphic/@url, '[/:]')[last()]}</a></xsl:when>
       <xsl:otherwise>{tokenize(tei:graphic/@url, '[/:]')[last()]}</xsl:otherwise></xsl:choose>]<xsl:if test="tei:figDesc and normalize-space(tei:figDesc) != tokenize(tei:graphic/@url, '[/:]')[last()]"><span class="figdesc"><xsl:text> </xsl:text><xsl:apply-templates select="tei:figDesc/node()" mode="text"/></span></xsl:if></span>
   </xsl:template>
@@ -134,16 +134,16 @@
     <xsl:variable name="href" select="tt:safe-href(@target)"/>
     <span class="ref ref-{@type}"><xsl:call-template name="tt:lang-attr"/><xsl:apply-templates mode="text"/><xsl:choose>
       <xsl:when test="@type = 'noteref' and $href"><a class="noteref" href="{$href}">↓</a></xsl:when>
-      <xsl:when test="$href"><a class="extlink" href="{$href}" aria-label="Link: {tt:plain(.)}">↗</a></xsl:when>
-      <xsl:otherwise><span class="inert" title="Link target not shown: not an http(s) address">⊘</span></xsl:otherwise>
+      <xsl:when test="$href"><a class="extlink" href="{$href}" aria-label="{tt:ui('link', tt:plain(.))}">↗</a></xsl:when>
+      <xsl:otherwise><span class="inert" title="{tt:ui('link-not-shown')}">⊘</span></xsl:otherwise>
     </xsl:choose></span>
   </xsl:template>
 
   <xsl:template match="tei:gap[@reason = 'untranscribed']" mode="text">
-    <span class="gap gap-untranscribed" role="note" lang="en">〔the transcription stops here; the text goes on〕<xsl:if test="tei:desc"><span class="gap-desc">{tei:desc}</span></xsl:if></span>
+    <span class="gap gap-untranscribed" role="note" lang="{$ui-lang}">{tt:ui('gap-untranscribed')}<xsl:if test="tei:desc"><span class="gap-desc">{tei:desc}</span></xsl:if></span>
   </xsl:template>
   <xsl:template match="tei:gap" mode="text">
-    <span class="gap gap-{@reason}" role="note" lang="en" title="{if (@reason = 'lost-in-conversion') then 'Text lost in the third-party conversion to Markdown' else replace(@reason, '-', ' ')}">[{replace(@reason, '-', ' ')}]</span>
+    <span class="gap gap-{@reason}" role="note" lang="{$ui-lang}" title="{if (@reason = 'lost-in-conversion') then tt:ui('gap-lost') else replace(@reason, '-', ' ')}">[{replace(@reason, '-', ' ')}]</span>
   </xsl:template>
 
   <xsl:template match="tei:note[@type = 'revision']" mode="text">
@@ -152,11 +152,11 @@
   <!-- notes the toolkit writes are shown where they belong (revision, footnotes) or in
        the header; any other note in the text is an editor's, published where it stands -->
   <xsl:template match="tei:note" mode="text">
-    <span class="ed-note-inline" role="note"><span class="note-label" lang="en">Editor's note: </span><xsl:apply-templates mode="text"/></span>
+    <span class="ed-note-inline" role="note"><span class="note-label" lang="{$ui-lang}">{tt:ui('editor-note')}</span><xsl:apply-templates mode="text"/></span>
   </xsl:template>
 
   <xsl:template match="tei:div[@type = 'notes']" mode="text">
-    <section class="footnotes" id="notes"><h2 lang="en">Notes</h2>
+    <section class="footnotes" id="notes"><h2 lang="{$ui-lang}">{tt:ui('notes')}</h2>
       <ol><xsl:for-each select="tei:note"><li id="{@xml:id}" value="{@n}"><xsl:apply-templates select="if (tei:p) then tei:p/node() else node()" mode="text"/></li></xsl:for-each></ol>
     </section>
   </xsl:template>

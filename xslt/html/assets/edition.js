@@ -9,6 +9,14 @@
     get: function (k) { try { return window.localStorage.getItem(k); } catch (e) { return null; } },
     set: function (k, v) { try { window.localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
   };
+  // an interface string in the page's language (xslt/html/ui/: the page carries the ones
+  // this script writes, on #tt-ui), its {1}, {2} … filled in
+  var uiStrings = document.getElementById("tt-ui");
+  function ui(name) {
+    var s = (uiStrings && uiStrings.getAttribute("data-" + name)) || "";
+    for (var i = 1; i < arguments.length; i++) s = s.split("{" + i + "}").join(String(arguments[i]));
+    return s;
+  }
 
   // 1. the script mode, remembered across pages. A link always shows what it names: a page
   //    in another script than the reader chose last is not redirected (a cited link to the
@@ -29,9 +37,8 @@
       go.setAttribute("data-mode", wanted);
       go.textContent = link.textContent.trim();
       go.lang = link.lang;
-      offer.appendChild(document.createTextNode("This page is shown as linked (" +
-        (document.querySelector('.script-switch a[aria-current="true"]') || { textContent: current }).textContent.trim() +
-        "). You chose last: "));
+      offer.appendChild(document.createTextNode(ui("offer",
+        (document.querySelector('.script-switch a[aria-current="true"]') || { textContent: current }).textContent.trim())));
       offer.appendChild(go);
       offer.appendChild(document.createTextNode("."));
       main.insertBefore(offer, main.firstChild);
@@ -308,7 +315,7 @@
       var hits = idx.records.filter(function (r) { return plan.every(function (p) { return holds(r, p); }); });
       var p = document.createElement("p");
       p.setAttribute("role", "status");
-      p.textContent = hits.length + (hits.length === 1 ? " passage" : " passages") + " for “" + q + "”";
+      p.textContent = ui("passages", hits.length, q);
       box.appendChild(p);
       if (!hits.length) { suggest(q); return; }
       var ol = document.createElement("ol");
@@ -354,7 +361,7 @@
         if (spans.length > 5) {
           var more = document.createElement("div");
           more.className = "kwic-more";
-          more.textContent = "and " + (spans.length - 5) + " more in this passage";
+          more.textContent = ui("more", spans.length - 5);
           li.appendChild(more);
         }
         ol.appendChild(li);
@@ -389,7 +396,7 @@
       if (!names.length) return;
       var p = document.createElement("p");
       p.className = "suggest";
-      p.appendChild(document.createTextNode("Did you mean: "));
+      p.appendChild(document.createTextNode(ui("suggest")));
       names.forEach(function (nm, i) {
         if (i) p.appendChild(document.createTextNode(", "));
         var a = document.createElement("a");

@@ -1,0 +1,224 @@
+"""Step (written with the site by publish html): the edition as a static Distributed Text
+Services API, DTS 1.0 at conformance Level 0 (https://dtsapi.org/versions/v1.0/: a server
+of static files, without the ``start``/``end`` ranges), in site/dts/.
+
+A DTS client starts at ``dts/index.json`` (the entry point) and follows URI templates
+(RFC 6570) whose parameters are path segments, as the specification allows a static
+server:
+
+- collection: ``collection{/id}.json`` -- the edition (no id), or one resource;
+- navigation: ``navigation/{resource}{;down}{/ref}.json`` -- ``down`` 1 or -1 without a
+  ref (the table of contents), and none, 0, 1 or -1 with one;
+- document: ``document/{resource}{/ref}.xml`` -- the whole TEI file, or one citable unit
+  inside ``<dts:wrapper>`` in a ``<TEI>``.
+
+Every text and apparatus file is a Resource; its citable units are the sections the site
+anchors (``preamble``, ``art-3``, ``sec-2``: the same identifiers), nested as their
+``<div>``s are. The register is a Resource without a citation tree. The addresses are
+full URLs under ``[edition] base_url`` when sources.toml gives one, else paths from the
+root of the server (``/dts/…``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lxml import etree
+
+from .fileio import write_cache
+from .tei import NS, XML_LANG
+
+CONTEXT = "https://dtsapi.org/context/v1.0.json"
+VERSION = "1.0"
+DTS_NS = "https://w3id.org/api/dts#"
+#: the sections that are citable units, as the site anchors them
+UNIT_TYPES = ("preamble", "article", "section")
+#: the values of down written for a query without a ref, and with one
+DOWN_ROOT = (1, -1)
+DOWN_REF = (None, 0, 1, -1)
+
+
+def unit_id(div) -> str:
+    """A section's identifier: its anchor on the site (tt:anchor in xslt/html/common.xsl)."""
+    t, n = div.get("type"), div.get("n") or ""
+    return f"art-{n}" if t == "article" else "preamble" if t == "preamble" else f"sec-{n}"
+
+
+def units(root) -> list[dict]:
+    """The citable units of a TEI document, in document order: identifier, level,
+    parent, citeType, its head and language, and (key "el") the element."""
+    out, seen = [], set()
+    q = " or ".join(f"@type='{t}'" for t in UNIT_TYPES)
+    for div in root.xpath(f"//tei:text/tei:body//tei:div[{q}]", namespaces=NS):
+        ident = unit_id(div)
+        if ident in seen or (div.get("type") != "preamble" and not div.get("n")):
+            continue            # an identifier is unique in its tree; a unit without a number has none
+        seen.add(ident)
+        up = div.xpath(f"ancestor::tei:div[{q}][1]", namespaces=NS)
+        out.append({"identifier": ident, "level": len(div.xpath(f"ancestor::tei:div[{q}]", namespaces=NS)) + 1,
+                    "parent": unit_id(up[0]) if up and unit_id(up[0]) in seen else None,
+                    "citeType": div.get("type"), "head": " ".join(div.xpath("string(tei:head[1])", namespaces=NS).split()),
+                    "lang": _lang(div), "el": div})
+    return out
+
+
+def describe(root) -> dict:
+    """What the collection says of a TEI document (kept with the site's prepared state,
+    so that the collection is written without reading every file again): its title,
+    language and citable units."""
+    title = " ".join(root.xpath("string((//tei:titleStmt/tei:title[@type='main'] | //tei:titleStmt/tei:title)[1])",
+                                namespaces=NS).split())
+    text = root.find(f"{{{NS['tei']}}}text")
+    return {"title": title, "lang": root.get(XML_LANG) or (_lang(text) if text is not None else "") or "zh",
+            "units": [{k: v for k, v in u.items() if k != "el"} for u in units(root)]}
+
+
+def _lang(el) -> str:
+    langs = el.xpath("ancestor-or-self::*[@xml:lang][1]/@xml:lang")
+    return langs[0] if langs else ""
+
+
+def _cite_structure(us: list[dict], parent_type: str | None = None, depth: int = 1) -> list[dict]:
+    """The citation tree's structure: the kinds of unit at each level, under each kind."""
+    types = {u["identifier"]: u["citeType"] for u in us}
+    kinds: list[str] = []
+    for u in us:
+        if u["level"] == depth and (depth == 1 or types.get(u["parent"]) == parent_type) and u["citeType"] not in kinds:
+            kinds.append(u["citeType"])
+    out = []
+    for k in kinds:
+        node = {"@type": "CiteStructure", "citeType": k}
+        below = _cite_structure(us, k, depth + 1)
+        if below:
+            node["citeStructure"] = below
+        out.append(node)
+    return out
+
+
+def _unit(u: dict) -> dict:
+    out = {"identifier": u["identifier"], "@type": "CitableUnit", "level": u["level"], "parent": u["parent"],
+           "citeType": u["citeType"]}
+    if u["head"]:
+        out["dublinCore"] = {"title": [{"lang": u["lang"] or "zh", "value": u["head"]}]}
+    return out
+
+
+class Api:
+    """The addresses of one static DTS API: under ``base_url`` (the site's address), or
+    from the root of the server."""
+
+    def __init__(self, base_url: str = ""):
+        self.root = (base_url + "dts/") if base_url else "/dts/"
+        self.site = base_url or "/"
+
+    def entry(self) -> dict:
+        return {"@context": CONTEXT, "dtsVersion": VERSION, "@id": self.root + "index.json", "@type": "EntryPoint",
+                "collection": self.root + "collection{/id}.json",
+                "navigation": self.root + "navigation/{resource}{;down}{/ref}.json",
+                "document": self.root + "document/{resource}{/ref}.xml"}
+
+    def navigation_url(self, rid: str, down=None, ref: str | None = None) -> str:
+        return f"{self.root}navigation/{rid}" + (f";down={down}" if down is not None else "") + \
+            (f"/{ref}" if ref else "") + ".json"
+
+    def resource(self, rid: str, file: str, desc: dict, top: bool = False) -> dict:
+        """A Resource object (``top``: the answer itself, with its context)."""
+        head = {"@context": CONTEXT, "dtsVersion": VERSION} if top else {}
+        title = desc["title"] or rid
+        return {**head, "@id": rid, "@type": "Resource", "title": title, "totalParents": 1, "totalChildren": 0,
+                "collection": f"{self.root}collection/{rid}.json",
+                "navigation": f"{self.root}navigation/{rid}{{;down}}{{/ref}}.json",
+                "document": f"{self.root}document/{rid}{{/ref}}.xml",
+                "download": f"{self.site}tei/{file}", "mediaTypes": ["application/tei+xml"],
+                "dublinCore": {"title": [{"lang": desc["lang"], "value": title}], "language": [desc["lang"]],
+                               "format": ["application/tei+xml"]},
+                "citationTrees": [{"@type": "CitationTree", "citeStructure": _cite_structure(desc["units"])}]
+                if desc["units"] else []}
+
+
+def _json(data: dict) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _fragment(el) -> bytes:
+    """A citable unit as the Document endpoint returns it: inside dts:wrapper in a TEI,
+    with the language it has from its ancestors."""
+    tei = etree.Element(f"{{{NS['tei']}}}TEI", nsmap={None: NS["tei"], "dts": DTS_NS})
+    wrapper = etree.SubElement(tei, f"{{{DTS_NS}}}wrapper")
+    copy = etree.fromstring(etree.tostring(el, with_tail=False))
+    if copy.get(XML_LANG) is None and _lang(el):
+        copy.set(XML_LANG, _lang(el))
+    wrapper.append(copy)
+    return etree.tostring(tei, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def _descends(us: list[dict], v: dict, u: dict) -> bool:
+    parents = {w["identifier"]: w["parent"] for w in us}
+    p = v["parent"]
+    while p is not None:
+        if p == u["identifier"]:
+            return True
+        p = parents.get(p)
+    return False
+
+
+def write_resource(out: Path, api: Api, rid: str, file: str, root, data: bytes) -> None:
+    """Every endpoint's answer about one resource -- its collection entry, its navigation
+    and its document, whole and unit by unit -- into ``out`` (site/dts/). ``data``: the
+    TEI file's bytes."""
+    us = units(root)
+    desc = describe(root)
+    res = api.resource(rid, file, desc)
+    write_cache(out / "collection" / f"{rid}.json", _json(api.resource(rid, file, desc, top=True)))
+    write_cache(out / "document" / f"{rid}.xml", data)
+
+    def nav(down, ref=None, member=None) -> bytes:
+        d = {"@context": CONTEXT, "dtsVersion": VERSION, "@type": "Navigation",
+             "@id": api.navigation_url(rid, down, ref["identifier"] if ref else None), "resource": res}
+        if ref:
+            d["ref"] = _unit(ref)
+        if member is not None:
+            d["member"] = [_unit(m) for m in member]
+        return _json(d)
+
+    for down in DOWN_ROOT:
+        write_cache(out / "navigation" / f"{rid};down={down}.json", nav(down, member=[u for u in us if down < 0 or u["level"] <= down]))
+    for u in us:
+        write_cache(out / "document" / rid / f"{u['identifier']}.xml", _fragment(u["el"]))
+        for down in DOWN_REF:
+            if down is None:
+                member = None
+            elif down == 0:
+                member = [v for v in us if v["parent"] == u["parent"] and v["level"] == u["level"]]
+            else:
+                member = [u] + [v for v in us if _descends(us, v, u) and (down < 0 or v["level"] - u["level"] <= down)]
+            folder = out / "navigation" / (rid if down is None else f"{rid};down={down}")
+            write_cache(folder / f"{u['identifier']}.json", nav(down, u, member))
+
+
+def _put(path: Path, data: bytes) -> None:
+    """Write a file whose bytes may be those it has: left as it is then."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_cache(path, data)
+
+
+def write_index(out: Path, api: Api, title: str, resources: list[tuple[str, str, dict]]) -> None:
+    """The entry point and the edition's collection (``resources``: id, file name, and
+    what :func:`describe` says of it); unchanged files are left as they are."""
+    _put(out / "index.json", _json(api.entry()))
+    members = [api.resource(rid, file, desc) for rid, file, desc in resources]
+    _put(out / "collection.json", _json(
+        {"@context": CONTEXT, "dtsVersion": VERSION, "@id": "treatytei", "@type": "Collection", "title": title,
+         "totalParents": 0, "totalChildren": len(members), "collection": api.root + "collection{/id}.json",
+         "dublinCore": {"title": [{"lang": "en", "value": title}]}, "member": members}))
+
+
+def resource_id(file: str) -> str:
+    """A resource's identifier: its TEI file's name without .xml, as the site's
+    addresses name it."""
+    return file[: -len(".xml")] if file.endswith(".xml") else file
