@@ -743,6 +743,9 @@ def _dts_check(obj: dict, kind: str) -> None:
         "Resource": {"@id": str, "@type": str, "title": str, "totalParents": int, "collection": str, "navigation": str,
                      "document": str, "citationTrees": list},
         "Navigation": {"@id": str, "@type": str, "dtsVersion": str, "resource": dict},
+        # a Navigation answer's resource: the Navigation endpoint's table
+        "Resource in a Navigation": {"@id": str, "@type": str, "collection": str, "navigation": str, "document": str,
+                                     "citationTrees": list},
         "CitationTree": {"@type": str},
         "CiteStructure": {"citeType": str},
         "CitableUnit": {"identifier": str, "@type": str, "level": int},
@@ -750,10 +753,10 @@ def _dts_check(obj: dict, kind: str) -> None:
     for key, typ in required.items():
         assert isinstance(obj.get(key), typ), (kind, key, obj.get(key))
     if kind != "CiteStructure":
-        assert obj["@type"] == kind, obj["@type"]
+        assert obj["@type"] == kind.split()[0], obj["@type"]
     if kind == "CitableUnit":
         assert "parent" in obj and (obj["parent"] is None or isinstance(obj["parent"], str))
-    if kind == "Resource":
+    if kind.startswith("Resource"):
         for tree in obj["citationTrees"]:
             _dts_check(tree, "CitationTree")
             stack = list(tree.get("citeStructure", []))
@@ -762,7 +765,7 @@ def _dts_check(obj: dict, kind: str) -> None:
                 _dts_check(s, "CiteStructure")
                 stack += s.get("citeStructure", [])
     if kind == "Navigation":
-        _dts_check(obj["resource"], "Resource")
+        _dts_check(obj["resource"], "Resource in a Navigation")
         for u in obj.get("member", []) + ([obj["ref"]] if "ref" in obj else []):
             _dts_check(u, "CitableUnit")
 
@@ -805,6 +808,7 @@ def test_a_dts_client_harvests_the_edition(server, site):
     for member in coll["member"]:
         _dts_check(member, "Resource")
         res = json.loads(get(_expand(entry["collection"], id=member["@id"])))
+        assert res["navigation"] == member["navigation"]
         _dts_check(res, "Resource")
         whole = get(_expand(res["document"]))
         assert whole == (site / "tei" / f"{member['@id']}.xml").read_bytes()
@@ -819,8 +823,6 @@ def test_a_dts_client_harvests_the_edition(server, site):
             one = json.loads(get(_expand(res["navigation"], ref=u["identifier"])))
             _dts_check(one, "Navigation")
             assert one["ref"]["identifier"] == u["identifier"] and "member" not in one
-            siblings = json.loads(get(_expand(res["navigation"], ref=u["identifier"], down=0)))["member"]
-            assert u["identifier"] in [s["identifier"] for s in siblings]
             frag = etree.fromstring(get(_expand(res["document"], ref=u["identifier"])))
             assert frag.tag == "{http://www.tei-c.org/ns/1.0}TEI"
             wrapped = frag.find("{https://w3id.org/api/dts#}wrapper")

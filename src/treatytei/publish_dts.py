@@ -7,10 +7,14 @@ A DTS client starts at ``dts/index.json`` (the entry point) and follows URI temp
 server:
 
 - collection: ``collection{/id}.json`` -- the edition (no id), or one resource;
-- navigation: ``navigation/{resource}{;down}{/ref}.json`` -- ``down`` 1 or -1 without a
-  ref (the table of contents), and none, 0, 1 or -1 with one;
-- document: ``document/{resource}{/ref}.xml`` -- the whole TEI file, or one citable unit
+- navigation: ``navigation/{resource}{;down,ref}.json`` -- ``down`` 1 or -1 without a
+  ref (the table of contents), or a ref without ``down`` (the unit itself): a static API
+  answers the queries it has files for;
+- document: ``document/{resource}{;ref}.xml`` -- the whole TEI file, or one citable unit
   inside ``<dts:wrapper>`` in a ``<TEI>``.
+
+The files stand in three folders, not one per resource: on a disk, creating a file in a
+folder of its own costs several times more (see benchmarks/RESULTS.md).
 
 Every text and apparatus file is a Resource; its citable units are the sections the site
 anchors (``preamble``, ``art-3``, ``sec-2``: the same identifiers), nested as their
@@ -22,6 +26,7 @@ root of the server (``/dts/…``).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from lxml import etree
@@ -34,9 +39,11 @@ VERSION = "1.0"
 DTS_NS = "https://w3id.org/api/dts#"
 #: the sections that are citable units, as the site anchors them
 UNIT_TYPES = ("preamble", "article", "section")
-#: the values of down written for a query without a ref, and with one
+#: the values of down written for a query without a ref (the table of contents); a query
+#: with a ref is written without down (the unit itself): the files of a static API are
+#: many, and each costs its creation (see benchmarks/RESULTS.md)
 DOWN_ROOT = (1, -1)
-DOWN_REF = (None, 0, 1, -1)
+DOWN_REF = (None,)
 
 
 def unit_id(div) -> str:
@@ -67,11 +74,18 @@ def describe(root) -> dict:
     """What the collection says of a TEI document (kept with the site's prepared state,
     so that the collection is written without reading every file again): its title,
     language and citable units."""
-    title = " ".join(root.xpath("string((//tei:titleStmt/tei:title[@type='main'] | //tei:titleStmt/tei:title)[1])",
-                                namespaces=NS).split())
-    text = root.find(f"{{{NS['tei']}}}text")
-    return {"title": title, "lang": root.get(XML_LANG) or (_lang(text) if text is not None else "") or "zh",
+    return {"title": _title(root), "lang": _text_lang(root),
             "units": [{k: v for k, v in u.items() if k != "el"} for u in units(root)]}
+
+
+def _title(root) -> str:
+    return " ".join(root.xpath("string((//tei:titleStmt/tei:title[@type='main'] | //tei:titleStmt/tei:title)[1])",
+                               namespaces=NS).split())
+
+
+def _text_lang(root) -> str:
+    text = root.find(f"{{{NS['tei']}}}text")
+    return root.get(XML_LANG) or (_lang(text) if text is not None else "") or "zh"
 
 
 def _lang(el) -> str:
@@ -115,12 +129,20 @@ class Api:
     def entry(self) -> dict:
         return {"@context": CONTEXT, "dtsVersion": VERSION, "@id": self.root + "index.json", "@type": "EntryPoint",
                 "collection": self.root + "collection{/id}.json",
-                "navigation": self.root + "navigation/{resource}{;down}{/ref}.json",
-                "document": self.root + "document/{resource}{/ref}.xml"}
+                "navigation": self.root + "navigation/{resource}{;down,ref}.json",
+                "document": self.root + "document/{resource}{;ref}.xml"}
 
     def navigation_url(self, rid: str, down=None, ref: str | None = None) -> str:
-        return f"{self.root}navigation/{rid}" + (f";down={down}" if down is not None else "") + \
-            (f"/{ref}" if ref else "") + ".json"
+        return f"{self.root}navigation/{navigation_name(rid, down, ref)}"
+
+    def resource_core(self, rid: str, desc: dict) -> dict:
+        """A Resource object as a Navigation answer names it: its required properties."""
+        return {"@id": rid, "@type": "Resource",
+                "collection": f"{self.root}collection/{rid}.json",
+                "navigation": f"{self.root}navigation/{rid}{{;down,ref}}.json",
+                "document": f"{self.root}document/{rid}{{;ref}}.xml",
+                "citationTrees": [{"@type": "CitationTree", "citeStructure": _cite_structure(desc["units"])}]
+                if desc["units"] else []}
 
     def resource(self, rid: str, file: str, desc: dict, top: bool = False) -> dict:
         """A Resource object (``top``: the answer itself, with its context)."""
@@ -128,8 +150,8 @@ class Api:
         title = desc["title"] or rid
         return {**head, "@id": rid, "@type": "Resource", "title": title, "totalParents": 1, "totalChildren": 0,
                 "collection": f"{self.root}collection/{rid}.json",
-                "navigation": f"{self.root}navigation/{rid}{{;down}}{{/ref}}.json",
-                "document": f"{self.root}document/{rid}{{/ref}}.xml",
+                "navigation": f"{self.root}navigation/{rid}{{;down,ref}}.json",
+                "document": f"{self.root}document/{rid}{{;ref}}.xml",
                 "download": f"{self.site}tei/{file}", "mediaTypes": ["application/tei+xml"],
                 "dublinCore": {"title": [{"lang": desc["lang"], "value": title}], "language": [desc["lang"]],
                                "format": ["application/tei+xml"]},
@@ -137,8 +159,23 @@ class Api:
                 if desc["units"] else []}
 
 
+def navigation_name(rid: str, down=None, ref: str | None = None) -> str:
+    """The file a navigation query is answered by (the template's expansion)."""
+    return rid + (f";down={down}" if down is not None else "") + (f";ref={ref}" if ref else "") + ".json"
+
+
 def _json(data: dict) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _write(path: Path, data: bytes) -> None:
+    """A new file (a hard link of the current site that stands there is replaced, never
+    written through: the site being assembled links the files it keeps)."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 def _fragment(el) -> bytes:
@@ -163,15 +200,28 @@ def _descends(us: list[dict], v: dict, u: dict) -> bool:
     return False
 
 
-def write_resource(out: Path, api: Api, rid: str, file: str, root, data: bytes) -> None:
+def remove_resource(out: Path, rid: str) -> None:
+    """The files of a resource's answers, gone (before it is written again)."""
+    for folder in ("navigation", "document"):
+        for f in (out / folder).glob(f"{rid};*"):
+            f.unlink()
+
+
+def write_resource(out: Path, api: Api, rid: str, file: str, root, data: bytes, copy: Path | None = None) -> None:
     """Every endpoint's answer about one resource -- its collection entry, its navigation
     and its document, whole and unit by unit -- into ``out`` (site/dts/). ``data``: the
-    TEI file's bytes."""
+    TEI file's bytes; ``copy``: the site's copy of it, to link instead of writing again."""
     us = units(root)
-    desc = describe(root)
-    res = api.resource(rid, file, desc)
-    write_cache(out / "collection" / f"{rid}.json", _json(api.resource(rid, file, desc, top=True)))
-    write_cache(out / "document" / f"{rid}.xml", data)
+    desc = {"title": _title(root), "lang": _text_lang(root), "units": [{k: v for k, v in u.items() if k != "el"} for u in us]}
+    res = api.resource_core(rid, desc)
+    _write(out / "collection" / f"{rid}.json", _json(api.resource(rid, file, desc, top=True)))
+    whole = out / "document" / f"{rid}.xml"
+    if copy is not None:
+        whole.unlink(missing_ok=True)
+        whole.parent.mkdir(parents=True, exist_ok=True)
+        os.link(copy, whole)
+    else:
+        _write(whole, data)
 
     def nav(down, ref=None, member=None) -> bytes:
         d = {"@context": CONTEXT, "dtsVersion": VERSION, "@type": "Navigation",
@@ -183,9 +233,9 @@ def write_resource(out: Path, api: Api, rid: str, file: str, root, data: bytes) 
         return _json(d)
 
     for down in DOWN_ROOT:
-        write_cache(out / "navigation" / f"{rid};down={down}.json", nav(down, member=[u for u in us if down < 0 or u["level"] <= down]))
+        _write(out / "navigation" / navigation_name(rid, down), nav(down, member=[u for u in us if down < 0 or u["level"] <= down]))
     for u in us:
-        write_cache(out / "document" / rid / f"{u['identifier']}.xml", _fragment(u["el"]))
+        _write(out / "document" / f"{rid};ref={u['identifier']}.xml", _fragment(u["el"]))
         for down in DOWN_REF:
             if down is None:
                 member = None
@@ -193,8 +243,7 @@ def write_resource(out: Path, api: Api, rid: str, file: str, root, data: bytes) 
                 member = [v for v in us if v["parent"] == u["parent"] and v["level"] == u["level"]]
             else:
                 member = [u] + [v for v in us if _descends(us, v, u) and (down < 0 or v["level"] - u["level"] <= down)]
-            folder = out / "navigation" / (rid if down is None else f"{rid};down={down}")
-            write_cache(folder / f"{u['identifier']}.json", nav(down, u, member))
+            _write(out / "navigation" / navigation_name(rid, down, u["identifier"]), nav(down, u, member))
 
 
 def _put(path: Path, data: bytes) -> None:

@@ -114,7 +114,10 @@ def _ui_string(catalogue: dict[str, str], name: str, values: str) -> str:
     """One interface string, its {1}, {2} … filled in with ``values`` (as the page wrote
     them, escaped where they stand; separated by U+E001). The catalogues hold no character
     that HTML escapes (& < > "), so a string stands as it is in a text or an attribute."""
-    s = catalogue[name]
+    try:
+        s = catalogue[name]
+    except KeyError:
+        raise TreatyError(Path("xslt/html/ui"), f"interface string '{name}' is missing from a catalogue") from None
     for i, v in enumerate(values.split("\ue001")[1:], start=1):
         s = s.replace("{" + str(i) + "}", v)
     return s
@@ -370,10 +373,9 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
                 data = (project.tei / f).read_bytes()
                 write_cache(staging / "tei" / f, data)
                 rid = publish_dts.resource_id(f)
-                for old in (staging / "dts" / "document" / rid, *(staging / "dts" / "navigation").glob(f"{rid};*"),
-                            staging / "dts" / "navigation" / rid):
-                    shutil.rmtree(old, ignore_errors=True)      # its units of before
-                publish_dts.write_resource(staging / "dts", api, rid, f, parse_file(project.tei / f).getroot(), data)
+                publish_dts.remove_resource(staging / "dts", rid)       # its units of before
+                publish_dts.write_resource(staging / "dts", api, rid, f, parse_file(project.tei / f).getroot(), data,
+                                           copy=staging / "tei" / f)
         publish_dts.write_index(staging / "dts", api, DTS_TITLE,
                                 [(publish_dts.resource_id(f), f, infos[f]["dts"]) for f in files])
         if pdf.exists() and (not incremental or previous.get("pdf") != pdf_key):

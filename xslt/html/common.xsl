@@ -103,12 +103,11 @@
   <xsl:function name="tt:ui" as="xs:string">
     <xsl:param name="key" as="xs:string"/>
     <xsl:param name="values" as="xs:anyAtomicType*"/>
-    <xsl:if test="not(map:contains($ui-catalogues?en, $key) and map:contains($ui-catalogues?zh, $key))">
-      <xsl:message terminate="yes">interface string '{$key}' is missing from a catalogue (xslt/html/ui/)</xsl:message>
-    </xsl:if>
     <xsl:sequence select="
       if ($mode = 'neutral') then tt:mode-token(string-join(('ui:' || $key, $values ! string(.)), '&#xE001;'))
-      else tt:ui-format($ui-catalogues(if ($mode = 'orig') then 'en' else 'zh')($key), $values ! string(.))"/>
+      else tt:ui-format(($ui-catalogues(if ($mode = 'orig') then 'en' else 'zh')($key),
+                         error(xs:QName('tt:ui'), 'interface string ' || $key || ' is missing from xslt/html/ui/'))[1],
+                         $values ! string(.))"/>
   </xsl:function>
   <!-- a string in one language, whatever the page's tree (for the parts of a neutral page
        written in some trees only) -->
