@@ -736,7 +736,44 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
                     ctx = f"{rel}:{line}: " + _context(text, m.start(1), m.end(1))
                     found.append((alias, own or subject_kind, 2.5, f"another name of {subject}, the article's subject",
                                   ctx, subject))
+    # the names of lists whose known names are all of one kind (乾隆朝：諾木琿、福德、…、松筠),
+    # the kinds known from the register and from what this file gave (twice: a name found
+    # in one list makes another list's kind known)
+    kinds = dict(known)
+    for surface, kind, _w, _why, _ctx, _title in found:
+        if kind in ("person", "place", "org"):
+            kinds.setdefault(match_key(surface), kind)
+    for _ in range(2):
+        for block in blocks(root):
+            if block.xpath("ancestor::tei:fw | ancestor::tei:note[@type='manifest']", namespaces=NS):
+                continue
+            text = flat(block)
+            for start, end, kind in listed_names(text, kinds):
+                kinds[match_key(text[start:end])] = kind
+                found.append((text[start:end], kind, 1.5, f"in a list with names of {kind}s",
+                              f"{rel}:{block.sourceline or 0}: " + _context(text, start, end), ""))
     return found
+
+
+def listed_names(text: str, kinds: dict[str, str]) -> list[tuple[int, int, str]]:
+    """The unknown members of a list of three or more names joined by 、 (each two to five Han
+    characters, no grammar word) where the known members are all persons or all places:
+    (start, end, kind). ``kinds``: match key -> kind."""
+    key = match_key(text)
+    out = []
+    for m in re.finditer(r"(?<![\u3400-\u9fff])[\u3400-\u9fff]{2,5}(?:、[\u3400-\u9fff]{2,5}){2,}(?![\u3400-\u9fff])", key):
+        members, at = [], m.start()
+        for part in m.group().split("、"):
+            members.append((at, at + len(part), part))
+            at += len(part) + 1
+        named = {kinds[p] for _, _, p in members if kinds.get(p) in ("person", "place", "org")}
+        if len(named) != 1 or named == {"org"}:
+            continue
+        kind = named.pop()
+        for s, e, part in members:
+            if part not in kinds and not any(c in FUNCTION_CHARS for c in part):
+                out.append((s, e, kind))
+    return out
 
 
 _COMMON_CHARS = set(match_key("之的一不了是在有人這这上大中國国為为以年月日於于與与及其而也等所者地方天下"
