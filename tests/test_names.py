@@ -71,6 +71,7 @@ def test_no_name_inside_a_link_title_unless_it_is_its_first_word():
     ("庫倫辦事大臣", "office"), ("克魯倫河", "place"), ("中俄蒙协约", "treaty"), ("乾隆", "other"),
     ("茶葉", "other"), ("蒙古族", "other"), ("布爾什維克黨", "org"), ("都統", "office"),
     ("康熙帝", "person"), ("肯特省", "place"), ("卡倫", "other"), ("伊萬·彼得羅夫", "person"),
+    ("佔領外蒙古", "other"), ("買賣城", "place"), ("扎布汗省", "place"),     # an event; names
 ])
 def test_kind_of_a_link_title(title, kind):
     from treatytei.dates import eras
@@ -142,6 +143,7 @@ def test_the_names_of_a_list_share_the_kind_of_its_known_names():
     assert got("甲乙、丙丁、戊己", {"甲乙": "person", "丙丁": "place"}) == []          # kinds disagree
     assert got("俄国不能放弃贝加尔湖、上乌丁斯克、色楞格河下游以及尼布楚", {"上乌丁斯克": "place"}) == []  # no list of names
     assert got("中国、俄国、蒙古国", {"中国": "org"}) == []                           # states: not guessed
+    assert got("吉利吉思、谦州、昂可剌等", {"谦州": "place"}) == [("吉利吉思", "place"), ("昂可剌", "place")]
 
 
 def test_a_word_made_of_register_names_hides_none_of_them():
@@ -285,6 +287,7 @@ def test_possible_duplicates_are_found(edition):
     ("乾隆帝亲赐城名", []), ("雅爾築城", []),                                # a verb before the ending
     ("四卡伦鄂博", []), ("贡赞山胡塔海图山", ["胡塔海图山"]),              # endings in a row, names in a row
     ("塔城县人民政府", ["塔城县", "塔城县人民政府"]),
+    ("1999年任国家主席江泽民访问", []),                                     # 江泽民: a person's name begins at 江
     ("再由郭米沙尔衙门签署", ["郭米沙尔衙门"]),
     ("蒙俄边境的一个城市", []), ("设立鄂博", []), ("如无山河", []), ("母亲河", []),
 ])

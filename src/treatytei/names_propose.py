@@ -180,7 +180,7 @@ POS_KIND = {"ns": "place", "nt": "org", "nr": "person", "nrfg": "person"}
 def kind_of_title(title: str, eras: set[str], words: bool = True) -> tuple[str | None, str]:
     """The kind a title says by itself: its form, era and country tables, its ending,
     then (``words``) jieba's part of speech for it."""
-    from .lexicon import countries
+    from .lexicon import countries, part_of_speech
 
     if "·" in title or "・" in title:
         return "person", "a name with ·, the way foreign personal names are written"
@@ -192,6 +192,11 @@ def kind_of_title(title: str, eras: set[str], words: bool = True) -> tuple[str |
     if key in countries():
         return "org", "a country (ISO 3166, pycountry): a state"
     kind, end = kind_by_ending(title)
+    if kind and kind != "treaty" and _starts_with_verb(title, 2) and \
+            ((part_of_speech(key[2:]) or "") in PROPER or key[2:] in countries()
+             or any(key[2:].endswith(match_key(x)) for x in PLACE_FIRST)):
+        # 佔領外蒙古 (a verb, then a name), not 買賣城
+        return "other", "a verb and a name: an event, not a name"
     if kind:
         return kind, f"ends in {end}"
     return word_kind(title) if words else (None, "")
@@ -254,12 +259,13 @@ def _plain_name(text: str) -> bool:
             and not any(c in text for c in "的了是在和與与及或之於于為为"))
 
 
-def _starts_with_verb(text: str) -> bool:
-    """Whether words start with a verb of one character (滅準噶爾: "destroyed the Dzungars")."""
+def _starts_with_verb(text: str, length: int = 1) -> bool:
+    """Whether words start with a verb of ``length`` characters (滅準噶爾: "destroyed the
+    Dzungars"; 佔領外蒙古: "the occupation of Outer Mongolia")."""
     from .lexicon import part_of_speech, segment
 
     first = segment(match_key(text))[0] if text else ""
-    return len(first) == 1 and (part_of_speech(first) or "")[:1] == "v"
+    return len(first) == length and (part_of_speech(first) or "")[:1] == "v"
 
 
 def _context(text: str, start: int, end: int, width: int = 12) -> str:
@@ -406,6 +412,8 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         following = part_of_speech(key[p:e + 1]) if e < len(key) else None
         if following and following not in PROPER:          # 河北 is not …河 and 北, 湖水 not …湖
             continue
+        if any((part_of_speech(key[p:p + k]) or "") in ("nr", "nrfg") for k in (2, 3, 4) if p + k <= len(key)):
+            continue            # 主席江澤民: a personal name begins there
         r = p
         while r > 0 and p - r < 10 and is_han(text[r - 1]):
             r -= 1
@@ -740,8 +748,8 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
     # the kinds known from the register and from what this file gave (twice: a name found
     # in one list makes another list's kind known)
     kinds = dict(known)
-    for surface, kind, _w, _why, _ctx, _title in found:
-        if kind in ("person", "place", "org"):
+    for surface, kind, weight, _why, _ctx, _title in sorted(found, key=lambda f: -f[2]):
+        if kind in ("person", "place", "org"):      # the surest signal of a name first
             kinds.setdefault(match_key(surface), kind)
     for _ in range(2):
         for block in blocks(root):
@@ -750,7 +758,7 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             text = flat(block)
             for start, end, kind in listed_names(text, kinds):
                 kinds[match_key(text[start:end])] = kind
-                found.append((text[start:end], kind, 1.5, f"in a list with names of {kind}s",
+                found.append((text[start:end], kind, 2.0, f"in a list with names of {kind}s",
                               f"{rel}:{block.sourceline or 0}: " + _context(text, start, end), ""))
     return found
 
@@ -764,7 +772,8 @@ def listed_names(text: str, kinds: dict[str, str]) -> list[tuple[int, int, str]]
     for m in re.finditer(r"(?<![\u3400-\u9fff])[\u3400-\u9fff]{2,5}(?:、[\u3400-\u9fff]{2,5}){2,}(?![\u3400-\u9fff])", key):
         members, at = [], m.start()
         for part in m.group().split("、"):
-            members.append((at, at + len(part), part))
+            name = part[:-1] if part.endswith(("等", "诸")) and len(part) > 2 else part     # 昂可剌等: "and others"
+            members.append((at, at + len(name), name))
             at += len(part) + 1
         named = {kinds[p] for _, _, p in members if kinds.get(p) in ("person", "place", "org")}
         if len(named) != 1 or named == {"org"}:
