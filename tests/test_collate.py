@@ -187,6 +187,19 @@ def test_gold_alignment_of_any_pair(repo, pair, gold_n):
     assert score.gold == gold_n and score.predicted > 0 and score.tp > 0
 
 
+def test_edge_punctuation_is_no_part_of_a_variant_against_an_unpunctuated_witness():
+    """Scoring C (unpunctuated) against B: B's 之地, and 之地 are one variant against C's
+    地方附近, and B's lone comma against C's 附近 is C's words against nothing; a pair of
+    punctuated witnesses is scored as it is."""
+    from treatytei.collation_eval import _trimmed
+
+    c, b = "地方附近", "之地,"
+    assert _trimmed([(0, 4, 0, 3)], c, b, "C", "B", frozenset({"C"})) == [(0, 4, 0, 2)]
+    assert _trimmed([(2, 4, 2, 3)], c, b, "C", "B", frozenset({"C"})) == [(2, 4, 3, 3)]
+    assert _trimmed([(0, 0, 2, 3)], c, b, "C", "B", frozenset({"C"})) == []           # only a comma
+    assert _trimmed([(0, 4, 0, 3)], c, b, "C", "B", frozenset()) == [(0, 4, 0, 3)]
+
+
 def test_a_third_witness_differs_inside_a_variant_of_the_first_two(app):
     """C reads A's 作爲…前徃 (against B's 为南北通商之地) with 为 and 往: one reading of A and C
     holds C's two variant characters as variants nested in it, so the A-B variant keeps its

@@ -174,6 +174,32 @@ def _own(rdg, wit: str) -> str:
     return "".join(script_normal(c) for c in witness_text(rdg, wit) if not is_punct(c))
 
 
+def _trimmed(spans, a_text: str, b_text: str, x: str, y: str, silent: frozenset) -> list[Span]:
+    """Against a witness without punctuation, the other's punctuation at the edges of a
+    variant is no part of it (that witness is silent about punctuation: 之地, and 之地 are
+    the same variant against its 地方附近); gold and apparatus are trimmed alike. A span
+    left with no word on either side is no variant."""
+    from .chinese import is_punct
+
+    if not silent:
+        return list(spans)
+    out = []
+    for a0, a1, b0, b1 in spans:
+        if y in silent:
+            while a0 < a1 and is_punct(a_text[a0]):
+                a0 += 1
+            while a1 > a0 and is_punct(a_text[a1 - 1]):
+                a1 -= 1
+        if x in silent:
+            while b0 < b1 and is_punct(b_text[b0]):
+                b0 += 1
+            while b1 > b0 and is_punct(b_text[b1 - 1]):
+                b1 -= 1
+        if a1 > a0 or b1 > b0:
+            out.append((a0, a1, b0, b1))
+    return out
+
+
 def section_texts(path: Path) -> dict[tuple, str]:
     return {s.key: "".join(t.text for t in s.tokens) for s in sections(parse_file(path).getroot())}
 
@@ -202,10 +228,10 @@ def evaluate_alignment(project, work: str, gold_path: Path, apparatus: Path | No
     g = p = c = 0
     diffs = []
     for key, items in gold.items():
-        gs = set(gold_spans(items, texts[x].get(key, ""), texts[y].get(key, ""), f"{gold_path} {key}"))
-        ps = set(predicted.get(key, []))
-        g, p, c = g + len(gs), p + len(ps), c + len(gs & ps)
         a_text, b_text = texts[x].get(key, ""), texts[y].get(key, "")
+        gs = set(_trimmed(gold_spans(items, a_text, b_text, f"{gold_path} {key}"), a_text, b_text, x, y, silent))
+        ps = set(_trimmed(predicted.get(key, []), a_text, b_text, x, y, silent))
+        g, p, c = g + len(gs), p + len(ps), c + len(gs & ps)
         for s in sorted(ps - gs):
             diffs.append(f"{key[0]} {key[1]}: not in gold  {x}:{a_text[s[0]:s[1]]!r} {y}:{b_text[s[2]:s[3]]!r}")
         for s in sorted(gs - ps):
