@@ -62,7 +62,9 @@ ENDINGS: dict[str, tuple[str, ...]] = {
               "縣", "县", "盟", "旗", "區", "区", "市", "屯", "灣", "湾", "峽", "峡", "谷", "原", "漠",
               "牧場", "牧场", "地方", "管區", "管区", "行省", "站", "廳", "厅", "口岸", "驛", "驿", "庫倫", "库伦", "蘇木", "苏木",
               # Russian towns as Chinese writes them (…斯克, …茨克, …格勒)
-              "斯克", "茨克", "格勒"),
+              "斯克", "茨克", "格勒",
+              # boundary markers named by a character (烏字牌, 土字界牌)
+              "字牌", "界牌"),
 }
 #: words that make a link title a class of things, not a name (縣級市, 街道辦事處, 行政建制鎮)
 CLASS_WORDS = ("級", "级", "建制", "辦事處", "办事处")
@@ -311,6 +313,15 @@ def _neighbours(key: str, at: int, end: int, known: dict[str, str]) -> list[str]
                 kinds.append(k)
                 break
     return [k for k in kinds if k in ("person", "place")]
+
+
+def _titled_person(text: str, name: str) -> bool:
+    """Whether ``name`` stands after an office or title wherever ``text`` holds it and such a
+    title stands before it at least once (大臣綽勒多, 將軍奕山)."""
+    key, word = match_key(text), match_key(name)
+    befores = [key[max(0, m.start() - 4):m.start()] for m in re.finditer(re.escape(word), key)]
+    titled = [b for b in befores if any(b.endswith(match_key(c)) for c in PERSON_CUES_BEFORE + ("將軍", "将军"))]
+    return bool(titled)
 
 
 def _cues(text: str, words, known: dict[str, str] | None = None) -> str | None:
@@ -620,6 +631,9 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             ctx = f"{rel}:{line}: " + (_context(text, at, at + len(anchor)) if at >= 0 else anchor)
             kind, why = kind_of_title(title, eras, words=False)
             weight = 2.0
+            if kind == "place" and len(title) <= 3 and _titled_person(whole, title):
+                # 黑龍江將軍奕山: a short name after an office is a person's, whatever it ends in
+                kind, why = "person", "a short name after an office or title: a person's"
             if kind is None and re.search(re.escape(match_key(title)) + r"[*_]*氏", match_key(whole)) and \
                     not re.search(re.escape(match_key(title)) + r"(?![*_]*氏)", match_key(whole)):
                 kind, why = "other", "a clan's name: the text writes it with 氏"
