@@ -152,6 +152,7 @@ def test_the_names_of_a_list_share_the_kind_of_its_known_names():
     assert got("俄国不能放弃贝加尔湖、上乌丁斯克、色楞格河下游以及尼布楚", {"上乌丁斯克": "place"}) == []  # no list of names
     assert got("中国、俄国、蒙古国", {"中国": "org"}) == []                           # states: not guessed
     assert got("吉利吉思、谦州、昂可剌等", {"谦州": "place"}) == [("吉利吉思", "place"), ("昂可剌", "place")]
+    assert got("毛皮、纺织品、成衣、生革、皮革", {"毛皮": "other", "纺织品": "other", "生革": "person"}) == []  # goods
 
 
 def test_a_word_made_of_register_names_hides_none_of_them():
@@ -263,6 +264,7 @@ def test_accept_all_and_a_bad_review_file(edition):
     ("held-out", {"person": (1.000, 1.000), "place": (0.963, 0.954), "org": (0.800, 0.769)}, (72, 78)),
     ("held-out-2", {"person": (0.944, 0.723), "place": (0.830, 0.936), "org": (0.863, 0.846)}, (59, 67)),
     ("held-out-3", {"person": (0.987, 0.833), "place": (0.860, 0.796), "org": (0.976, 0.911)}, (85, 96)),
+    ("held-out-4", {"person": (0.667, 0.444), "place": (0.750, 0.724), "org": (1.000, 0.833)}, (11, 15)),
 ])
 def test_names_loop_on_the_hand_lists(which, figures, proposals):
     """The figures of benchmarks/RESULTS.md ("Names"), measured as a user runs the loop.

@@ -629,7 +629,11 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             anchor = "".join(ref.itertext()).strip()
             at = text.find(anchor) if anchor else -1
             ctx = f"{rel}:{line}: " + (_context(text, at, at + len(anchor)) if at >= 0 else anchor)
-            kind, why = kind_of_title(title, eras, words=False)
+            qualifier = link_qualifier(ref.get("target") or "")
+            kind = kind_of_qualifier(qualifier)     # the title's own word on it first (喬家大院 (電視劇))
+            why = f"its title's disambiguator ({qualifier}) says so" if kind else ""
+            if kind is None:
+                kind, why = kind_of_title(title, eras, words=False)
             weight = 2.0
             if kind == "place" and len(title) <= 3 and _titled_person(whole, title):
                 # 黑龍江將軍奕山: a short name after an office is a person's, whatever it ends in
@@ -637,10 +641,6 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             if kind is None and re.search(re.escape(match_key(title)) + r"[*_]*氏", match_key(whole)) and \
                     not re.search(re.escape(match_key(title)) + r"(?![*_]*氏)", match_key(whole)):
                 kind, why = "other", "a clan's name: the text writes it with 氏"
-            if kind is None:
-                qualifier = link_qualifier(ref.get("target") or "")
-                kind = kind_of_qualifier(qualifier)
-                why = f"its title's disambiguator ({qualifier}) says so" if kind else ""
             if kind is None:
                 kind = _cues(whole, [title] + ([anchor] if _plain_name(anchor) else []), known)
                 why = f"the words and names around it suggest a {kind}" if kind else ""
@@ -763,7 +763,7 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
     # in one list makes another list's kind known)
     kinds = dict(known)
     for surface, kind, weight, _why, _ctx, _title in sorted(found, key=lambda f: -f[2]):
-        if kind in ("person", "place", "org"):      # the surest signal of a name first
+        if kind in ("person", "place", "org", "other"):      # the surest signal of a name first
             kinds.setdefault(match_key(surface), kind)
     for _ in range(2):
         for block in blocks(root):
@@ -780,7 +780,7 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
 def listed_names(text: str, kinds: dict[str, str]) -> list[tuple[int, int, str]]:
     """The unknown members of a list of three or more names joined by 、 (each two to five Han
     characters, no grammar word) where the known members are all persons or all places:
-    (start, end, kind). ``kinds``: match key -> kind."""
+    (start, end, kind). ``kinds``: match key -> kind (``other``: a word, not a name)."""
     key = match_key(text)
     out = []
     for m in re.finditer(r"(?<![\u3400-\u9fff])[\u3400-\u9fff]{2,5}(?:、[\u3400-\u9fff]{2,5}){2,}(?![\u3400-\u9fff])", key):
@@ -790,8 +790,9 @@ def listed_names(text: str, kinds: dict[str, str]) -> list[tuple[int, int, str]]
             members.append((at, at + len(name), name))
             at += len(part) + 1
         named = {kinds[p] for _, _, p in members if kinds.get(p) in ("person", "place", "org")}
-        if len(named) != 1 or named == {"org"}:
-            continue
+        words = sum(kinds.get(p) == "other" for _, _, p in members)
+        if len(named) != 1 or named == {"org"} or words >= 2:
+            continue            # kinds that disagree; states; a list of words (毛皮、紡織品、成衣: goods)
         kind = named.pop()
         for s, e, part in members:
             if part not in kinds and not any(c in FUNCTION_CHARS for c in part):
