@@ -264,7 +264,7 @@ def test_accept_all_and_a_bad_review_file(edition):
     ("held-out", {"person": (1.000, 1.000), "place": (0.963, 0.954), "org": (0.800, 0.769)}, (72, 78)),
     ("held-out-2", {"person": (0.944, 0.723), "place": (0.830, 0.936), "org": (0.863, 0.846)}, (59, 67)),
     ("held-out-3", {"person": (0.987, 0.833), "place": (0.860, 0.796), "org": (0.976, 0.911)}, (85, 96)),
-    ("held-out-4", {"person": (0.667, 0.444), "place": (0.750, 0.724), "org": (1.000, 0.833)}, (11, 15)),
+    ("held-out-4", {"person": (0.667, 0.444), "place": (0.767, 0.793), "org": (1.000, 0.833)}, (12, 16)),
 ])
 def test_names_loop_on_the_hand_lists(which, figures, proposals):
     """The figures of benchmarks/RESULTS.md ("Names"), measured as a user runs the loop.
@@ -298,6 +298,7 @@ def test_possible_duplicates_are_found(edition):
     ("四卡伦鄂博", []), ("贡赞山胡塔海图山", ["胡塔海图山"]),              # endings in a row, names in a row
     ("塔城县人民政府", ["塔城县", "塔城县人民政府"]),
     ("1999年任国家主席江泽民访问", []),                                     # 江泽民: a person's name begins at 江
+    ("作为贸易地，汉名“买卖城”。", ["买卖城"]), ("他说买卖城很大", []),        # 买卖 is a word: named only
     ("再由郭米沙尔衙门签署", ["郭米沙尔衙门"]),
     ("蒙俄边境的一个城市", []), ("设立鄂博", []), ("如无山河", []), ("母亲河", []),
 ])

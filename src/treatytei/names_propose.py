@@ -118,7 +118,8 @@ UNLINKED_ENDINGS = {
 #: 地東至拜山); not 和, 同, 其 …, which begin names (和碩, 同江)
 CUT_CHARS = set("之的在于於即为為以与與及从從至到入经經由向往自被将將把对對")
 #: words that give a name, after which a name may be short (老城稱為漢城, 名曰肇豐城)
-NAMING_WORDS = ("稱為", "称为", "稱作", "称作", "名曰", "名為", "名为", "叫做", "改稱", "改称", "改名")
+NAMING_WORDS = ("稱為", "称为", "稱作", "称作", "名曰", "名為", "名为", "叫做", "改稱", "改称", "改名", "漢名", "汉名",
+                "又稱", "又称", "俗稱", "俗称")
 #: characters that end the words before a name (grammar words, demonstratives)
 FUNCTION_CHARS = set("之的在于於即为為以与與和及或从從至到入经經是有由向往自被将將把对對此其该該今乃系係并並亦也又而且因同"
                      "称稱名署授")
@@ -429,6 +430,15 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         while r > 0 and p - r < 10 and is_han(text[r - 1]):
             r -= 1
         s = name_start(key, r, p, gaz, translit=translit)
+        # after a word that gives a name (漢名“買賣城”, 稱為買賣城), the words up to the ending
+        # are the name, whatever they are as words (買賣 is one)
+        given = max((key.rfind(match_key(v), r - 4 if r >= 4 else 0, p) + len(v) for v in NAMING_WORDS
+                     if key.rfind(match_key(v), r - 4 if r >= 4 else 0, p) >= 0), default=-1)
+        if 0 <= given < p and p - given <= 6 and key[given:given + 1] in "“「『\"":
+            given += 1
+        is_given = 0 <= given < s and p - given <= 6 and not any(c in CUT_CHARS for c in key[given:p])
+        if is_given:
+            s = given
         cut = max((i + 1 for i in range(s, p) if key[i] in CUT_CHARS and key[i] not in translit), default=s)
         s = max(s, cut)             # 地東至拜山: a grammar word inside a word of the list ends the words before
         # places named one after another without punctuation (貢贊山胡塔海圖山): a place's
@@ -460,7 +470,7 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         short = named and p - s == 1
         tl = set(translit) | transliteration_chars()
         spelt = sum(c in tl for c in part) >= max(2, (len(part) + 1) // 2)     # 土謝圖: a transliteration
-        if not short and not spelt and all((w := part_of_speech(t)) and w not in PROPER
+        if not short and not spelt and not is_given and all((w := part_of_speech(t)) and w not in PROPER
                                            and not (gaz.names.get(t) and gaz.names[t].id) for t in segment(part)):
             continue            # 設立鄂博, 常設卡倫: common words before the ending, not a name
         weight, why = 1.5, f"a name before the ending {text[p:e]}"
