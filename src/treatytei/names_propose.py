@@ -3,17 +3,23 @@ review file for an editor (``treatytei names propose``; ``names accept`` applies
 
 Signals, each a reason given in the review file:
 
-* **links** to Wikipedia articles: the target title names a thing; its kind (person,
-  place, organisation, office, treaty, other) is read from ISO 3166's country names
-  (pycountry: a country is a state), from the title's ending
-  (…河 a river, …大臣 an office, …條約 a treaty, …族/…語 a people or language: other),
-  from era names (sanmiao's table: an era, other), from the words around the link, and
-  from the article's own categories (for the article's subject). An anchor that differs
-  from its target is proposed as another name of the same entry.
+* **links** to Wikipedia articles: the target title names a thing. Its kind (person,
+  place, organisation, office, treaty, other) is read, first sure first, from the
+  title's disambiguator (雅爾 (地名), 拉布敦 (清朝)), from ISO 3166's country names
+  (pycountry: a country is a state), era names (sanmiao's table: other), the title's
+  ending (…河 a river, …大臣 an office, …條約 a treaty, …族/…語 other), a short name
+  after an office (將軍奕山: a person), the words around every mention and the names it
+  is listed with, jieba's part of speech, and the article's own categories (for its
+  subject). An anchor that differs from its target is proposed as another name of it.
 * **titles** in 《》: treaties (by their ending) or other works.
-* **name patterns** in any text: a run of the characters that transliterated names are
-  written in (learned from the register's and the texts' names), ended by a place-name
-  ending (…河, …嶺, …卡倫, …淖爾, …鄂博).
+* **names nobody linked**: before a place, organisation or title ending (…河, …嶺,
+  …卡倫, …衙門, …公主), the words divided with jieba's frequencies; after a word that
+  gives a name (稱為, 漢名); an emperor by his era (乾隆帝), an army by its state (清軍);
+  the Eight Banners (蒙古正藍旗); countries; proper words of jieba's list that hold a
+  register name (內蒙古); bare runs of the characters transliterated names are written
+  in (learned from the register and jieba's list), where the words or names beside them
+  say what they are; the unknown names of a list whose known names are of one kind.
+* **references**: authors, publishers and their cities, in Chinese and in letters.
 * **spellings of one name**: a candidate that sounds like an entry of the register
   (the same syllables in pypinyin) or like another candidate is proposed as a name of
   that entry, never merged without the editor's word.
