@@ -832,6 +832,7 @@ def test_a_dts_client_harvests_the_edition(server, site):
             assert "".join(div.itertext()).strip()
     a = json.loads(get(_expand(entry["navigation"], resource="kyakhta-treaty-1727", down=1)))
     assert [u["identifier"] for u in a["member"]] == ["preamble", "art-1", "art-2", "art-3"]
+    assert a["member"][3]["dublinCore"]["title"] == [{"lang": "en", "value": "Article 3"}, {"lang": "zh", "value": "第3條"}]
     frag = get(_expand(entry["document"], resource="kyakhta-treaty-1727", ref="art-3"))
     assert "蒙古卡倫鄂博" in frag.decode("utf-8")
     assert units_seen > 20

@@ -65,7 +65,8 @@ def units(root) -> list[dict]:
         up = div.xpath(f"ancestor::tei:div[{q}][1]", namespaces=NS)
         out.append({"identifier": ident, "level": len(div.xpath(f"ancestor::tei:div[{q}]", namespaces=NS)) + 1,
                     "parent": unit_id(up[0]) if up and unit_id(up[0]) in seen else None,
-                    "citeType": div.get("type"), "head": " ".join(div.xpath("string(tei:head[1])", namespaces=NS).split()),
+                    "citeType": div.get("type"), "n": div.get("n") or "",
+                    "head": " ".join(div.xpath("string(tei:head[1])", namespaces=NS).split()),
                     "lang": _lang(div), "el": div})
     return out
 
@@ -110,11 +111,17 @@ def _cite_structure(us: list[dict], parent_type: str | None = None, depth: int =
     return out
 
 
-def _unit(u: dict) -> dict:
+def _unit(u: dict, ui: dict | None = None) -> dict:
+    """A CitableUnit; its title its head, or else (``ui``: the site's interface strings,
+    publish_html.ui_catalogues) its name in English and Chinese (Article 3, 第3條)."""
     out = {"identifier": u["identifier"], "@type": "CitableUnit", "level": u["level"], "parent": u["parent"],
            "citeType": u["citeType"]}
     if u["head"]:
         out["dublinCore"] = {"title": [{"lang": u["lang"] or "zh", "value": u["head"]}]}
+    elif ui and u["citeType"] in ("article", "preamble"):
+        key = "place-article" if u["citeType"] == "article" else "place-preamble"
+        out["dublinCore"] = {"title": [{"lang": lang, "value": ui[cat][key].replace("{1}", u.get("n", ""))}
+                                       for lang, cat in (("en", "en"), ("zh", "zh"))]}
     return out
 
 
@@ -207,10 +214,12 @@ def remove_resource(out: Path, rid: str) -> None:
             f.unlink()
 
 
-def write_resource(out: Path, api: Api, rid: str, file: str, root, data: bytes, copy: Path | None = None) -> None:
+def write_resource(out: Path, api: Api, rid: str, file: str, root, data: bytes, copy: Path | None = None,
+                   ui: dict | None = None) -> None:
     """Every endpoint's answer about one resource -- its collection entry, its navigation
     and its document, whole and unit by unit -- into ``out`` (site/dts/). ``data``: the
-    TEI file's bytes; ``copy``: the site's copy of it, to link instead of writing again."""
+    TEI file's bytes; ``copy``: the site's copy of it, to link instead of writing again;
+    ``ui``: the interface strings that name a unit without a head."""
     us = units(root)
     desc = {"title": _title(root), "lang": _text_lang(root), "units": [{k: v for k, v in u.items() if k != "el"} for u in us]}
     res = api.resource_core(rid, desc)
@@ -227,9 +236,9 @@ def write_resource(out: Path, api: Api, rid: str, file: str, root, data: bytes, 
         d = {"@context": CONTEXT, "dtsVersion": VERSION, "@type": "Navigation",
              "@id": api.navigation_url(rid, down, ref["identifier"] if ref else None), "resource": res}
         if ref:
-            d["ref"] = _unit(ref)
+            d["ref"] = _unit(ref, ui)
         if member is not None:
-            d["member"] = [_unit(m) for m in member]
+            d["member"] = [_unit(m, ui) for m in member]
         return _json(d)
 
     for down in DOWN_ROOT:

@@ -368,6 +368,7 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
                 write_cache(staging / "assets" / f"search-index-{mode}.js", index.encode("utf-8"))
         (staging / "tei").mkdir(exist_ok=True)
         api = publish_dts.Api(edition_settings(project.manifest).get("base_url", ""))
+        ui = ui_catalogues(project.xslt / "html")
         for f in files:
             if not incremental or (old_pages.get(f"tei/{f}") != infos[f]["digest"]):
                 data = (project.tei / f).read_bytes()
@@ -375,7 +376,7 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
                 rid = publish_dts.resource_id(f)
                 publish_dts.remove_resource(staging / "dts", rid)       # its units of before
                 publish_dts.write_resource(staging / "dts", api, rid, f, parse_file(project.tei / f).getroot(), data,
-                                           copy=staging / "tei" / f)
+                                           copy=staging / "tei" / f, ui=ui)
         publish_dts.write_index(staging / "dts", api, DTS_TITLE,
                                 [(publish_dts.resource_id(f), f, infos[f]["dts"]) for f in files])
         if pdf.exists() and (not incremental or previous.get("pdf") != pdf_key):
