@@ -43,7 +43,6 @@ UNIT_TYPES = ("preamble", "article", "section")
 #: with a ref is written without down (the unit itself): the files of a static API are
 #: many, and each costs its creation (see benchmarks/RESULTS.md)
 DOWN_ROOT = (1, -1)
-DOWN_REF = (None,)
 
 
 def unit_id(div) -> str:
@@ -75,8 +74,11 @@ def describe(root) -> dict:
     """What the collection says of a TEI document (kept with the site's prepared state,
     so that the collection is written without reading every file again): its title,
     language and citable units."""
-    return {"title": _title(root), "lang": _text_lang(root),
-            "units": [{k: v for k, v in u.items() if k != "el"} for u in units(root)]}
+    return _describe(root, units(root))
+
+
+def _describe(root, us: list[dict]) -> dict:
+    return {"title": _title(root), "lang": _text_lang(root), "units": [{k: v for k, v in u.items() if k != "el"} for u in us]}
 
 
 def _title(root) -> str:
@@ -152,18 +154,14 @@ class Api:
                 if desc["units"] else []}
 
     def resource(self, rid: str, file: str, desc: dict, top: bool = False) -> dict:
-        """A Resource object (``top``: the answer itself, with its context)."""
+        """A Resource object as the collection gives it: the required properties and its
+        title, download and Dublin Core (``top``: the answer itself, with its context)."""
         head = {"@context": CONTEXT, "dtsVersion": VERSION} if top else {}
         title = desc["title"] or rid
-        return {**head, "@id": rid, "@type": "Resource", "title": title, "totalParents": 1, "totalChildren": 0,
-                "collection": f"{self.root}collection/{rid}.json",
-                "navigation": f"{self.root}navigation/{rid}{{;down,ref}}.json",
-                "document": f"{self.root}document/{rid}{{;ref}}.xml",
+        return {**head, **self.resource_core(rid, desc), "title": title, "totalParents": 1, "totalChildren": 0,
                 "download": f"{self.site}tei/{file}", "mediaTypes": ["application/tei+xml"],
                 "dublinCore": {"title": [{"lang": desc["lang"], "value": title}], "language": [desc["lang"]],
-                               "format": ["application/tei+xml"]},
-                "citationTrees": [{"@type": "CitationTree", "citeStructure": _cite_structure(desc["units"])}]
-                if desc["units"] else []}
+                               "format": ["application/tei+xml"]}}
 
 
 def navigation_name(rid: str, down=None, ref: str | None = None) -> str:
@@ -197,16 +195,6 @@ def _fragment(el) -> bytes:
     return etree.tostring(tei, xml_declaration=True, encoding="UTF-8") + b"\n"
 
 
-def _descends(us: list[dict], v: dict, u: dict) -> bool:
-    parents = {w["identifier"]: w["parent"] for w in us}
-    p = v["parent"]
-    while p is not None:
-        if p == u["identifier"]:
-            return True
-        p = parents.get(p)
-    return False
-
-
 def remove_resource(out: Path, rid: str) -> None:
     """The files of a resource's answers, gone (before it is written again)."""
     for folder in ("navigation", "document"):
@@ -221,7 +209,7 @@ def write_resource(out: Path, api: Api, rid: str, file: str, root, data: bytes, 
     TEI file's bytes; ``copy``: the site's copy of it, to link instead of writing again;
     ``ui``: the interface strings that name a unit without a head."""
     us = units(root)
-    desc = {"title": _title(root), "lang": _text_lang(root), "units": [{k: v for k, v in u.items() if k != "el"} for u in us]}
+    desc = _describe(root, us)
     res = api.resource_core(rid, desc)
     _write(out / "collection" / f"{rid}.json", _json(api.resource(rid, file, desc, top=True)))
     whole = out / "document" / f"{rid}.xml"
@@ -245,14 +233,7 @@ def write_resource(out: Path, api: Api, rid: str, file: str, root, data: bytes, 
         _write(out / "navigation" / navigation_name(rid, down), nav(down, member=[u for u in us if down < 0 or u["level"] <= down]))
     for u in us:
         _write(out / "document" / f"{rid};ref={u['identifier']}.xml", _fragment(u["el"]))
-        for down in DOWN_REF:
-            if down is None:
-                member = None
-            elif down == 0:
-                member = [v for v in us if v["parent"] == u["parent"] and v["level"] == u["level"]]
-            else:
-                member = [u] + [v for v in us if _descends(us, v, u) and (down < 0 or v["level"] - u["level"] <= down)]
-            _write(out / "navigation" / navigation_name(rid, down, u["identifier"]), nav(down, u, member))
+        _write(out / "navigation" / navigation_name(rid, None, u["identifier"]), nav(None, u))
 
 
 def _put(path: Path, data: bytes) -> None:

@@ -312,7 +312,7 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
 
     out_dir = Path(out_dir or project.site)
     sources = load(project.manifest)
-    edition_settings(project.manifest)      # a bad [edition] table: one line, before any page
+    base_url = edition_settings(project.manifest).get("base_url", "")   # a bad [edition] table: one line, before any page
     texts = [s.id for s in sources if (project.tei / f"{s.id}.xml").exists()]
     if not texts:
         raise TreatyError(project.tei, "no TEI texts to publish (run treatytei convert first)")
@@ -367,7 +367,7 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
             for mode, index in search_index(project, texts, infos, app_files).items():
                 write_cache(staging / "assets" / f"search-index-{mode}.js", index.encode("utf-8"))
         (staging / "tei").mkdir(exist_ok=True)
-        api = publish_dts.Api(edition_settings(project.manifest).get("base_url", ""))
+        api = publish_dts.Api(base_url)
         ui = ui_catalogues(project.xslt / "html")
         for f in files:
             if not incremental or (old_pages.get(f"tei/{f}") != infos[f]["digest"]):
