@@ -322,20 +322,19 @@ def _neighbours(key: str, at: int, end: int, known: dict[str, str]) -> list[str]
     return [k for k in kinds if k in ("person", "place")]
 
 
-def _titled_person(text: str, name: str) -> bool:
-    """Whether ``name`` stands after an office or title wherever ``text`` holds it and such a
-    title stands before it at least once (大臣綽勒多, 將軍奕山)."""
-    key, word = match_key(text), match_key(name)
+def _titled_person(key: str, name: str) -> bool:
+    """Whether ``name`` stands right after an office or title at least once in ``key`` (a
+    match-keyed text): 大臣綽勒多, 將軍奕山."""
+    word = match_key(name)
     befores = [key[max(0, m.start() - 4):m.start()] for m in re.finditer(re.escape(word), key)]
-    titled = [b for b in befores if any(b.endswith(match_key(c)) for c in PERSON_CUES_BEFORE + ("將軍", "将军"))]
-    return bool(titled)
+    return any(b.endswith(match_key(c)) for b in befores for c in PERSON_CUES_BEFORE + ("將軍", "将军"))
 
 
-def _cues(text: str, words, known: dict[str, str] | None = None) -> str | None:
+def _cues(key: str, words, known: dict[str, str] | None = None) -> str | None:
     """person or place, by the words around every occurrence of ``words`` (one string or
-    several: a link's title and its anchor) in ``text``, and by the names next to it."""
+    several: a link's title and its anchor) in ``key`` (a match-keyed text), and by the
+    names next to it."""
     votes = {"person": 0, "place": 0}
-    key = match_key(text)
     for word in {match_key(w) for w in ([words] if isinstance(words, str) else words) if w}:
         at = key.find(word)
         while at >= 0:
@@ -423,6 +422,7 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
     from .lexicon import countries, part_of_speech, segment, transliteration_chars
 
     key = match_key(text)
+    tl = set(translit) | transliteration_chars()      # the register's and jieba's
     out = []
     for m in _ENDING_RX.finditer(key):
         p, ending = m.start(), m.group(1)
@@ -474,7 +474,6 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         if _ENDING_RX.match(key, e):
             continue                # 中文大學 in 中文大學出版社: the name goes on
         short = named and p - s == 1
-        tl = set(translit) | transliteration_chars()
         spelt = sum(c in tl for c in part) >= max(2, (len(part) + 1) // 2)     # 土謝圖: a transliteration
         if not short and not spelt and not is_given and all((w := part_of_speech(t)) and w not in PROPER
                                            and not (gaz.names.get(t) and gaz.names[t].id) for t in segment(part)):
@@ -614,6 +613,7 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
     root = parse_file(path).getroot()
     found: list[tuple] = []
     whole = "\n".join("".join(b.itertext()) for b in blocks(root))
+    doc_key = match_key(whole)
     subject, subject_kind = _subject(root)
     own = kind_of_title(subject, eras)[0] if subject else None
     if subject and (own or subject_kind) and _plain_name(subject):
@@ -651,14 +651,14 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             if kind is None:
                 kind, why = kind_of_title(title, eras, words=False)
             weight = 2.0
-            if kind == "place" and len(title) <= 3 and _titled_person(whole, title):
+            if kind == "place" and len(title) <= 3 and _titled_person(doc_key, title):
                 # 黑龍江將軍奕山: a short name after an office is a person's, whatever it ends in
                 kind, why = "person", "a short name after an office or title: a person's"
-            if kind is None and re.search(re.escape(match_key(title)) + r"[*_]*氏", match_key(whole)) and \
-                    not re.search(re.escape(match_key(title)) + r"(?![*_]*氏)", match_key(whole)):
+            if kind is None and re.search(re.escape(match_key(title)) + r"[*_]*氏", doc_key) and \
+                    not re.search(re.escape(match_key(title)) + r"(?![*_]*氏)", doc_key):
                 kind, why = "other", "a clan's name: the text writes it with 氏"
             if kind is None:
-                kind = _cues(whole, [title] + ([anchor] if _plain_name(anchor) else []), known)
+                kind = _cues(doc_key, [title] + ([anchor] if _plain_name(anchor) else []), known)
                 why = f"the words and names around it suggest a {kind}" if kind else ""
             if kind is None:
                 kind, why = word_kind(title)
@@ -714,7 +714,7 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             if kind is None and match_key(name) in gaz.names and gaz.names[match_key(name)].id:
                 kind = next((k for k, t in ENTRY_TAG.items() if t == gaz.names[match_key(name)].tag), None)
             if kind is None:
-                kind, why = _cues(whole, name, known), "the words and names around it"
+                kind, why = _cues(doc_key, name, known), "the words and names around it"
             if kind in (None, "other"):
                 continue
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, m.end())
@@ -727,12 +727,12 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
         # a banner of the Eight Banners, with its people (蒙古正藍旗, 察哈爾鑲黃旗), links or not
-        whole_key = match_key(flat(block))
-        for m in BANNER.finditer(whole_key):
+        block_key = match_key(flat(block))
+        for m in BANNER.finditer(block_key):
             ctx = f"{rel}:{line}: " + _context(flat(block).replace(BLOCK, "…"), m.start(), m.end())
             found.append((flat(block)[m.start():m.end()], "org", 2.5, "a banner of the Eight Banners", ctx, ""))
         # a city before a publisher (香港：中文大學出版社): a place, whatever else it is
-        for m in IMPRINT.finditer(whole_key):
+        for m in IMPRINT.finditer(block_key):
             ctx = f"{rel}:{line}: " + _context(flat(block).replace(BLOCK, "…"), m.start(1), m.end(1))
             found.append((flat(block)[m.start(1):m.end(1)], "place", 2.5, "the city of a publisher", ctx, ""))
         # a reference in letters: its author, its publisher and the publisher's city
