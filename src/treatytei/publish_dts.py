@@ -122,8 +122,8 @@ def _unit(u: dict, ui: dict | None = None) -> dict:
         out["dublinCore"] = {"title": [{"lang": u["lang"] or "zh", "value": u["head"]}]}
     elif ui and u["citeType"] in ("article", "preamble"):
         key = "place-article" if u["citeType"] == "article" else "place-preamble"
-        out["dublinCore"] = {"title": [{"lang": lang, "value": ui[cat][key].replace("{1}", u.get("n", ""))}
-                                       for lang, cat in (("en", "en"), ("zh", "zh"))]}
+        out["dublinCore"] = {"title": [{"lang": lang, "value": ui[lang][key].replace("{1}", u.get("n", ""))}
+                                       for lang in ("en", "zh")]}
     return out
 
 

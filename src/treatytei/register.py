@@ -43,7 +43,8 @@ ENTRY_PATHS = {
 }
 
 
-#: a name in Latin or Cyrillic letters: one to four capitalised words
+#: a name in Latin or Cyrillic letters: up to eight words, the first capitalised and perhaps
+#: followed by a comma (Widmer, Eric; Belknap Press of Harvard University Press)
 _LATIN_NAME = re.compile(r"^[A-ZА-ЯЁ][\w'’.-]*,?(?: [\w'’.&-]+){0,7}$")
 
 

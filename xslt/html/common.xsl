@@ -105,17 +105,17 @@
     <xsl:param name="values" as="xs:anyAtomicType*"/>
     <xsl:sequence select="
       if ($mode = 'neutral') then tt:mode-token(string-join(('ui:' || $key, $values ! string(.)), '&#xE001;'))
-      else tt:ui-format(($ui-catalogues(if ($mode = 'orig') then 'en' else 'zh')($key),
-                         error(xs:QName('tt:ui'), 'interface string ' || $key || ' is missing from xslt/html/ui/'))[1],
-                         $values ! string(.))"/>
+      else tt:ui-in(if ($mode = 'orig') then 'en' else 'zh', $key, $values)"/>
   </xsl:function>
-  <!-- a string in one language, whatever the page's tree (for the parts of a neutral page
-       written in some trees only) -->
+  <!-- a string in one language, whatever the page's tree (also for the parts of a neutral
+       page written in some trees only) -->
   <xsl:function name="tt:ui-in" as="xs:string">
     <xsl:param name="lang" as="xs:string"/>
     <xsl:param name="key" as="xs:string"/>
     <xsl:param name="values" as="xs:anyAtomicType*"/>
-    <xsl:sequence select="tt:ui-format($ui-catalogues($lang)($key), $values ! string(.))"/>
+    <xsl:sequence select="tt:ui-format(($ui-catalogues($lang)($key),
+                         error(xs:QName('tt:ui'), 'interface string ' || $key || ' is missing from xslt/html/ui/'))[1],
+                         $values ! string(.))"/>
   </xsl:function>
   <xsl:function name="tt:ui-format" as="xs:string">
     <xsl:param name="s" as="xs:string"/>
