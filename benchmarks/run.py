@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT.parent / "src"))
 sys.path.insert(0, str(ROOT))
 
 OUT = ROOT / "out"
-STEPS = ["convert", "enrich", "collate", "validate", "pdf", "html", "package"]
+STEPS = ["convert", "enrich", "collate", "validate", "pdf", "html", "dts", "package"]
 
 
 def floor(project) -> dict[str, float]:

@@ -57,6 +57,15 @@ def copy_edition(dest: Path) -> Project:
     return Project(dest)
 
 
+def publish_site(project: Project, state=None) -> Path:
+    """The site as the build makes it: the pages (step html), then the DTS API (step dts)."""
+    from treatytei import publish_dts, publish_html
+
+    site = publish_html.publish(project, state=state)
+    publish_dts.publish(project, state=state)
+    return site
+
+
 #: the project's schema (RELAX NG and Schematron)
 RNG = REPO / "schema" / "treatytei.rng"
 SCH = REPO / "schema" / "treatytei.sch"

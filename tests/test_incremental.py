@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 pytestmark = pytest.mark.slow
-from conftest import REPO, copy_edition
+from conftest import REPO, copy_edition, publish_site
 
 from treatytei.buildstate import BuildState
 from treatytei.package import package, verify
@@ -43,11 +43,11 @@ def edition(tmp_path) -> Project:
 
 def test_one_edited_text_renders_only_its_pages(edition, tmp_path):
     state = BuildState(edition.root)
-    publish(edition, state=state)
+    publish_site(edition, state=state)
     state.save()
     before = inodes(edition.site)
     edit_body(edition.tei / "tacheng-protocol-1864.xml")
-    publish(edition, state=BuildState(edition.root))
+    publish_site(edition, state=BuildState(edition.root))
     after = inodes(edition.site)
     rewritten = sorted(p for p in after if before.get(p) != after[p])
     # the text's page in the three scripts, its TEI copy and its DTS answers, the search
@@ -62,7 +62,7 @@ def test_one_edited_text_renders_only_its_pages(edition, tmp_path):
     # and the result is the site a build from nothing makes
     fresh = copy_edition(tmp_path / "fresh")
     shutil.copy2(edition.tei / "tacheng-protocol-1864.xml", fresh.tei / "tacheng-protocol-1864.xml")
-    assert tree(publish(fresh)) == tree(edition.site)
+    assert tree(publish_site(fresh)) == tree(edition.site)
 
 
 def test_a_changed_name_rerenders_the_registers(edition):
@@ -98,10 +98,10 @@ def test_a_changed_stylesheet_or_asset_renders_everything(edition):
 
 def test_unchanged_edition_is_not_rendered_again(edition):
     state = BuildState(edition.root)
-    publish(edition, state=state)
+    publish_site(edition, state=state)
     state.save()
     before = inodes(edition.site)
-    publish(edition, state=BuildState(edition.root))
+    publish_site(edition, state=BuildState(edition.root))
     assert inodes(edition.site) == before
 
 
@@ -288,3 +288,26 @@ def test_site_rendered_on_workers_equals_one_process(tmp_path, monkeypatch):
     workers, one = tree(tmp_path / "site-workers"), tree(tmp_path / "site-one")
     assert len([f for f in workers if f.endswith(".html")]) >= 3 * parallel.MIN_PARALLEL
     assert workers == one
+
+
+def test_the_dts_answers_survive_a_full_render_and_follow_the_base_url(edition):
+    """The pages' step keeps the DTS folder (the dts step's) even when it renders every
+    page; a new base URL makes the dts step write every answer again, swapped in whole."""
+    state = BuildState(edition.root)
+    publish_site(edition, state=state)
+    state.save()
+    dts = inodes(edition.site / "dts")
+    css = edition.xslt / "html" / "assets" / "style.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* an editor's change */\n", encoding="utf-8")
+    state = BuildState(edition.root)
+    publish(edition, state=state)
+    assert inodes(edition.site / "dts") == dts
+    with open(edition.manifest, "a", encoding="utf-8") as fh:
+        fh.write('\n[edition]\nbase_url = "https://example.org/kyakhta/"\n')
+    from treatytei.publish_dts import publish as publish_dts
+    publish_dts(edition, state=state)
+    after = inodes(edition.site / "dts")
+    assert set(after) == set(dts) and not any(dts[p] == after[p] for p in after)
+    entry = (edition.site / "dts" / "index.json").read_text(encoding="utf-8")
+    assert '"https://example.org/kyakhta/dts/collection{/id}.json"' in entry
+    assert not list(edition.site.glob(".dts-*"))

@@ -17,7 +17,7 @@ import pytest
 pytestmark = pytest.mark.slow
 from lxml import html as lxml_html
 
-from conftest import REPO, copy_edition
+from conftest import REPO, copy_edition, publish_site
 from treatytei.publish_html import publish
 
 ARTIFACTS = REPO / "test-artifacts"
@@ -26,7 +26,7 @@ ARTIFACTS = REPO / "test-artifacts"
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     project = copy_edition(tmp_path_factory.mktemp("edition"))
-    return publish(project)
+    return publish_site(project)
 
 
 @pytest.fixture(scope="session")

@@ -323,12 +323,16 @@ def publish() -> None:
 @publish.command("html")
 @click.pass_context
 def publish_html(ctx: click.Context) -> None:
-    """Build the static HTML edition into site/ (XSLT 3.0 through Saxon)."""
+    """Build the static HTML edition into site/ (XSLT 3.0 through Saxon), with its
+    DTS API in site/dts/."""
     from .publish_html import publish as run
+
+    from .publish_dts import publish as run_dts
 
     project = _project(ctx)
     with _running(project):
         out = run(project)
+        run_dts(project)
     _say(f"site written to {_rel(out, project)}/ (open {_rel(out, project)}/index.html, or run treatytei serve)")
 
 

@@ -1,7 +1,7 @@
 """The build: every step in order, over one pool of worker processes, with dist/
 swapped in as one set at the end.
 
-The steps: convert -> enrich -> collate -> validate -> pdf -> html -> package. Each
+The steps: convert -> enrich -> collate -> validate -> pdf -> html -> dts -> package. Each
 skips work whose inputs did not change since the last build (content hashes in
 build/state.json). The print edition and the deposit bag and zip are written into a
 staged copy of dist/ (unchanged files hard-linked) that replaces dist/ in one atomic
@@ -24,6 +24,8 @@ from .errors import TreatyError
 from .project import Project
 
 STAGED_DIST_PREFIX = ".dist-staging-"
+#: a step that adds to a publication's output is skipped with it
+SKIPPED_WITH = {"dts": "html"}
 
 
 def _rel(path: Path, project: Project) -> str:
@@ -105,6 +107,12 @@ def steps(project: Project, state=None, keep_going: bool = False, failed: list |
         run_html(project, state=state)
         say(f"  site/ ({len(list(project.site.rglob('*.html')))} pages)")
 
+    def do_dts():
+        from .publish_dts import publish as run_dts
+
+        out = run_dts(project, state=state)
+        say(f"  site/dts/ ({len(list((out / 'collection').glob('*.json')))} resources)")
+
     def do_package():
         from .package import package as run_package
 
@@ -113,7 +121,7 @@ def steps(project: Project, state=None, keep_going: bool = False, failed: list |
 
     return [("convert", do_convert), ("enrich", do_enrich), ("collate", do_collate),
             ("validate", lambda: run_validation(project, state, say)), ("pdf", do_pdf), ("html", do_html),
-            ("package", do_package)]
+            ("dts", do_dts), ("package", do_package)]
 
 
 
@@ -182,7 +190,7 @@ def build(project: Project, clean: bool = False, timings: bool = False, skip=(),
     try:
         with shared_pool(), staged_dist(project) as staged:   # one set of worker processes for every step
             for name, fn in steps(staged, state, keep_going, failed, say):
-                if name in skip:
+                if name in skip or SKIPPED_WITH.get(name) in skip:
                     say(f"[{name}] skipped")
                     continue
                 say(f"[{name}]")

@@ -1,4 +1,4 @@
-"""Step (written with the site by publish html): the edition as a static Distributed Text
+"""Step dts (after html): the edition as a static Distributed Text
 Services API, DTS 1.0 at conformance Level 0 (https://dtsapi.org/versions/v1.0/: a server
 of static files, without the ``start``/``end`` ranges), in site/dts/.
 
@@ -14,7 +14,9 @@ server:
   inside ``<dts:wrapper>`` in a ``<TEI>``.
 
 The files stand in three folders, not one per resource: on a disk, creating a file in a
-folder of its own costs several times more (see benchmarks/RESULTS.md).
+folder of its own costs several times more (see benchmarks/RESULTS.md). The answers are many
+small files, and their cost is the disk's: the step is a step of its own, after the pages,
+and after an edit writes only the answers about the files that changed.
 
 Every text and apparatus file is a Resource; its citable units are the sections the site
 anchors (``preamble``, ``art-3``, ``sec-2``: the same identifiers), nested as their
@@ -27,12 +29,16 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from lxml import etree
 
-from .fileio import write_cache
-from .tei import NS, XML_LANG
+from .buildstate import digest
+from .errors import TreatyError
+from .fileio import file_sha256, write_cache
+from .tei import NS, XML_LANG, parse_file
 
 CONTEXT = "https://dtsapi.org/context/v1.0.json"
 VERSION = "1.0"
@@ -43,6 +49,8 @@ UNIT_TYPES = ("preamble", "article", "section")
 #: with a ref is written without down (the unit itself): the files of a static API are
 #: many, and each costs its creation (see benchmarks/RESULTS.md)
 DOWN_ROOT = (1, -1)
+#: the edition's collection's title
+TITLE = "Qing–Russian Treaty Texts: a TEI Edition"
 
 
 def unit_id(div) -> str:
@@ -71,9 +79,9 @@ def units(root) -> list[dict]:
 
 
 def describe(root) -> dict:
-    """What the collection says of a TEI document (kept with the site's prepared state,
-    so that the collection is written without reading every file again): its title,
-    language and citable units."""
+    """What the collection says of a TEI document (kept with the step's state, so that
+    the collection is written without reading every file again): its title, language
+    and citable units."""
     return _describe(root, units(root))
 
 
@@ -93,7 +101,7 @@ def _text_lang(root) -> str:
 
 def _lang(el) -> str:
     langs = el.xpath("ancestor-or-self::*[@xml:lang][1]/@xml:lang")
-    return langs[0] if langs else ""
+    return str(langs[0]) if langs else ""      # a plain string: lxml's would keep its document alive
 
 
 def _cite_structure(us: list[dict], parent_type: str | None = None, depth: int = 1) -> list[dict]:
@@ -203,11 +211,12 @@ def remove_resource(out: Path, rid: str) -> None:
 
 
 def write_resource(out: Path, api: Api, rid: str, file: str, root, data: bytes, copy: Path | None = None,
-                   ui: dict | None = None) -> None:
+                   ui: dict | None = None) -> dict:
     """Every endpoint's answer about one resource -- its collection entry, its navigation
     and its document, whole and unit by unit -- into ``out`` (site/dts/). ``data``: the
     TEI file's bytes; ``copy``: the site's copy of it, to link instead of writing again;
-    ``ui``: the interface strings that name a unit without a head."""
+    ``ui``: the interface strings that name a unit without a head. Returns what
+    :func:`describe` says of it."""
     us = units(root)
     desc = _describe(root, us)
     res = api.resource_core(rid, desc)
@@ -234,6 +243,7 @@ def write_resource(out: Path, api: Api, rid: str, file: str, root, data: bytes, 
     for u in us:
         _write(out / "document" / f"{rid};ref={u['identifier']}.xml", _fragment(u["el"]))
         _write(out / "navigation" / navigation_name(rid, None, u["identifier"]), nav(None, u))
+    return desc
 
 
 def _put(path: Path, data: bytes) -> None:
@@ -261,3 +271,83 @@ def resource_id(file: str) -> str:
     """A resource's identifier: its TEI file's name without .xml, as the site's
     addresses name it."""
     return file[: -len(".xml")] if file.endswith(".xml") else file
+
+
+#: the version of the answers' shapes: a new one writes every answer again
+VERSION_OF_ANSWERS = 1
+
+
+def publish(project, state=None, title: str = TITLE) -> Path:
+    """Write the DTS API into site/dts/ for the TEI files the site publishes (the
+    site must have been built: the whole documents are links to its copies). With a
+    BuildState, only the answers about files whose bytes changed are written again; a
+    change of base URL, of the interface strings or of this module writes them all, into
+    a new folder swapped in whole."""
+    from .manifest import edition_settings
+    from .publish_html import site_files, ui_catalogues
+
+    site = Path(project.site)
+    if not (site / "index.html").exists():
+        raise TreatyError(site, "no site to add the DTS API to (run treatytei publish html first)")
+    base_url = edition_settings(project.manifest).get("base_url", "")
+    ui = ui_catalogues(project.xslt / "html")
+    files = site_files(project)
+    common = digest(VERSION_OF_ANSWERS, base_url, json.dumps(ui, sort_keys=True), title)
+    wanted = {f: file_sha256(project.tei / f) for f in files}
+    out = site / "dts"
+    previous = (state.get("dts", str(out)) if state is not None else None) or {}
+    old = previous.get("files", {}) if isinstance(previous, dict) else {}
+    incremental = bool(old) and previous.get("common") == common and (out / "index.json").exists()
+    if incremental and all(old.get(f, [None])[0] == d for f, d in wanted.items()) and set(old) == set(wanted):
+        return out
+    for stale in site.glob(".dts-*"):      # what a stopped step left
+        shutil.rmtree(stale, ignore_errors=True)
+    api = Api(base_url)
+    target = out if incremental else Path(tempfile.mkdtemp(prefix=".dts-", dir=site))
+    try:
+        described: dict[str, dict] = {}
+        for f in files:
+            rid = resource_id(f)
+            if incremental and old.get(f, [None])[0] == wanted[f]:
+                described[f] = old[f][1]
+                continue
+            data = (project.tei / f).read_bytes()
+            root = parse_file(project.tei / f).getroot()
+            if incremental:
+                remove_resource(target, rid)        # its units of before
+            copy = site / "tei" / f
+            described[f] = write_resource(target, api, rid, f, root, data, ui=ui,
+                                          copy=copy if _same_bytes(copy, data) else None)
+        for f in set(old) - set(wanted) if incremental else ():
+            rid = resource_id(f)                    # a file no longer published
+            remove_resource(target, rid)
+            for gone in (target / "collection" / f"{rid}.json", target / "document" / f"{rid}.xml"):
+                gone.unlink(missing_ok=True)
+        write_index(target, api, title, [(resource_id(f), f, described[f]) for f in files])
+        if not incremental:
+            os.chmod(target, 0o755)
+            _swap_in(target, out)
+    finally:
+        if not incremental and target.exists():
+            shutil.rmtree(target, ignore_errors=True)
+    if state is not None:
+        state.put("dts", str(out), {"common": common, "files": {f: [wanted[f], described[f]] for f in files}})
+    return out
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _swap_in(new: Path, out: Path) -> None:
+    """Put the folder ``new`` at ``out`` with two renames."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}-old-{new.name[-8:]}")
+        out.rename(old)
+    new.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

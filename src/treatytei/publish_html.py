@@ -32,7 +32,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from . import publish_dts, saxon
+from . import saxon
 from .chinese import to_simplified, to_traditional
 from .enrich import match_key
 from .errors import TreatyError
@@ -44,7 +44,6 @@ from .tei import NS, XML_ID, XML_LANG, check_for_saxon, local, original_text, pa
 
 MODES = {"orig": "", "hans": "zh-Hans/", "hant": "zh-Hant/"}
 #: the edition's collection, as the DTS API names it
-DTS_TITLE = "Qing–Russian Treaty Texts: a TEI Edition"
 REGISTER_PAGES = ("persons", "places", "organisations", "dates")
 
 
@@ -186,7 +185,7 @@ WHOLE_EDITION_PAGES = ("index.html",) + tuple(f"{p}.html" for p in REGISTER_PAGE
 # ------------------------------------------------------------------ preparing each TEI file
 
 #: the version of what _prepare keeps: a new one prepares every file again
-PREPARED_VERSION = 4
+PREPARED_VERSION = 5
 
 
 def _prepare(job: tuple) -> dict:
@@ -200,7 +199,6 @@ def _prepare(job: tuple) -> dict:
     # what the index page shows of a file: its fileDesc, its classification, its language
     shown = root.xpath("tei:teiHeader/tei:fileDesc | tei:teiHeader/tei:profileDesc/tei:textClass", namespaces=NS)
     info["head"] = sha256(b"".join(etree.tostring(e) for e in shown)) + (root.get(XML_LANG) or "") + (root.get(XML_ID) or "")
-    info["dts"] = publish_dts.describe(root)      # what the DTS collection says of it
     if kind == "text":
         info["names"] = _names_digest(root)
         info["records"] = _text_records(root, path.stem)
@@ -311,17 +309,15 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
     whose inputs changed since the last build are rendered again."""
 
     out_dir = Path(out_dir or project.site)
-    sources = load(project.manifest)
-    base_url = edition_settings(project.manifest).get("base_url", "")   # a bad [edition] table: one line, before any page
-    texts = [s.id for s in sources if (project.tei / f"{s.id}.xml").exists()]
+    edition_settings(project.manifest)      # a bad [edition] table: one line, before any page
+    texts, app_files = _published(project)
     if not texts:
         raise TreatyError(project.tei, "no TEI texts to publish (run treatytei convert first)")
-    app_files = sorted(p.name for p in project.tei.glob("*.apparatus.xml"))
     works = [f[: -len(".apparatus.xml")] for f in app_files]
     entry = project.xslt / "html" / "edition.xsl"
     if not entry.exists():
         raise TreatyError(entry, "missing: the HTML stylesheets")
-    files = [f"{t}.xml" for t in texts] + app_files + (["register.xml"] if project.register.exists() else [])
+    files = site_files(project)
     from .fileio import tree_inside
     tree_inside(project.root, project.xslt, "stylesheet or asset")
     for f in files:     # the stylesheets read these with doc(): each checked first
@@ -360,25 +356,16 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
             shutil.rmtree(staging)
             # the current site, hard-linked (no bytes copied); every changed file below
             # replaces its link, so the current site is never written into
-            shutil.copytree(out_dir, staging, copy_function=_link)
+            shutil.copytree(out_dir, staging, copy_function=_link, ignore=_not_dts(out_dir))
         else:
             shutil.copytree(project.xslt / "html" / "assets", staging / "assets")
         if not incremental or previous.get("search") != search_key:
             for mode, index in search_index(project, texts, infos, app_files).items():
                 write_cache(staging / "assets" / f"search-index-{mode}.js", index.encode("utf-8"))
         (staging / "tei").mkdir(exist_ok=True)
-        api = publish_dts.Api(base_url)
-        ui = ui_catalogues(project.xslt / "html")
         for f in files:
             if not incremental or (old_pages.get(f"tei/{f}") != infos[f]["digest"]):
-                data = (project.tei / f).read_bytes()
-                write_cache(staging / "tei" / f, data)
-                rid = publish_dts.resource_id(f)
-                publish_dts.remove_resource(staging / "dts", rid)       # its units of before
-                publish_dts.write_resource(staging / "dts", api, rid, f, parse_file(project.tei / f).getroot(), data,
-                                           copy=staging / "tei" / f, ui=ui)
-        publish_dts.write_index(staging / "dts", api, DTS_TITLE,
-                                [(publish_dts.resource_id(f), f, infos[f]["dts"]) for f in files])
+                write_cache(staging / "tei" / f, (project.tei / f).read_bytes())
         if pdf.exists() and (not incremental or previous.get("pdf") != pdf_key):
             write_cache(staging / pdf.name, pdf.read_bytes())
         readme = out_dir / "README.md"
@@ -407,6 +394,9 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
                 dest = staging / prefix / n
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(fresh / prefix / n, dest)
+        if (out_dir / "dts").is_dir():
+            # the DTS answers are the dts step's (publish_dts): kept as they are, for it to update
+            os.rename(out_dir / "dts", staging / "dts")
         _swap(staging, out_dir)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -417,6 +407,26 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
         record.update({f"tei/{f}": infos[f]["digest"] for f in files})
         state.put("html", str(out_dir), {"pages": record, "common": common, "search": search_key, "pdf": pdf_key})
     return out_dir
+
+
+def _published(project) -> tuple[list[str], list[str]]:
+    """The ids of the texts the site publishes (those of sources.toml converted to TEI),
+    and the apparatus files."""
+    texts = [s.id for s in load(project.manifest) if (project.tei / f"{s.id}.xml").exists()]
+    return texts, sorted(p.name for p in project.tei.glob("*.apparatus.xml"))
+
+
+def site_files(project) -> list[str]:
+    """The TEI files the site publishes (and copies into site/tei/): the texts, the
+    apparatus files and the register, in that order."""
+    texts, app_files = _published(project)
+    return [f"{t}.xml" for t in texts] + app_files + (["register.xml"] if project.register.exists() else [])
+
+
+def _not_dts(out_dir: Path):
+    """copytree's ignore: the site's dts/ folder, which is moved, not copied, and what a
+    dts step that was stopped left of its new folder."""
+    return lambda folder, names: [n for n in names if n == "dts" or n.startswith(".dts-")] if Path(folder) == out_dir else []
 
 
 def _link(src, dst) -> None:
