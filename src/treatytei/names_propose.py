@@ -294,6 +294,13 @@ PLACE_WORDS_BEFORE = ("今", "里之", "里處", "里处", "位於", "位于", "
 #: right before one is a place's
 OFFICES_OF_A_PLACE = ("台吉", "臺吉", "郡王", "親王", "亲王", "札薩克", "札萨克", "扎薩克", "扎萨克", "將軍", "将军",
                       "都統", "都统", "總督", "总督", "巡撫", "巡抚", "辦事大臣", "办事大臣", "參贊大臣", "参赞大臣")
+#: words right after a name that make it a polity's, a state or khanate at war or
+#: treating (準噶爾兵, 準噶爾叛軍, 準噶爾汗國): the edition counts states as organisations
+POLITY_CUES_AFTER = ("兵", "叛軍", "叛军", "軍隊", "军队", "大軍", "大军", "政權", "政权", "政府", "朝廷", "汗國", "汗国",
+                     "使臣", "使者", "使團", "使团", "入侵", "進犯", "进犯", "來犯", "来犯")
+#: words right before a name that make it a polity's, a state conquered or fought (滅準噶爾,
+#: 征準噶爾)
+POLITY_CUES_BEFORE = ("滅", "灭", "征", "討伐", "讨伐", "吞併", "吞并")
 #: what sits between two names of a list or between a name and its other form
 JOINERS = "、與与和及（(）)"
 #: ENTRY_TAG's tags, as kinds
@@ -322,6 +329,24 @@ def _neighbours(key: str, at: int, end: int, known: dict[str, str]) -> list[str]
     return [k for k in kinds if k in ("person", "place")]
 
 
+def _surname(title: str) -> str:
+    """The surname of a full name written with a middle dot (a Russian or Western name:
+    名·父名·姓, its double surname joined by a hyphen: the first part), or ""."""
+    parts = re.split("[·・•‧]", title)
+    if len(parts) < 2:
+        return ""
+    last = re.split("[-－‐]", parts[-1])[0].strip()
+    return last if len(last) >= 2 and _plain_name(last) else ""
+
+
+def _alone(key: str, word: str) -> bool:
+    """Whether ``word`` stands in ``key`` at least once outside a full name written with
+    middle dots and hyphens (弗拉季斯拉維奇 alone, not in 薩瓦·弗拉季斯拉維奇-拉古津斯基)."""
+    marks = "·・•‧-－‐"
+    return any((m.start() == 0 or key[m.start() - 1] not in marks) and key[m.end():m.end() + 1] not in set(marks)
+               for m in re.finditer(re.escape(word), key))
+
+
 def _titled_person(key: str, name: str) -> bool:
     """Whether ``name`` stands right after an office or title at least once in ``key`` (a
     match-keyed text): 大臣綽勒多, 將軍奕山."""
@@ -331,10 +356,10 @@ def _titled_person(key: str, name: str) -> bool:
 
 
 def _cues(key: str, words, known: dict[str, str] | None = None) -> str | None:
-    """person or place, by the words around every occurrence of ``words`` (one string or
-    several: a link's title and its anchor) in ``key`` (a match-keyed text), and by the
-    names next to it."""
-    votes = {"person": 0, "place": 0}
+    """person, place or org, by the words around every occurrence of ``words`` (one
+    string or several: a link's title and its anchor) in ``key`` (a match-keyed text),
+    and by the names next to it."""
+    votes = {"person": 0, "place": 0, "org": 0}
     for word in {match_key(w) for w in ([words] if isinstance(words, str) else words) if w}:
         at = key.find(word)
         while at >= 0:
@@ -343,6 +368,9 @@ def _cues(key: str, words, known: dict[str, str] | None = None) -> str | None:
             if any(after.startswith(match_key(c)) for c in PERSON_CUES_AFTER) or \
                     any(before.endswith(match_key(c)) for c in PERSON_CUES_BEFORE):
                 votes["person"] += 1
+            elif any(after.startswith(match_key(c)) for c in POLITY_CUES_AFTER) or \
+                    any(before.endswith(match_key(c)) for c in POLITY_CUES_BEFORE):
+                votes["org"] += 1
             elif before[-1:] in PLACE_CUES_BEFORE or any(after.startswith(match_key(c)) for c in PLACE_CUES_AFTER) \
                     or any(before.endswith(match_key(c)) for c in PLACE_WORDS_BEFORE) \
                     or any(after.startswith(match_key(c)) for c in OFFICES_OF_A_PLACE):
@@ -350,9 +378,9 @@ def _cues(key: str, words, known: dict[str, str] | None = None) -> str | None:
             for k in _neighbours(key, at, end, known or {}):
                 votes[k] += 1
             at = key.find(word, end)
-    if votes["person"] == votes["place"]:
-        return None
-    return max(votes, key=lambda k: votes[k])
+    best = max(votes.values())
+    winners = [k for k, v in votes.items() if v == best]
+    return winners[0] if best and len(winners) == 1 else None
 
 
 def _subject(root) -> tuple[str | None, str | None]:
@@ -500,6 +528,11 @@ ARMY_ENDINGS = ("軍", "军")
 EMPEROR_ENDINGS = ("皇帝", "帝")
 
 
+#: how Russian surnames end in Chinese transliteration (-ov, -ev, -in; -vich; -sky; the
+#: feminine -ova): a run of transliterated characters ending so is a person's name
+RUSSIAN_SURNAME_ENDINGS = ("夫", "維奇", "维奇", "斯基", "娃")
+
+
 def bare_names(key: str, gaz: Gazetteer, translit: set[str], known: dict[str, str]) -> list[tuple[int, int, str, str]]:
     """Names without an ending or a link: runs of three or more characters (two after a
     title or a kinship word) that only
@@ -526,15 +559,31 @@ def bare_names(key: str, gaz: Gazetteer, translit: set[str], known: dict[str, st
         if any(key.startswith(match_key(end), e) for ends in ENDINGS.values() for end in ends) or \
                 any(key.startswith(match_key(end), e) for end in PERSON_ENDINGS):
             continue                    # 額爾古納 in 額爾古納河: part of a longer name
-        if not (_edge(key, s, before=True, known=known) and _edge(key, e, before=False, known=known)):
-            continue                    # 塔爾巴 in 塔爾巴干達呼: the run does not end where a word does
         if any(match_key(x) in key[s:e] for ends in UNLINKED_ENDINGS.values() for x in ends if len(x) > 1):
             continue                    # 卡倫鄂博: endings, not a name
-        kind = _cues(key, key[s:e], known)
+        edges = _edge(key, s, before=True, known=known) and _edge(key, e, before=False, known=known)
+        kind = _cues(key, key[s:e], known) if edges else None
         if kind:
             out.append((s, e, kind, f"a run of the characters of transliterated names; the words and names "
                                     f"around it suggest a {kind}"))
+        elif (p := _russian_surname_end(key, s, e, edges)):
+            out.append((s, p, "person", "a run of the characters of transliterated names, ending as a "
+                                        "Russian surname does (-ov, -ev, -vich, -sky)"))
+        # else 塔爾巴 in 塔爾巴干達呼: the run does not end where a word does, or nothing says what it is
     return out
+
+
+def _russian_surname_end(key: str, s: int, e: int, edges: bool) -> int:
+    """Where a Russian surname ends in the run key[s:e] of transliterating characters (four
+    of them at least): at the run's end when its edges are a word's, or before a word of
+    the list the run ran on into (伊格納切夫|利用); 0 if it does not end as one."""
+    from .lexicon import part_of_speech
+
+    ends = tuple(match_key(x) for x in RUSSIAN_SURNAME_ENDINGS)
+    for p in range(e, s + 3, -1):
+        if key[s:p].endswith(ends) and ((p == e and edges) or (p < e and part_of_speech(key[p:p + 2]))):
+            return p
+    return 0
 
 
 def _edge(key: str, at: int, before: bool, known: dict[str, str]) -> bool:
@@ -674,6 +723,11 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
                                                  "taken for a place", 0.8
             if _plain_name(title):
                 found.append((title, kind, weight + 1.0, f"a link to the article {title} ({why})", ctx, title))
+            surname = _surname(title) if kind == "person" else ""
+            if surname and _alone(doc_key, match_key(surname)):
+                # 穆拉維約夫 for 尼古拉·尼古拉耶維奇·穆拉維約夫-阿穆爾斯基: the text names him so
+                found.append((surname, "person", weight, f"the surname of {title}, linked by the full name",
+                              ctx, title))
             if anchor and anchor != title and match_key(anchor) != match_key(title) and _plain_name(anchor) \
                     and len(anchor) <= 8:
                 own, own_why = kind_of_title(anchor, eras)
