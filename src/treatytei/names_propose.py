@@ -55,14 +55,21 @@ ENDINGS: dict[str, tuple[str, ...]] = {
               "解體", "解体", "內戰", "内战", "會議", "会议", "運動", "运动", "大捷",
               "語族", "语族", "語", "语", "族", "人", "文", "字",
               "志", "稿", "典", "史", "集", "錄", "录", "傳", "传", "表", "鑑", "鉴", "刊", "譜", "谱", "法",
-              "制", "學", "学", "教", "年", "時代", "时代", "代", "機場", "机场", "鐵路", "铁路", "公路", "危機", "危机"),
+              "制", "學", "学", "教", "年", "時代", "时代", "代", "機場", "机场", "鐵路", "铁路", "公路", "危機", "危机",
+              # a campaign, a reform, a border, relations between states (羅禪征伐, 清末新政, 中俄邊界)
+              "征伐", "新政", "邊界", "边界", "關係", "关系",
+              # a rank of the nine ranks (從一品, 正五品)
+              "品"),
     "office": ("大臣", "總督", "总督", "將軍", "将军", "都統", "都统", "尚書", "尚书", "學士", "学士", "巡撫",
                "巡抚", "參贊", "参赞", "知府", "知縣", "知县", "台吉", "臺吉", "貝子", "贝子", "貝勒", "贝勒",
                "親王", "亲王", "郡王", "額駙", "额驸", "筆帖式", "笔帖式", "侍郎", "御史", "總兵", "总兵",
-               "提督", "札薩克", "札萨克", "扎薩克", "扎萨克", "斷事官", "断事官", "總管", "总管", "領隊", "领队"),
+               "提督", "札薩克", "札萨克", "扎薩克", "扎萨克", "斷事官", "断事官", "總管", "总管", "領隊", "领队",
+               "郎中", "員外郎", "员外郎", "主事"),
     "org": ("政府", "衙門", "衙门", "黨", "党", "公司", "院", "府", "處", "处", "局", "會", "会", "軍", "军",
             "銀行", "银行", "大學", "大学", "委員會", "委员会", "朝", "汗國", "汗国", "帝國", "帝国",
-            "民國", "民国", "王國", "王国", "共和國", "共和国", "國", "国", "聯邦", "联邦", "部"),
+            "民國", "民国", "王國", "王国", "共和國", "共和国", "國", "国", "聯邦", "联邦", "部",
+            # bureaus and institutes (三法司, 則例館, 蒙藏文化中心)
+            "司", "館", "馆", "中心"),
     "place": ("山脈", "山脉", "山", "嶺", "岭", "河", "江", "湖", "海", "泊", "淖爾", "淖尔", "泉", "池",
               "卡倫", "卡伦", "鄂博", "城", "鎮", "镇", "村", "堡", "關", "关", "口", "島", "岛", "州", "省",
               "縣", "县", "盟", "旗", "區", "区", "市", "屯", "灣", "湾", "峽", "峡", "谷", "原", "漠",
@@ -182,6 +189,8 @@ def kind_by_ending(title: str) -> tuple[str | None, str]:
     return best
 
 
+#: the first character of a region named by its side of a place (外滿洲, 內蒙古, 南疆)
+DIRECTIONS = set("內内外南北東东西上下")
 #: ICTCLAS parts of speech of jieba's word list, as kinds
 POS_KIND = {"ns": "place", "nt": "org", "nr": "person", "nrfg": "person"}
 
@@ -208,6 +217,8 @@ def kind_of_title(title: str, eras: set[str], words: bool = True) -> tuple[str |
         return "other", "a verb and a name: an event, not a name"
     if kind:
         return kind, f"ends in {end}"
+    if len(title) >= 3 and title[0] in DIRECTIONS and word_kind(title[1:])[0] == "place":
+        return "place", f"a direction and a place's name ({title[1:]})"
     return word_kind(title) if words else (None, "")
 
 
@@ -318,7 +329,12 @@ def _neighbours(key: str, at: int, end: int, known: dict[str, str]) -> list[str]
     for n in range(min(12, left), 1, -1):
         k = known.get(key[left - n:left])
         if k:
-            kinds.append("place" if k == "org" and not joined else k)
+            if k == "org" and not joined:
+                # a name after a state's is a place in it (哈薩克斯坦烏爾扎爾), unless it is a
+                # person's, or the state a dynasty, whose name stands before its rulers' (清朝皇太極)
+                dynasty = key[left - n:left].endswith(("朝", "王朝"))
+                k = "place" if not dynasty and word_kind(key[at:end])[0] != "person" else ""
+            kinds.append(k)
             break
     if end < len(key) and key[end] in JOINERS:
         for n in range(min(12, len(key) - end - 1), 1, -1):
@@ -530,7 +546,7 @@ EMPEROR_ENDINGS = ("皇帝", "帝")
 
 #: how Russian surnames end in Chinese transliteration (-ov, -ev, -in; -vich; -sky; the
 #: feminine -ova): a run of transliterated characters ending so is a person's name
-RUSSIAN_SURNAME_ENDINGS = ("夫", "維奇", "维奇", "斯基", "娃")
+RUSSIAN_SURNAME_ENDINGS = ("夫", "維奇", "维奇", "斯基", "斯科伊", "娃")
 
 
 def bare_names(key: str, gaz: Gazetteer, translit: set[str], known: dict[str, str]) -> list[tuple[int, int, str, str]]:
@@ -865,7 +881,9 @@ def listed_names(text: str, kinds: dict[str, str]) -> list[tuple[int, int, str]]
             continue            # kinds that disagree; states; a list of words (毛皮、紡織品、成衣: goods)
         kind = named.pop()
         for s, e, part in members:
-            if part not in kinds and not any(c in FUNCTION_CHARS for c in part):
+            if part not in kinds and not any(c in FUNCTION_CHARS for c in part) and \
+                    kind_by_ending(part)[0] in (None, kind, "place"):
+                # 蒙古學 in a list of places is a school; 福海 in a list of persons a person
                 out.append((s, e, kind))
     return out
 
