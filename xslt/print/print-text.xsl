@@ -94,7 +94,9 @@
 
   <xsl:function name="tt:cjk-punctuation" as="xs:string">
     <xsl:param name="s" as="xs:string"/>
-    <xsl:variable name="han" select="'([\p{IsCJKUnifiedIdeographs}\p{IsCJKSymbolsandPunctuation}\p{IsCJKUnifiedIdeographsExtensionA}])'"/>
+    <!-- the CJK Unified Ideographs, CJK Symbols and Punctuation and Extension A blocks as
+         ranges (Unicode's Blocks.txt): a \p{Is…} block makes SaxonC print a line per block it loads -->
+    <xsl:variable name="han" select="'([&#x4E00;-&#x9FFF;&#x3000;-&#x303F;&#x3400;-&#x4DBF;])'"/>
     <xsl:sequence select="replace(replace(replace(replace(replace($s,
         $han || ',', '$1，'), $han || ';', '$1；'), $han || ':', '$1：'), $han || '!', '$1！'), $han || '\?', '$1？')"/>
   </xsl:function>
