@@ -290,12 +290,18 @@ def test_switch_witness_and_open_a_variant(page, server):
     tops = [page.locator(f"#art-3 .wit[data-wit='{w}']:not(.wit-h)").nth(2).bounding_box()["y"] for w in "ABC"]
     assert max(tops) - min(tops) < 1
     # pointing at a reading marks its counterpart in every column
-    a_var = a_col.locator("button.var", has_text="鄂爾懷圖山")
+    a_var = a_col.locator(".var", has_text="鄂爾懷圖山")
     a_var.hover()
-    target = a_var.get_attribute("popovertarget")
+    target = a_var.get_attribute("data-app")
     for col in (b_col, c_col):
-        twin = col.locator(f"button.var[popovertarget='{target}']")
+        twin = col.locator(f".var[data-app='{target}']")
         assert twin.count() == 1 and "counterpart" in twin.get_attribute("class")
+    # the name in the reading is a name as everywhere: its entry opens from it
+    name = a_var.locator(".ent-btn", has_text="鄂爾懷圖山")
+    assert name.count() == 1
+    name.click()
+    assert page.locator("#pop-entity").is_visible() and page.locator(".pop-app:popover-open").count() == 0
+    page.keyboard.press("Escape")
     # which witnesses stand side by side: A and C only, then A alone
     page.get_by_label("Witness B").uncheck()
     assert a_head.is_visible() and c_head.is_visible() and not b_head.is_visible()
@@ -305,7 +311,7 @@ def test_switch_witness_and_open_a_variant(page, server):
     assert a_head.is_visible() and not b_head.is_visible() and not c_head.is_visible()
     page.get_by_label("Witness A").click()                   # one witness at least stays
     assert a_head.is_visible() and page.get_by_label("Witness A").is_checked()
-    var = a_col.locator("button.var", has_text="鄂爾懷圖山")
+    var = a_col.locator(".var", has_text="鄂爾懷圖山").locator("button.var-open")
     var.click()
     pop = page.locator("[popover]:popover-open")
     assert pop.count() == 1
@@ -425,7 +431,7 @@ def test_a_cited_variant_opens_with_its_readings_and_citation(page, server):
     assert pop.is_visible()
     cite = pop.locator(".cite-variant").inner_text()
     assert f"collation-kyakhta-treaty-1727.html#{app}" in cite and "witnesses A, B" in cite
-    assert page.locator(f"[popovertarget='{app}'].cited").is_visible()
+    assert page.locator(f".var[data-app='{app}'].cited").is_visible()
     shot(page, "cited-variant")
 
 

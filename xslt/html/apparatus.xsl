@@ -206,18 +206,32 @@
     </xsl:if>
   </xsl:template>
 
+  <!-- a reading: its box holds the witness's words, names and dates as everywhere (each
+       opens its entry); the small button at its start, or a click on its words, opens the
+       variant's readings (a button cannot hold the names' buttons). A variant nested in a
+       reading several witnesses share is marked inside the box (the popover and the
+       apparatus list give its readings) -->
   <xsl:template match="tei:app" mode="wit">
     <xsl:param name="wit" tunnel="yes"/>
+    <xsl:param name="in-reading" tunnel="yes" select="false()"/>
     <xsl:variable name="rdg" select="tei:rdg[tt:cites(., $wit)]"/>
-    <xsl:if test="$rdg and not($wit = accumulator-before('lacunose'))">
-      <button type="button" popovertarget="app-{@xml:id}" class="var var-{@type} var-{@subtype}{if (normalize-space(string($rdg)) = '') then ' var-empty' else ''}"
-              title="{@type}{if (@subtype) then ' · ' || @subtype else ''}">
-        <xsl:choose>
-          <xsl:when test="normalize-space(string($rdg)) = ''"><span class="omits" aria-label="{tt:ui('omits')}">⌀</span></xsl:when>
-          <xsl:otherwise><xsl:apply-templates select="$rdg/node()" mode="inert"><xsl:with-param name="wit" select="$wit" tunnel="yes"/></xsl:apply-templates></xsl:otherwise>
-        </xsl:choose>
-      </button>
-    </xsl:if>
+    <xsl:variable name="empty" select="normalize-space(string($rdg)) = ''"/>
+    <xsl:choose>
+      <xsl:when test="not($rdg) or $wit = accumulator-before('lacunose')"/>
+      <xsl:when test="$in-reading">
+        <span class="var-in var-{@type}" data-app="{@xml:id}"><xsl:apply-templates select="$rdg/node()" mode="wit"/></span>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="var var-{@type} var-{@subtype}{if ($empty) then ' var-empty' else ''}" data-app="app-{@xml:id}">
+          <button type="button" class="var-open" popovertarget="app-{@xml:id}"
+                  aria-label="{tt:ui(if ($empty) then 'var-open-omits' else 'var-open', tt:ui('kind-' || @type))}"><span aria-hidden="true">°</span></button>
+          <xsl:choose>
+            <xsl:when test="$empty"><span class="omits">⌀</span></xsl:when>
+            <xsl:otherwise><xsl:apply-templates select="$rdg/node()" mode="wit"><xsl:with-param name="in-reading" select="true()" tunnel="yes"/></xsl:apply-templates></xsl:otherwise>
+          </xsl:choose>
+        </span>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- punctuation that an unpunctuated witness does not have: not a variant to mark;

@@ -99,9 +99,9 @@
     var hide = (params.get("hide") || "").split(",");
     kinds.forEach(function (k) { if (hide.indexOf(k.value) >= 0) { k.checked = false; setKind(k.value, false); } });
     var mark = function (b, cls, on) {
-      var id = b && b.getAttribute("popovertarget");
+      var id = b && b.getAttribute("data-app");
       if (!id) return;
-      coll.querySelectorAll('[popovertarget="' + id + '"]').forEach(function (x) { x.classList.toggle(cls, on); });
+      coll.querySelectorAll('.var[data-app="' + id + '"]').forEach(function (x) { x.classList.toggle(cls, on); });
     };
     ["mouseover", "focusin"].forEach(function (ev) {
       coll.addEventListener(ev, function (e) { mark(e.target.closest && e.target.closest(".var"), "counterpart", true); });
@@ -114,6 +114,13 @@
       if (!b) return;
       coll.querySelectorAll(".var.current").forEach(function (x) { x.classList.remove("current"); });
       mark(b, "current", true);
+      // a click on a reading's words (not on a name in it, nor on its button) opens its readings too
+      if (e.target.closest("button, a")) return;
+      var pop = document.getElementById(b.getAttribute("data-app"));
+      if (!pop || typeof pop.showPopover !== "function") return;
+      if (pop.matches(":popover-open")) { pop.hidePopover(); return; }
+      invoker = b;
+      pop.showPopover();
     });
   }
 
@@ -443,7 +450,7 @@
     // the reading in a column that is shown (in a one-witness view the others are hidden)
     var btns = Array.prototype.filter.call(document.querySelectorAll('[popovertarget="' + id + '"]:not(.pop-close)'),
                                            function (x) { return x.offsetParent !== null; });
-    var btn = btns[0];
+    var btn = btns[0] && (btns[0].closest(".var") || btns[0]);
     if (!pop || !btn || typeof pop.showPopover !== "function") return;
     btn.scrollIntoView({ block: "center" });
     invoker = btn;
