@@ -450,3 +450,30 @@ def test_the_editions_memory_of_tags_matches_its_files():
         held = tag_keys(parse_file(REPO / "tei" / name).getroot())
         assert set(entry["tags"]) <= held, name
         assert not entry.get("refused"), name
+
+
+def test_a_longer_name_learnt_later_takes_the_place_of_the_shorter_tag(converted):
+    """The names loop: a name the register learns after a text was tagged (駐劄大臣 after
+    大臣) is tagged whole at the next enrichment -- the step's own shorter tag inside it
+    goes; the same tag made by an editor is left."""
+    from treatytei.names_propose import COLUMNS
+
+    path = converted.tei / f"{A}.xml"
+    enrich(converted, [path])
+    data = path.read_text(encoding="utf-8")
+    # a tag the step made whose text runs on in Han characters: with them, a longer name
+    m = re.search(r'<(persName|placeName|orgName|roleName) ref="#([a-z-]+)">([\u3400-\u9fff]{2,})</\1>([\u3400-\u9fff]{2})', data)
+    assert m, "a tag followed by Han text"
+    longer = m.group(3) + m.group(4)
+    # the editor writes the same words, tagged the same way, right after them
+    edited = data.replace(m.group(0), m.group(0) + "；" + m.group(0), 1)
+    path.write_text(edited, encoding="utf-8")
+    review = converted.root / "review.tsv"
+    row = {"decision": "yes", "surface": longer, "type": "office", "entry": "role-test-longer", "status": "new"}
+    review.write_text("\t".join(COLUMNS) + "\n" + "\t".join(row.get(c, "") for c in COLUMNS) + "\n", encoding="utf-8")
+    r = run_cli("names", "accept", str(review), cwd=converted.root)
+    assert r.returncode == 0, r.stderr
+    enrich(converted, [path])
+    new_tag = f'<roleName ref="#role-test-longer">{longer}</roleName>'
+    # the step's tag gave way to the longer name, the editor's stayed; nothing else changed
+    assert path.read_text(encoding="utf-8") == edited.replace(m.group(0) + "；", new_tag + "；", 1)

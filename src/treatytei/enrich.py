@@ -449,24 +449,69 @@ def tag_keys(root) -> set[str]:
         text = plain(block)
         bk = _block_key(root, block)
         seen: dict = {}
-
-        def walk(el, off):
-            off += len(el.text or "")
-            for child in el:
-                if isinstance(child.tag, str):
-                    name = local(child)
-                    if name in TAGGED or not is_barrier(child):
-                        end = walk(child, off)
-                        if name in TAGGED and (child.get("ref") or child.get("when")):
-                            keys.add(tag_key(bk, child, text, off, end, seen))
-                        off = end
-                    else:
-                        off += len(BLOCK)
-                off += len(child.tail or "")
-            return off
-
-        walk(block, 0)
+        keys.update(tag_key(bk, el, text, start, end, seen) for el, start, end in _tag_spans(block))
     return keys
+
+
+def _tag_spans(block) -> list[tuple]:
+    """(element, start, end) of the name and date tags of a block, in its plain text."""
+    spans: list[tuple] = []
+
+    def walk(el, off):
+        off += len(el.text or "")
+        for child in el:
+            if isinstance(child.tag, str):
+                name = local(child)
+                if name in TAGGED or not is_barrier(child):
+                    end = walk(child, off)
+                    if name in TAGGED and (child.get("ref") or child.get("when")):
+                        spans.append((child, off, end))
+                    off = end
+                else:
+                    off += len(BLOCK)
+            off += len(child.tail or "")
+        return off
+
+    walk(block, 0)
+    return spans
+
+
+def widen(root, gaz: Gazetteer, own: set[str]) -> set[str]:
+    """Dissolve this step's own tags (keys in ``own``) that stand inside a longer name of
+    the register, written in the same run of text: the register learnt the longer name
+    after they were made (駐劄<roleName>大臣</roleName> once 駐劄大臣 is an entry), and a
+    name is not tagged inside a longer one; enrichment then tags the longer name. An
+    editor's tags, and tags holding markup, are left as they are. Returns their keys."""
+    gone: set[str] = set()
+    if not own:
+        return gone
+    for block in blocks(root):
+        text = plain(block)
+        key = match_key(text)
+        bk = _block_key(root, block)
+        seen: dict = {}
+        for el, s, e in _tag_spans(block):
+            if len(el) or local(el) == "date":
+                continue
+            k = tag_key(bk, el, text, s, e, seen)
+            if k not in own:
+                continue
+            prev = el.getprevious()
+            before = (prev.tail if prev is not None else el.getparent().text) or ""
+            after = el.tail or ""
+            for p in range(max(0, s - min(12, len(before))), s + 1):
+                m = gaz.match_at(key, p)
+                if m and gaz.names[m].id and p + len(m) >= e and len(m) > e - s and p + len(m) - e <= len(after):
+                    gone.add(k)
+                    parent = el.getparent()
+                    joined = (el.text or "") + after
+                    if prev is not None:
+                        prev.tail = before + joined
+                    else:
+                        parent.text = before + joined
+                    parent.remove(el)
+                    break
+    return gone
 
 
 def plain(el) -> str:
@@ -646,11 +691,12 @@ def enrich_bytes(path: Path, gaz: Gazetteer, remembered: tuple[list, list] = (()
     def change(root):
         present = tag_keys(root) if (before_tags or before_refused) else set()
         refused = before_refused | (before_tags - present)
+        widened = widen(root, gaz, before_tags & present)
         added: list[str] = []
         date_errors: list = []
         count = enrich_blocks(root, gaz, refused, added, date_errors)
-        outcome.update(present=present, refused=refused, added=added, date_errors=date_errors)
-        return count
+        outcome.update(present=present - widened, refused=refused, added=added, date_errors=date_errors)
+        return count + len(widened)
 
     if minimal:
         data, count, spliced = rewrite(raw, path, change)
