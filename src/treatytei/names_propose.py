@@ -104,7 +104,7 @@ PLACE_CUES_BEFORE = tuple("在于於至到往赴駐驻抵從从经經自")
 PLACE_CUES_AFTER = ("城", "地區", "地区", "一帶", "一带", "附近", "境內", "境内", "以北", "以南", "以東", "以东",
                     "以西", "位於", "位于", "沿岸", "流域", "之間", "之间", "交界")
 PERSON_CUES_AFTER = ("等人", "叛亂", "叛乱", "奏", "曰", "說", "说", "率", "字", "號", "号", "卒", "生於", "生于", "之子",
-                     "之女", "之孫", "之孙", "任", "曾", "被", "與其", "与其")
+                     "之女", "之孫", "之孙", "任", "曾", "被", "與其", "与其", "先生")
 PERSON_CATEGORIES = ("人", "人物", "家", "大臣", "總督", "总督", "將軍", "将军", "皇帝", "可汗", "汗", "官員", "官员",
                      "都統", "都统", "學士", "学士", "王", "公主", "出生", "逝世")
 PLACE_CATEGORIES = ("城市", "河流", "山", "湖", "地理", "省", "城鎮", "城镇", "口岸", "地區", "地区", "行政區",
@@ -363,6 +363,18 @@ def _alone(key: str, word: str) -> bool:
                for m in re.finditer(re.escape(word), key))
 
 
+def _linked_title_at(block, text: str, at: int) -> bool:
+    """Whether the words at ``at`` of a block's text are its first link, to a page outside
+    the encyclopedia (a reference's linked title: 張丹卉，[清初雅克薩戰役之始末](http://…))."""
+    from .enrich import flat
+
+    ref = block.find(f".//{{{NS['tei']}}}ref")
+    if ref is None or link_title(ref.get("target") or "") is not None:
+        return False
+    words = flat(ref)
+    return bool(words) and text.startswith(words, at)
+
+
 def _titled_person(key: str, name: str) -> bool:
     """Whether ``name`` stands right after an office or title at least once in ``key`` (a
     match-keyed text): 大臣綽勒多, 將軍奕山."""
@@ -533,7 +545,12 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
 
 #: a reference that starts with its author: a Han name, 等 (et al.), then a separator and
 #: the work's title or year
-REFERENCE_AUTHOR = re.compile(r"^\s*([\u3400-\u9fff]{2,4}?)(?:等人|等)?\s*[：:，,.．]\s*(?=.*(?:[《〈『「]|\d{4}))")
+REFERENCE_AUTHOR = re.compile(r"^\s*([\u3400-\u9fff]{2,4}?)(?:等人|等)?\s*(?:[：:，,.．]\s*|(?=《))")
+#: what makes a block's head an author's name: a title, a year (or, in the caller, a link)
+REFERENCE_TITLE = re.compile(r"[《〈『「]|\d{4}")
+#: names credited in a reference (岡洋樹 著，烏雲格日勒、佟雙喜 譯)
+CREDITS = re.compile(r"(?:^|(?<=[，,。.；;：:\s]))((?:[\u3400-\u9fff]{2,5}、)*[\u3400-\u9fff]{2,5})\s*(?:等)?\s*"
+                     r"(?:主編|主编|編著|编著|編|编|著|譯|译|撰|校注|整理)(?=[，,：:\s。.；;]|$)")
 #: the Eight Banners (八旗) of the Qing, with the people a banner belongs to: a unit, an
 #: organisation (蒙古正藍旗 is the Mongol Plain Blue Banner)
 BANNER = re.compile("(?:满洲|蒙古|汉军|察哈尔)?[正镶][黄白红蓝]旗")
@@ -810,12 +827,21 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             for latin, kind, why, a, b in latin_reference(flat_text):
                 ctx = f"{rel}:{line}: " + _context(flat_text, a, b, 30)
                 found.append((latin, kind, 2.0, why, ctx, ""))
-        # the author at the head of a reference (譚其驤等，1974，《…》; 胡祥雨：〈…〉)
+        # the author at the head of a reference (譚其驤等，1974，《…》; 胡祥雨：〈…〉; 侯楊方《…》;
+        # 張丹卉，[a linked title]), and the names it credits (岡洋樹 著，烏雲格日勒、佟雙喜 譯)
         if block.tag == f"{{{NS['tei']}}}item":
             m = REFERENCE_AUTHOR.match(flat_text)
-            if m and not (word_kind(m.group(1))[0] not in (None, "person")):
+            if m and word_kind(m.group(1))[0] in (None, "person") and \
+                    (REFERENCE_TITLE.search(flat_text.split("\n")[0]) or _linked_title_at(block, flat_text, m.end())):
                 ctx = f"{rel}:{line}: " + _context(flat_text, m.start(1), m.end(1))
                 found.append((m.group(1), "person", 2.0, "the author at the head of a reference", ctx, ""))
+            for m in CREDITS.finditer(flat_text):
+                at = m.start(1)
+                for name in m.group(1).split("、"):
+                    if word_kind(name)[0] in (None, "person") and not any(c in FUNCTION_CHARS for c in name):
+                        ctx = f"{rel}:{line}: " + _context(flat_text, at, at + len(name))
+                        found.append((name, "person", 2.0, "a name a reference credits (著, 編, 譯)", ctx, ""))
+                    at += len(name) + 1
         # a proper name of jieba's list that holds a register name (內蒙古 holds 蒙古, 中國地圖出版社
         # holds 中國): the longer name is the mention, and a name of its own
         i = 0
