@@ -202,6 +202,10 @@ def test_a_list_gives_no_kind_its_member_s_ending_denies():
     # a person's name may end like a place's
     text = "历任者：长庆、福海、德勒克"
     assert [text[s:e] for s, e, _ in listed_names(text, {"长庆": "person", "德勒克": "person"})] == ["福海"]
+    # a list of offices: a member only guessed a person (a bare name) is one of them
+    text = "由当地官吏（如：伯克、札萨克、噶伦）自行管理"
+    got = listed_names(text, {"札萨克": "office", "噶伦": "person"}, sure={"札萨克"})
+    assert [(text[s:e], kind) for s, e, kind in got] == [("伯克", "office"), ("噶伦", "office")]
 
 
 def test_the_names_of_a_list_share_the_kind_of_its_known_names():
@@ -325,9 +329,9 @@ def test_accept_all_and_a_bad_review_file(edition):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("which, figures, proposals", [
-    ("tuned", {"person": (0.909, 1.000), "place": (0.931, 0.905), "org": (0.911, 0.911)}, (62, 70)),
+    ("tuned", {"person": (0.909, 1.000), "place": (0.931, 0.905), "org": (0.932, 0.911)}, (62, 70)),
     ("held-out", {"person": (1.000, 1.000), "place": (0.963, 0.954), "org": (0.800, 0.769)}, (72, 78)),
-    ("held-out-2", {"person": (0.944, 0.723), "place": (0.917, 0.936), "org": (0.875, 0.942)}, (60, 67)),
+    ("held-out-2", {"person": (0.944, 0.723), "place": (0.917, 0.936), "org": (0.891, 0.942)}, (60, 67)),
     ("held-out-3", {"person": (0.988, 0.911), "place": (0.860, 0.796), "org": (0.976, 0.911)}, (90, 101)),
     ("held-out-4", {"person": (0.667, 0.444), "place": (0.821, 0.793), "org": (1.000, 0.917)}, (13, 16)),
     ("held-out-5", {"person": (0.900, 0.562), "place": (0.633, 0.864), "org": (0.888, 0.790)}, (38, 51)),

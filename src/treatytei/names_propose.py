@@ -874,25 +874,30 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
     # the kinds known from the register and from what this file gave (twice: a name found
     # in one list makes another list's kind known)
     kinds = dict(known)
+    sure = set(known)       # names whose kind a signal says, not a guess (a bare name's default)
     for surface, kind, weight, _why, _ctx, _title in sorted(found, key=lambda f: -f[2]):
-        if kind in ("person", "place", "org", "other"):      # the surest signal of a name first
+        if kind in ("person", "place", "org", "office", "other"):      # the surest signal of a name first
             kinds.setdefault(match_key(surface), kind)
+            if weight >= 2.0:
+                sure.add(match_key(surface))
     for _ in range(2):
         for block in blocks(root):
             if block.xpath("ancestor::tei:fw | ancestor::tei:note[@type='manifest']", namespaces=NS):
                 continue
             text = flat(block)
-            for start, end, kind in listed_names(text, kinds):
+            for start, end, kind in listed_names(text, kinds, sure):
                 kinds[match_key(text[start:end])] = kind
                 found.append((text[start:end], kind, 2.0, f"in a list with names of {kind}s",
                               f"{rel}:{block.sourceline or 0}: " + _context(text, start, end), ""))
     return found
 
 
-def listed_names(text: str, kinds: dict[str, str]) -> list[tuple[int, int, str]]:
+def listed_names(text: str, kinds: dict[str, str], sure: set[str] | None = None) -> list[tuple[int, int, str]]:
     """The unknown members of a list of three or more names joined by 、 (each two to five Han
-    characters, no grammar word) where the known members are all persons or all places:
-    (start, end, kind). ``kinds``: match key -> kind (``other``: a word, not a name)."""
+    characters, no grammar word) where the known members are all persons, all places or all
+    offices:
+    (start, end, kind). ``kinds``: match key -> kind (``other``: a word, not a name); ``sure``:
+    the keys whose kind a signal gave, not a guess: when a list has such members, they decide."""
     key = match_key(text)
     out = []
     for m in re.finditer(r"(?<![\u3400-\u9fff])[\u3400-\u9fff]{2,5}(?:、[\u3400-\u9fff]{2,5}){2,}(?![\u3400-\u9fff])", key):
@@ -901,13 +906,16 @@ def listed_names(text: str, kinds: dict[str, str]) -> list[tuple[int, int, str]]
             name = part[:-1] if part.endswith(("等", "诸")) and len(part) > 2 else part     # 昂可剌等: "and others"
             members.append((at, at + len(name), name))
             at += len(part) + 1
-        named = {kinds[p] for _, _, p in members if kinds.get(p) in ("person", "place", "org")}
+        kinded = [p for _, _, p in members if kinds.get(p) in ("person", "place", "org", "office")]
+        surely = [p for p in kinded if sure is not None and p in sure]
+        named = {kinds[p] for p in (surely or kinded)}
         words = sum(kinds.get(p) == "other" for _, _, p in members)
         if len(named) != 1 or named == {"org"} or words >= 2:
             continue            # kinds that disagree; states; a list of words (毛皮、紡織品、成衣: goods)
         kind = named.pop()
         for s, e, part in members:
-            if part not in kinds and not any(c in FUNCTION_CHARS for c in part) and \
+            if (part not in kinds or (surely and part not in surely and kinds[part] != kind)) and \
+                    not any(c in FUNCTION_CHARS for c in part) and \
                     kind_by_ending(part)[0] in (None, kind, "place"):
                 # 蒙古學 in a list of places is a school; 福海 in a list of persons a person
                 out.append((s, e, kind))
