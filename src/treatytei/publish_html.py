@@ -43,7 +43,6 @@ from .runlock import NEUTRAL_PREFIX
 from .tei import NS, XML_ID, XML_LANG, check_for_saxon, local, original_text, parse_file, q
 
 MODES = {"orig": "", "hans": "zh-Hans/", "hant": "zh-Hant/"}
-#: the edition's collection, as the DTS API names it
 REGISTER_PAGES = ("persons", "places", "organisations", "dates")
 
 
