@@ -561,7 +561,7 @@ ARMY_ENDINGS = ("軍", "军")
 EMPEROR_ENDINGS = ("皇帝", "帝")
 
 
-#: how Russian surnames end in Chinese transliteration (-ov, -ev, -in; -vich; -sky; the
+#: how Russian surnames end in Chinese transliteration (-ov, -ev; -vich; -sky, -skoy; the
 #: feminine -ova): a run of transliterated characters ending so is a person's name
 RUSSIAN_SURNAME_ENDINGS = ("夫", "維奇", "维奇", "斯基", "斯科伊", "娃")
 
@@ -895,8 +895,7 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
 def listed_names(text: str, kinds: dict[str, str], sure: set[str] | None = None) -> list[tuple[int, int, str]]:
     """The unknown members of a list of three or more names joined by 、 (each two to five Han
     characters, no grammar word) where the known members are all persons, all places or all
-    offices:
-    (start, end, kind). ``kinds``: match key -> kind (``other``: a word, not a name); ``sure``:
+    offices: (start, end, kind). ``kinds``: match key -> kind (``other``: a word, not a name); ``sure``:
     the keys whose kind a signal gave, not a guess: when a list has such members, they decide."""
     key = match_key(text)
     out = []
