@@ -685,6 +685,51 @@ def titled_names(key: str, eras: set[str], known: dict[str, str]) -> list[tuple[
     return out
 
 
+#: titles a document writes right before its holder's name (黑龍江巡撫周樹模, 俄國代表菩提羅夫):
+#: the offices' endings, and the words for a state's envoys
+HOLDER_TITLES = ENDINGS["office"] + ("代表", "全權", "全权", "欽差", "钦差", "公使", "大使", "特使", "使臣")
+#: characters that begin what follows a title but not a name (等官, 可參, 各員, 使團)
+NOT_FIRST = set(match_key("等可兼各諸每其該此本原前後新舊團員們"))
+#: numerals: a count (三人), not a name
+NUMERALS = set("一二三四五六七八九十百千萬万兩两零〇")
+#: what may follow a holder's name: a list's or a sentence's mark, a word joining two names
+HOLDER_AFTER = set("、，,。；;：:（(與与及和暨")
+
+
+def office_holders(key: str, gaz: Gazetteer) -> list[tuple[int, int, str, str]]:
+    """Names of two or three characters right after a title and right before a mark or a
+    joining word (黑龍江巡撫周樹模、…; 將軍奕山與…): the holder of that office, a person.
+    Not a name the register or the word list already knows otherwise. ``key``: match-keyed
+    text. (start, end, kind, why)."""
+    from .lexicon import part_of_speech
+
+    titles = sorted({match_key(t) for t in HOLDER_TITLES}, key=len, reverse=True)
+    out = []
+    for t in titles:
+        at = key.find(t)
+        while at >= 0:
+            s = at + len(t)
+            for n in (3, 2):
+                e = s + n
+                name = key[s:e]
+                if e > len(key) or not all(is_han(c) for c in name) or any(c in FUNCTION_CHARS for c in name):
+                    continue
+                if e < len(key) and key[e] not in HOLDER_AFTER:
+                    continue
+                if gaz.match_at(key, s) or (part_of_speech(name) or "nr") not in ("nr", "nrfg", "nrt"):
+                    continue
+                if name[0] in NOT_FIRST or any(c in NUMERALS for c in name) or any(
+                        (part_of_speech(name[i:j]) or "nr") not in PROPER
+                        for i in range(n - 1) for j in range(i + 2, n + 1) if (i, j) != (0, n)):
+                    continue            # 三人, 王公; 團歸國 (歸國, a verb): words, not a name
+                if any(name.startswith(match_key(x)) or name.endswith(match_key(x)) for x in HOLDER_TITLES):
+                    continue            # 大臣將軍: titles one after another
+                out.append((s, e, "person", f"a name right after the title {t}: its holder"))
+                break
+            at = key.find(t, s)
+    return out
+
+
 #: one-character names of states that name their armies (清軍, 蘇軍, 俄軍)
 ORG_INITIALS = set("清蘇苏俄日英法德美明元")
 
@@ -810,6 +855,9 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             found.append((latin, kind, 2.0, f"the form in letters of {name}", ctx, name))
         # an emperor named by his era (乾隆帝, 康熙皇帝), a state's army (清軍, 蘇軍)
         flat_key = match_key(flat_text)
+        for start, end, kind, why in office_holders(flat_key, gaz):
+            ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
+            found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
         for start, end, kind, why in titled_names(flat_key, eras, known):
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
