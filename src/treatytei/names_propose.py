@@ -696,11 +696,11 @@ NUMERALS = set("一二三四五六七八九十百千萬万兩两零〇")
 HOLDER_AFTER = set("、，,。；;：:（(與与及和暨")
 
 
-def office_holders(key: str, gaz: Gazetteer) -> list[tuple[int, int, str, str]]:
+def office_holders(key: str, gaz: Gazetteer, text: str = "") -> list[tuple[int, int, str, str]]:
     """Names of two or three characters right after a title and right before a mark or a
     joining word (黑龍江巡撫周樹模、…; 將軍奕山與…): the holder of that office, a person.
     Not a name the register or the word list already knows otherwise. ``key``: match-keyed
-    text. (start, end, kind, why)."""
+    text (``text``: the text itself, whose words the reason quotes). (start, end, kind, why)."""
     from .lexicon import part_of_speech
 
     titles = sorted({match_key(t) for t in HOLDER_TITLES}, key=len, reverse=True)
@@ -724,7 +724,7 @@ def office_holders(key: str, gaz: Gazetteer) -> list[tuple[int, int, str, str]]:
                     continue            # 三人, 王公; 團歸國 (歸國, a verb): words, not a name
                 if any(name.startswith(match_key(x)) or name.endswith(match_key(x)) for x in HOLDER_TITLES):
                     continue            # 大臣將軍: titles one after another
-                out.append((s, e, "person", f"a name right after the title {t}: its holder"))
+                out.append((s, e, "person", f"a name right after the title {(text or key)[at:s]}: its holder"))
                 break
             at = key.find(t, s)
     return out
@@ -855,7 +855,7 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             found.append((latin, kind, 2.0, f"the form in letters of {name}", ctx, name))
         # an emperor named by his era (乾隆帝, 康熙皇帝), a state's army (清軍, 蘇軍)
         flat_key = match_key(flat_text)
-        for start, end, kind, why in office_holders(flat_key, gaz):
+        for start, end, kind, why in office_holders(flat_key, gaz, flat_text):
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
         for start, end, kind, why in titled_names(flat_key, eras, known):
