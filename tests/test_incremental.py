@@ -167,7 +167,7 @@ def test_converted_trees_change_only_chinese_text(edition):
     the trees in the script switch and the examples of characters stay as they are."""
     import re
 
-    from treatytei.chinese import to_simplified, to_traditional
+    from treatytei.chinese import to_simplified, to_traditional_reading
     from treatytei.publish_html import for_mode, ui_catalogues
 
     ui = ui_catalogues(edition.xslt / "html")
@@ -175,7 +175,7 @@ def test_converted_trees_change_only_chinese_text(edition):
     kept = re.compile(r'<div class="script-switch".*?</div>|<span lang="zh[^"]*" translate="no">.*?</span>', re.S)
     for page, target in PAGES:
         neutral = _render_one(edition, "neutral", page, target)
-        for mode, convert, lang in (("hans", to_simplified, "zh-Hans"), ("hant", to_traditional, "zh-Hant")):
+        for mode, convert, lang in (("hans", to_simplified, "zh-Hans"), ("hant", to_traditional_reading, "zh-Hant")):
             out = for_mode(neutral, mode, ui=ui)
             assert "\ue000" not in out and "tt-mode" not in out and "tt-keep" not in out
             if page in ("places", "register-data"):

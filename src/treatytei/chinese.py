@@ -40,6 +40,39 @@ def to_traditional(text: str) -> str:
     return _S2T.convert(text)
 
 
+#: a run of Han characters (and the marks that join a phrase's characters in a page)
+_HAN_RUN = None
+
+
+def to_traditional_reading(text: str) -> str:
+    """``text`` with its simplified Chinese in traditional characters, for a reading copy:
+    a run of Han characters already written in traditional characters (one at least, no
+    simplified one) is left as written. OpenCC's dictionary is keyed by simplified forms,
+    so converting traditional text again turns a traditional reading of a dual-use
+    character into another (滿洲里 -> 滿洲裏, 台干 -> 台幹)."""
+    global _HAN_RUN
+    import re
+
+    if _HAN_RUN is None:
+        _HAN_RUN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+    converted = _S2T.convert(text)
+    if len(converted) != len(text):          # a conversion that changes lengths: no runs to keep
+        return converted
+    out, pos = [], 0
+    for m in _HAN_RUN.finditer(text):
+        a, b = m.span()
+        run = text[a:b]
+        if converted[a:b] == run or _T2S.convert(run) == run:
+            continue                          # nothing to keep: no traditional character in it
+        classes = {char_class(c) for c in run}
+        if "T" in classes and "S" not in classes:
+            out.append(converted[pos:a])
+            out.append(run)
+            pos = b
+    out.append(converted[pos:])
+    return "".join(out)
+
+
 @lru_cache(maxsize=65536)
 def char_class(c: str) -> str:
     if not is_han(c) or c in DUAL_USE:

@@ -33,7 +33,7 @@ from urllib.parse import quote
 from lxml import etree
 
 from . import saxon
-from .chinese import to_simplified, to_traditional
+from .chinese import to_simplified, to_traditional, to_traditional_reading
 from .enrich import match_key
 from .errors import TreatyError
 from .fileio import file_sha256, sha256, write_cache
@@ -147,7 +147,7 @@ def for_mode(page: str, mode: str, key: str = "", ui: dict[str, dict[str, str]] 
     page = page.replace(quote(token.format("mode")), mode)
     if mode == "orig":
         return keep.sub(r"\1", page)
-    convert = to_simplified if mode == "hans" else to_traditional
+    convert = to_simplified if mode == "hans" else to_traditional_reading
     lang = "zh-Hans" if mode == "hans" else "zh-Hant"
     pieces = keep.split(page)   # even: converted; odd: kept
     for i in range(0, len(pieces), 2):
@@ -184,7 +184,7 @@ WHOLE_EDITION_PAGES = ("index.html",) + tuple(f"{p}.html" for p in REGISTER_PAGE
 # ------------------------------------------------------------------ preparing each TEI file
 
 #: the version of what _prepare keeps: a new one prepares every file again
-PREPARED_VERSION = 5
+PREPARED_VERSION = 6
 
 
 def _prepare(job: tuple) -> dict:
@@ -206,7 +206,7 @@ def _prepare(job: tuple) -> dict:
         # not, in a converted tree, one that reads there as the entry's name itself
         names = {n.text for n in root.iter(*(f"{{{NS['tei']}}}{t}" for t in ("persName", "placeName", "orgName", "title", "term")))
                  if n.text and (n.get(XML_LANG) or "").startswith("zh")}
-        info["forms"] = {n: [to_simplified(n), to_traditional(n)] for n in sorted(names)}
+        info["forms"] = {n: [to_simplified(n), to_traditional_reading(n)] for n in sorted(names)}
     elif kind == "apparatus":
         info["witnesses"] = [[w.get("corresp") or "", w.get("n") or w.get(XML_ID) or ""]
                              for w in root.iterfind(".//{*}listWit/{*}witness")]
@@ -552,7 +552,7 @@ def _text_records(root, t: str) -> list[dict]:
     # the passages converted in one OpenCC call per script, joined by U+FFFF (which XML
     # text cannot hold, and at which no phrase of OpenCC's continues)
     texts = [r["text"] for r in records]
-    for key, convert in (("hans", to_simplified), ("hant", to_traditional)):
+    for key, convert in (("hans", to_simplified), ("hant", to_traditional_reading)):
         for r, converted in zip(records, convert(_SEP.join(texts)).split(_SEP)):
             r[key] = converted
     return records
@@ -608,7 +608,7 @@ def search_index(project, texts: list[str], infos: dict | None = None, app_files
     labels = [r["label"] for r in records]
     # the titles converted in one OpenCC call per script (as the passages are)
     shown = {"orig": labels, "hans": to_simplified(_SEP.join(labels)).split(_SEP),
-             "hant": to_traditional(_SEP.join(labels)).split(_SEP)}
+             "hant": to_traditional_reading(_SEP.join(labels)).split(_SEP)}
     for mode in MODES:
         tree = [{k: v for k, v in r.items() if k not in ("hans", "hant")}
                 | {"text": r["text"] if mode == "orig" else r[mode], "label": label}
@@ -649,7 +649,7 @@ def _reading_text(rdg, wit: str) -> str:
 
 
 def _record(url: str, label: str, text: str, lang: str) -> dict:
-    return {"url": url, "label": label, "text": text, "hans": to_simplified(text), "hant": to_traditional(text),
+    return {"url": url, "label": label, "text": text, "hans": to_simplified(text), "hant": to_traditional_reading(text),
             "lang": lang}
 
 
