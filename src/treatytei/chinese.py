@@ -40,8 +40,21 @@ def to_traditional(text: str) -> str:
     return _S2T.convert(text)
 
 
-#: a run of Han characters (and the marks that join a phrase's characters in a page)
-_HAN_RUN = None
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+
+@lru_cache(maxsize=1)
+def _script_patterns():
+    """(a run of Han characters, a traditional character, a simplified character): the
+    classes of ``char_class`` for the basic planes, found with one OpenCC call each."""
+    import re
+
+    chars = [chr(c) for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)) for c in range(lo, hi + 1)]
+    t2s = _T2S.convert("\n".join(chars)).split("\n")
+    s2t = _S2T.convert("\n".join(chars)).split("\n")
+    trad = "".join(c for c, x in zip(chars, t2s) if x != c and c not in DUAL_USE)
+    simp = "".join(c for c, x, y in zip(chars, t2s, s2t) if x == c and y != c and c not in DUAL_USE)
+    return re.compile(f"[{_HAN}]+"), re.compile(f"[{re.escape(trad)}]"), re.compile(f"[{re.escape(simp)}]")
 
 
 def to_traditional_reading(text: str) -> str:
@@ -50,25 +63,21 @@ def to_traditional_reading(text: str) -> str:
     simplified one) is left as written. OpenCC's dictionary is keyed by simplified forms,
     so converting traditional text again turns a traditional reading of a dual-use
     character into another (滿洲里 -> 滿洲裏, 台干 -> 台幹)."""
-    global _HAN_RUN
-    import re
-
-    if _HAN_RUN is None:
-        _HAN_RUN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
     converted = _S2T.convert(text)
     if len(converted) != len(text):          # a conversion that changes lengths: no runs to keep
         return converted
+    han_run, traditional_char, simplified_char = _script_patterns()
+    if not traditional_char.search(text):
+        return converted                      # nothing written in traditional characters
     out, pos = [], 0
-    for m in _HAN_RUN.finditer(text):
+    for m in han_run.finditer(text):
         a, b = m.span()
-        run = text[a:b]
-        if converted[a:b] == run or _T2S.convert(run) == run:
-            continue                          # nothing to keep: no traditional character in it
-        classes = {char_class(c) for c in run}
-        if "T" in classes and "S" not in classes:
-            out.append(converted[pos:a])
-            out.append(run)
-            pos = b
+        if converted[a:b] == text[a:b] or not traditional_char.search(text, a, b) \
+                or simplified_char.search(text, a, b):
+            continue                          # no traditional character, or simplified ones too: converted
+        out.append(converted[pos:a])
+        out.append(text[a:b])
+        pos = b
     out.append(converted[pos:])
     return "".join(out)
 
