@@ -45,8 +45,8 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 @lru_cache(maxsize=1)
 def _script_patterns():
-    """(a run of Han characters, a traditional character, a simplified character): the
-    classes of ``char_class`` for the basic planes, found with one OpenCC call each."""
+    """(a character that is not Han, a traditional character, a simplified character):
+    the classes of ``char_class`` for the basic planes, found with one OpenCC call each."""
     import re
 
     chars = [chr(c) for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)) for c in range(lo, hi + 1)]
@@ -54,7 +54,7 @@ def _script_patterns():
     s2t = _S2T.convert("\n".join(chars)).split("\n")
     trad = "".join(c for c, x in zip(chars, t2s) if x != c and c not in DUAL_USE)
     simp = "".join(c for c, x, y in zip(chars, t2s, s2t) if x == c and y != c and c not in DUAL_USE)
-    return re.compile(f"[{_HAN}]+"), re.compile(f"[{re.escape(trad)}]"), re.compile(f"[{re.escape(simp)}]")
+    return re.compile(f"[^{_HAN}]"), re.compile(f"[{re.escape(trad)}]"), re.compile(f"[{re.escape(simp)}]")
 
 
 def to_traditional_reading(text: str) -> str:
@@ -66,18 +66,23 @@ def to_traditional_reading(text: str) -> str:
     converted = _S2T.convert(text)
     if len(converted) != len(text):          # a conversion that changes lengths: no runs to keep
         return converted
-    han_run, traditional_char, simplified_char = _script_patterns()
-    if not traditional_char.search(text):
+    not_han, traditional_char, simplified_char = _script_patterns()
+    m = traditional_char.search(text)
+    if m is None:
         return converted                      # nothing written in traditional characters
-    out, pos = [], 0
-    for m in han_run.finditer(text):
-        a, b = m.span()
-        if converted[a:b] == text[a:b] or not traditional_char.search(text, a, b) \
-                or simplified_char.search(text, a, b):
-            continue                          # no traditional character, or simplified ones too: converted
-        out.append(converted[pos:a])
-        out.append(text[a:b])
-        pos = b
+    backwards = text[::-1]
+    out, pos, n = [], 0, len(text)
+    while m is not None:
+        # the run of Han characters around this traditional one
+        before = not_han.search(backwards, n - m.start())
+        a = n - before.start() if before else 0
+        after = not_han.search(text, m.start())
+        b = after.start() if after else n
+        if a >= pos and not simplified_char.search(text, a, b) and converted[a:b] != text[a:b]:
+            out.append(converted[pos:a])     # no simplified character in it: kept as written
+            out.append(text[a:b])
+            pos = b
+        m = traditional_char.search(text, b)
     out.append(converted[pos:])
     return "".join(out)
 

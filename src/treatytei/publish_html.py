@@ -133,9 +133,16 @@ def for_mode(page: str, mode: str, key: str = "", ui: dict[str, dict[str, str]] 
     token, lang_token, mode_only, keep = _markers(key)
     if ui is not None:
         catalogue = ui["en" if mode == "orig" else "zh"]
+        filled: dict[str, str] = {}     # a page repeats its strings (every "Article 3" of a register)
+
+        def fill(m) -> str:
+            got = filled.get(m.group(0))
+            if got is None:
+                got = filled[m.group(0)] = _ui_string(catalogue, m.group(1), m.group(2))
+            return got
         n = 1
         while n:        # a string given as a value of another is filled in first
-            page, n = _ui_token(key).subn(lambda m: _ui_string(catalogue, m.group(1), m.group(2)), page)
+            page, n = _ui_token(key).subn(fill, page)
     for pattern in mode_only:
         page = pattern.sub(lambda m: m.group(2) if mode in m.group(1).split() else "", page)
     for m in MODES:
