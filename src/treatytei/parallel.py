@@ -106,6 +106,13 @@ def shared_pool() -> Iterator[None]:
     _SESSION = _Session()
     try:
         yield
+    except KeyboardInterrupt:
+        # stopped: the workers go at once -- one still starting would otherwise print the
+        # traceback of its broken pipe on the terminal the user stopped the build in
+        if _SESSION.pool is not None:
+            for proc in list((getattr(_SESSION.pool, "_processes", None) or {}).values()):
+                proc.kill()
+        raise
     finally:
         session, _SESSION = _SESSION, None
         if session.pool is not None:
