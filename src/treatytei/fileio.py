@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -263,3 +264,15 @@ def tree_inside(root: Path, folder: Path, what: str = "file") -> None:
     for p in sorted(folder.rglob("*")):
         if p.is_symlink() or p.is_file():
             inside(root, p, what)
+
+
+def swap_folder(new: Path, out: Path) -> None:
+    """Replace the folder ``out`` by ``new`` with two renames: readers see the old folder or
+    the new one, never a mixture; the old one is removed after."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}-old-{new.name[-8:]}")
+        out.rename(old)
+    new.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

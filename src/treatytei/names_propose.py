@@ -366,8 +366,6 @@ def _alone(key: str, word: str) -> bool:
 def _linked_title_at(block, text: str, at: int) -> bool:
     """Whether the words at ``at`` of a block's text are its first link, to a page outside
     the encyclopedia (a reference's linked title: 張丹卉，[清初雅克薩戰役之始末](http://…))."""
-    from .enrich import flat
-
     ref = block.find(f".//{{{NS['tei']}}}ref")
     if ref is None or link_title(ref.get("target") or "") is not None:
         return False

@@ -37,7 +37,7 @@ from lxml import etree
 
 from .buildstate import digest
 from .errors import TreatyError
-from .fileio import file_sha256, write_cache
+from .fileio import file_sha256, swap_folder, write_cache
 from .tei import NS, XML_LANG, parse_file
 
 CONTEXT = "https://dtsapi.org/context/v1.0.json"
@@ -248,12 +248,8 @@ def write_resource(out: Path, api: Api, rid: str, file: str, root, data: bytes, 
 
 def _put(path: Path, data: bytes) -> None:
     """Write a file whose bytes may be those it has: left as it is then."""
-    try:
-        if path.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    write_cache(path, data)
+    if not _same_bytes(path, data):
+        write_cache(path, data)
 
 
 def write_index(out: Path, api: Api, title: str, resources: list[tuple[str, str, dict]]) -> None:
@@ -326,7 +322,7 @@ def publish(project, state=None, title: str = TITLE) -> Path:
         write_index(target, api, title, [(resource_id(f), f, described[f]) for f in files])
         if not incremental:
             os.chmod(target, 0o755)
-            _swap_in(target, out)
+            swap_folder(target, out)
     finally:
         if not incremental and target.exists():
             shutil.rmtree(target, ignore_errors=True)
@@ -340,14 +336,3 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
-
-
-def _swap_in(new: Path, out: Path) -> None:
-    """Put the folder ``new`` at ``out`` with two renames."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}-old-{new.name[-8:]}")
-        out.rename(old)
-    new.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

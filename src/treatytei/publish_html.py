@@ -36,7 +36,7 @@ from . import saxon
 from .chinese import to_simplified, to_traditional, to_traditional_reading
 from .enrich import match_key
 from .errors import TreatyError
-from .fileio import file_sha256, sha256, write_cache
+from .fileio import file_sha256, sha256, swap_folder, write_cache
 from .manifest import edition_settings, load
 from .parallel import MIN_PARALLEL, pmap, workers
 from .runlock import NEUTRAL_PREFIX
@@ -403,7 +403,7 @@ def publish(project, out_dir: Path | None = None, state=None) -> Path:
         if (out_dir / "dts").is_dir():
             # the DTS answers are the dts step's (publish_dts): kept as they are, for it to update
             os.rename(out_dir / "dts", staging / "dts")
-        _swap(staging, out_dir)
+        swap_folder(staging, out_dir)       # readers see the old site or the new one
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
         if staging.exists():
@@ -519,18 +519,6 @@ def _render_pages(job: tuple) -> None:
                 (Path(fresh) / prefix / name).write_bytes(for_mode(text, mode, key, ui).encode("utf-8"))
     finally:
         shutil.rmtree(neutral, ignore_errors=True)
-
-
-def _swap(staging: Path, out_dir: Path) -> None:
-    """Replace out_dir by staging with two renames: readers see the old site or the
-    new one, never a mixture."""
-    old = None
-    if out_dir.exists():
-        old = out_dir.with_name(f".{out_dir.name}-old-{staging.name[-8:]}")
-        out_dir.rename(old)
-    staging.rename(out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 # ------------------------------------------------------------------ search
