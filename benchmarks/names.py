@@ -36,6 +36,15 @@ def cli(root: Path, *args: str) -> None:
         raise SystemExit(f"treatytei {' '.join(args)} failed: {r.stderr.strip()}")
 
 
+def text_of(corpus: Path, stem: str) -> Path:
+    """The corpus file a hand list is named for: <stem>.md or <stem>.txt, in the corpus
+    folder or one of its sub-folders (wikipedia-md/, wikisource/)."""
+    found = sorted(p for p in [*corpus.glob(f"{stem}.*"), *corpus.glob(f"*/{stem}.*")] if p.suffix in (".md", ".txt"))
+    if len(found) != 1:
+        raise SystemExit(f"{corpus}: {len(found)} texts named {stem} (one wanted)")
+    return found[0]
+
+
 def run(corpus: Path, gold_dir: Path, show: bool = False, keep: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "edition"
@@ -43,8 +52,9 @@ def run(corpus: Path, gold_dir: Path, show: bool = False, keep: Path | None = No
         for part in ("sources", "tei", "schema"):
             shutil.copytree(REPO / part, root / part)
         golds = sorted(gold_dir.glob("*.tsv"))
+        texts = {g.stem: text_of(corpus, g.stem) for g in golds}
         for g in golds:
-            cli(root, "add", str(corpus / f"{g.stem}.md"))
+            cli(root, "add", str(texts[g.stem]))
         project = Project(root)
         files = {Path(s.file).name: project.tei / f"{s.id}.xml" for s in load(project.root / "sources" / "sources.toml")}
         scores: dict = {}
@@ -53,13 +63,13 @@ def run(corpus: Path, gold_dir: Path, show: bool = False, keep: Path | None = No
         wrong: list[str] = []
         for g in golds:
             gold = load_list(g)
-            r, t, w = proposal_precision(propose(project, [files[f"{g.stem}.md"]]), gold)
+            r, t, w = proposal_precision(propose(project, [files[texts[g.stem].name]]), gold)
             right, total = right + r, total + t
             wrong += [f"{g.stem}: {x}" for x in w]
         cli(root, "names", "accept", "--all")
         cli(root, "enrich")
         for g in golds:
-            compare(load_list(g), tagged(files[f"{g.stem}.md"]), scores, diffs, g.stem)
+            compare(load_list(g), tagged(files[texts[g.stem].name]), scores, diffs, g.stem)
         if keep:
             shutil.rmtree(keep / gold_dir.name, ignore_errors=True)
             shutil.copytree(root, keep / gold_dir.name)
@@ -72,7 +82,7 @@ def run(corpus: Path, gold_dir: Path, show: bool = False, keep: Path | None = No
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=REPO / "tests" / "real-corpus" / "wikipedia-md")
+    ap.add_argument("--corpus", type=Path, default=REPO / "tests" / "real-corpus")
     ap.add_argument("--gold", type=Path, default=REPO / "tests" / "gold" / "names")
     ap.add_argument("--diffs", action="store_true", help="List every miss, spurious tag and wrong proposal.")
     ap.add_argument("--keep", type=Path, help="Keep each set's edition in KEEP/<set> to look at.")

@@ -579,7 +579,7 @@ def _nested_dates(outer, gaz: Gazetteer) -> int:
 
 
 def blocks(root):
-    xp = ("//tei:text/tei:front//tei:ab[@type='date' or @type='collapsed' or @type='note'] | //tei:text/tei:body//tei:p"
+    xp = ("//tei:text/tei:front//tei:ab[@type='date' or @type='collapsed' or @type='note' or @type='parties'] | //tei:text/tei:body//tei:p"
           " | //tei:text//tei:head"
           " | //tei:text//tei:item | //tei:text//tei:cell | //tei:text/tei:body//tei:ab")
     for el in root.xpath(xp, namespaces=NS):

@@ -94,7 +94,7 @@ PERSON_ENDINGS = ("皇帝", "帝", "一世", "二世", "三世", "四世", "五�
                   # Russian surnames and patronymics as Chinese writes them (…諾夫, …斯基, …維奇)
                   "諾夫", "诺夫", "洛夫", "耶夫", "斯基", "維奇", "维奇")
 #: offices named for the place they govern: 庫倫辦事大臣 names 庫倫 a place
-REGIONAL_OFFICES = ("辦事大臣", "办事大臣", "參贊大臣", "参赞大臣", "領隊大臣", "领队大臣", "將軍", "将军",
+REGIONAL_OFFICES = ("辦事大臣", "办事大臣", "分界大臣", "參贊大臣", "参赞大臣", "領隊大臣", "领队大臣", "將軍", "将军",
                     "都統", "都统", "總督", "总督", "巡撫", "巡抚", "大臣")
 #: A 共和國 inside a federation, and a 部 of the Mongols (an aimag), are territories:
 #: these longer endings decide before the organisation endings above.
@@ -117,7 +117,9 @@ UNLINKED_ENDINGS = {
     "place": ("河", "江", "湖", "山", "嶺", "岭", "山脈", "山脉", "城", "省", "盟", "區", "区", "邊疆區", "边疆区",
               "自治區", "自治区", "州", "縣", "县",
               "草原", "卡倫", "卡伦", "淖爾", "淖尔", "鄂博", "島", "岛", "泉", "蘇木", "苏木", "斯克", "茨克", "格勒",
-              "驛", "驿", "口岸", "直隸廳", "直隶厅", "直隸州", "直隶州", "汗部"),
+              "驛", "驿", "口岸", "直隸廳", "直隶厅", "直隸州", "直隶州", "汗部",
+              # a mountain pass, the Mongol word (dabaa) as Qing documents write it (沙賓達巴哈)
+              "達巴哈", "达巴哈", "達巴罕", "达巴罕", "達坂", "达坂", "達巴", "达巴"),
     "org": ("衙門", "衙门", "政府", "議會", "议会", "黨", "党", "公署", "出版社", "書局", "书局", "印書館", "印书馆",
             "大學", "大学"),
     # a person named by a title that ends so (和碩純愨公主, 聖祖仁皇帝)
@@ -433,7 +435,7 @@ _ENDING_KIND = {match_key(e): k for k, ends in UNLINKED_ENDINGS.items() for e in
 
 
 def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: bool = False,
-               translit: frozenset[str] | set[str] = frozenset()) -> int:
+               translit: frozenset[str] | set[str] = frozenset(), place: bool = False) -> int:
     """Where a name whose ending starts at ``part_end`` begins, going left no further than
     ``start``: the run is divided into words (lexicon.segment); the word just before the
     ending is part of the name (買賣 in 買賣城, 邊疆 in 外貝加爾邊疆區), then every proper name
@@ -443,18 +445,28 @@ def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: 
     has no ending, and the word before ``part_end`` may not be a common one. A verb or
     preposition of one character that is not one of ``translit`` (the characters of
     transliterated names, here or in jieba's list) ends the words before the name too
-    (駐綏靖城, 東至拜山, 御賜城)."""
+    (駐綏靖城, 東至拜山, 御賜城), unless a transliterated name goes on before it (哈拉毕拉河).
+    ``place``: the name is a place's, and a state's name before it is the state's (中國瑷琿城)."""
     from .lexicon import countries, part_of_speech, segment, transliteration_chars
 
     translit = set(translit) | transliteration_chars()
     words = segment(key[start:part_end])
     s = part_end
     proper = False          # whether the name so far holds a proper name of two characters or more
+
+    def spelt(k: int) -> bool:
+        """words[k] is a transliterated name's or one of its characters (哈拉 in 哈拉毕拉河)."""
+        if k < 0:
+            return False
+        w = words[k]
+        return part_of_speech(w) in ("nr", "nrt") or (len(w) == 1 and w in translit)
     for i, w in enumerate(reversed(words)):
         pos = part_of_speech(w)
         common = pos is not None and pos not in PROPER
-        if i and proper and (w in gaz.names or w in countries() or (w[-1:] == "国" and w[:-1] in countries())):
-            break           # 內蒙古自治區 | 呼倫貝爾盟, 蒙古國 | 色楞格省: a known name before another name
+        state = w in countries() or (gaz.names.get(w) is not None and gaz.names[w].tag == "orgName")
+        if i and (proper or (place and state and part_end - s >= 2)) and (
+                w in gaz.names or w in countries() or (w[-1:] == "国" and w[:-1] in countries())):
+            break           # 內蒙古自治區 | 呼倫貝爾盟, 蒙古國 | 色楞格省, 中國 | 瑷琿城: a known name before another name
         # the name so far holds a proper name (or a name of the register: 色楞格)
         proper = proper or (len(w) > 1 and (pos in PROPER or bool(gaz.names.get(w) and gaz.names[w].id)))
         if i == 0:
@@ -462,11 +474,41 @@ def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: 
                     or (len(w) > 1 and pos and pos[0] in "va") or (whole_word and common)):
                 return s        # 一個城, 這條河, 設立鄂博: a numeral, pronoun, verb… before the ending
         elif (len(w) > 1 and common) or w in FUNCTION_CHARS or (
-                len(w) == 1 and pos and pos[0] in "vp" and w not in translit) or any(
+                len(w) == 1 and pos and pos[0] in "vp" and w not in translit
+                and not spelt(len(words) - 2 - i)) or any(
                 w.endswith(e) and len(w) > len(e) for e in PERSON_ENDINGS[:2]) or (
                 w in "年月日" and s >= 2 and (key[s - 2].isdigit() or key[s - 2] in "一二三四五六七八九十廿卅〇")):
             break
         s -= len(w)
+    return s
+
+
+#: a banner's people after its colour (鑲藍旗漢軍): one unit
+BANNER_PEOPLE = ("汉军", "满洲", "蒙古")
+
+
+def _office_start(key: str, s: int, p: int, gaz: Gazetteer) -> int:
+    """Where an office's title begins, the words before its ending (at ``p``) found from
+    ``s``: a state before the title is the state the holder serves, not part of it (俄國 |
+    分界大臣, 滿洲國 | 大臣, 兩國 | 封疆大臣); a banner before it is (鑲藍旗漢軍都統)."""
+    from .lexicon import countries, segment
+
+    for m in BANNER.finditer(key, max(0, s - 8), p):
+        end = m.end()
+        for people in BANNER_PEOPLE:
+            if key.startswith(people, end):
+                end += len(people)
+        if m.start() < s <= end:
+            return m.start()
+    at = s
+    for w in segment(key[s:p]):
+        at += len(w)
+        known = gaz.names.get(w)
+        state = (len(w) >= 2 and w.endswith("国")) or (known is not None and known.tag == "orgName" and known.id) or (
+            w in countries() and (known is None or known.tag != "placeName"))    # 蒙古辦事大臣: a place's office
+        numbered = w == "国" and at - 1 > s and key[at - 2] in NUMERALS
+        if state or numbered:
+            s = at
     return s
 
 
@@ -482,14 +524,17 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         p, ending = m.start(), m.group(1)
         e = p + len(ending)
         following = part_of_speech(key[p:e + 1]) if e < len(key) else None
-        if following and following not in PROPER:          # 河北 is not …河 and 北, 湖水 not …湖
-            continue
+        if following and following not in PROPER and following not in ("s", "f"):
+            continue            # 湖水 is not …湖 and 水; 嶺上 is …嶺 and 上 (a place word)
         if any((part_of_speech(key[p:p + k]) or "") in ("nr", "nrfg") for k in (2, 3, 4) if p + k <= len(key)):
             continue            # 主席江澤民: a personal name begins there
         r = p
         while r > 0 and p - r < 10 and is_han(text[r - 1]):
             r -= 1
-        s = name_start(key, r, p, gaz, translit=translit)
+        s = name_start(key, r, p, gaz, translit=translit, place=_ENDING_KIND[ending] == "place")
+        toward = key.rfind("迤", s, p - 1)
+        if toward >= 0 and key[toward + 1] in DIRECTIONS:
+            s = toward + 2      # 迤西初哩查河: 迤西 ("westwards") and what is before it are no part of the name
         # after a word that gives a name (漢名“買賣城”, 稱為買賣城), the words up to the ending
         # are the name, whatever they are as words (買賣 is one)
         given = max((key.rfind(match_key(v), r - 4 if r >= 4 else 0, p) + len(v) for v in NAMING_WORDS
@@ -508,6 +553,8 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
             if p - after >= 2 and (inner.start() - s >= 2 or inner.start() == s) \
                     and _ENDING_KIND[ending] == _ENDING_KIND[inner.group(1)] == "place":
                 s = after
+        if _ENDING_KIND[ending] == "office":
+            s = _office_start(key, s, p, gaz)
         if key[s:p].lstrip("一二三四五六七八九十两兩") in _ENDING_KIND:
             continue                # 卡倫鄂博, 四卡倫鄂博: an ending before an ending names nothing
         # a name of one character and the ending, where a word gives it (老城稱為漢城) or a
@@ -522,16 +569,22 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         part = key[s:p]
         if any((w := part_of_speech(key[p - k:e])) and w not in PROPER for k in (1, 2)):
             continue            # 如無山河, 兩地區: the ending is the end of a common word
-        if _ENDING_KIND[ending] == "person" and (key[s:p] in gaz.names or key[s:p] in countries()
-                                                  or key[s:p][-1:] in "的之"):
-            continue                # 中國皇帝: the ruler of a state, not a name
+        ruler = key[s:p].removesuffix("大").removeprefix("大")
+        if _ENDING_KIND[ending] == "person" and (ruler in gaz.names or ruler in countries()
+                                                  or key[s:p][-1:] in "的之" or ruler[-1:] == "国"
+                                                  or (len(ruler) == 1 and ruler in ORG_INITIALS)):
+            continue                # 中國皇帝, 大清國大皇帝: the ruler of a state, not a name
         if _ENDING_RX.match(key, e):
             continue                # 中文大學 in 中文大學出版社: the name goes on
         short = named and p - s == 1
         spelt = sum(c in tl for c in part) >= max(2, (len(part) + 1) // 2)     # 土謝圖: a transliteration
+        words = segment(part)
         if not short and not spelt and not is_given and all((w := part_of_speech(t)) and w not in PROPER
-                                           and not (gaz.names.get(t) and gaz.names[t].id) for t in segment(part)):
-            continue            # 設立鄂博, 常設卡倫: common words before the ending, not a name
+                                           and not (gaz.names.get(t) and gaz.names[t].id) for t in words) \
+                and (len(part) < 3 or any(len(t) > 1 or (part_of_speech(t) or "")[:1] in "urcpmqj" for t in words)):
+            continue            # 設立鄂博, 常設卡倫: common words before the ending, not a name (three
+            #                     characters or more that make no word together and have no grammar
+            #                     word among them are one: 初哩查河)
         weight, why = 1.5, f"a name before the ending {text[p:e]}"
         if short:
             why += ", after words that give a name (稱為, 名曰, 東至)"
@@ -683,35 +736,181 @@ def titled_names(key: str, eras: set[str], known: dict[str, str]) -> list[tuple[
     return out
 
 
+#: the central organs of the Qing government, by the names the documents use (the Six Boards,
+#: the Grand Council, the Grand Secretariat, the Censorate, the Imperial Household …; a
+#: matter of Qing institutional history). Not found by an ending (部, 處, 院 end many words).
+QING_ORGANS = ("吏部", "戶部", "户部", "禮部", "礼部", "兵部", "刑部", "工部", "軍機處", "军机处", "內閣", "内阁",
+               "都察院", "翰林院", "宗人府", "內務府", "内务府", "理藩院", "總理衙門", "总理衙门",
+               "總理各國事務衙門", "总理各国事务衙门", "大理寺", "太常寺", "光祿寺", "光禄寺", "鴻臚寺", "鸿胪寺",
+               "國子監", "国子监", "欽天監", "钦天监", "通政使司")
+#: words after which a document gives a thing's name, without an ending (即名柏郭蘇克)
+GIVEN_NAME_WORDS = ("即名", "名曰", "名為", "名为", "稱為", "称为", "稱作", "称作", "叫做", "號為", "号为")
+#: what a name so given may be in a boundary document: a marker, a post, a place
+GIVEN_PLACE_WORDS = ("界牌", "牌博", "卡倫", "卡伦", "鄂博", "界碑", "城", "驛", "驿", "站", "山", "嶺", "岭", "河")
+#: a list of names counted by what they are (莫多圖、扎拉都倫、烏爾圖、查罕扎克喀圖四河)
+COUNTED_LIST = re.compile(r"((?:[\u3400-\u9fff]{2,8}、)+[\u3400-\u9fff]{2,8}?)[二三四五六七八九十两兩]+"
+                          r"(河|山|嶺|岭|城|湖|泉|卡倫|卡伦|處|处|台|臺)")
+
+
+def organs(key: str) -> list[tuple[int, int, str, str]]:
+    """The Qing government's central organs (刑部, 軍機處); one followed by an office's title
+    is part of that office (吏部尚書). ``key``: match-keyed text. (start, end, kind, why)."""
+    out = []
+    names = sorted({match_key(o) for o in QING_ORGANS}, key=len, reverse=True)
+    offices = sorted({match_key(o) for o in ENDINGS["office"]}, key=len, reverse=True)
+    taken: set[int] = set()
+    for name in names:
+        at = key.find(name)
+        while at >= 0:
+            e = at + len(name)
+            if at not in taken:
+                taken.update(range(at, e))
+                title = next((o for o in offices if key.startswith(o, e)), None)
+                if title:
+                    out.append((at, e + len(title), "office", f"a title of the board {name}"))
+                else:
+                    out.append((at, e, "org", "a central organ of the Qing government"))
+            at = key.find(name, e)
+    return sorted(out)
+
+
+def given_names(key: str) -> list[tuple[int, int, str, str]]:
+    """Names given by a word that gives one (即名…, 名曰…), up to the next mark, where what is
+    named is a boundary marker, post or place (the words before say so) or the name's own
+    ending says what it is. ``key``: match-keyed text. (start, end, kind, why)."""
+    out = []
+    for word in GIVEN_NAME_WORDS:
+        w = match_key(word)
+        at = key.find(w)
+        while at >= 0:
+            s = e = at + len(w)
+            while e < len(key) and is_han(key[e]) and e - s < 9:
+                e += 1
+            name = key[s:e]
+            if 2 <= len(name) <= 8 and (e == len(key) or not is_han(key[e])) and not any(
+                    c in FUNCTION_CHARS for c in name):
+                kind, _ = kind_by_ending(name)
+                if kind is None and any(match_key(p) in key[max(0, at - 24):at] for p in GIVEN_PLACE_WORDS):
+                    kind = "place"
+                if kind in ("place", "org", "person"):
+                    out.append((s, e, kind, f"a name given after {word}"))
+            at = key.find(w, s)
+    return out
+
+
+def _lead_verb(name: str) -> int:
+    """1 if a list's first member begins with the verb or grammar word before the list (逾 in
+    逾莫多圖、…: "crossing"), not with a word of the name (開封府); else 0."""
+    from .lexicon import part_of_speech
+
+    if len(name) > 2 and (name[0] in CUT_CHARS or (part_of_speech(name[0]) or "")[:1] == "v") \
+            and part_of_speech(name[:2]) is None:
+        return 1
+    return 0
+
+
+def counted_lists(key: str) -> list[tuple[int, int, str, str]]:
+    """The names of a list counted by what they are (A、B、C、D四河: four rivers): places.
+    ``key``: match-keyed text. (start, end, kind, why)."""
+    out = []
+    for m in COUNTED_LIST.finditer(key):
+        at = m.start(1)
+        members = m.group(1).split("、")
+        if any(c in FUNCTION_CHARS for name in members for c in name):
+            continue
+        lead = _lead_verb(members[0])
+        members[0], at = members[0][lead:], at + lead
+        for name in members:
+            out.append((at, at + len(name), "place", f"named in a list counted as {m.group(2)}"))
+            at += len(name) + 1
+    return out
+
+
+#: the states that a treaty names in the grand style, with 大 before them (大清國, 大俄羅斯國): the
+#: dynasties named by one character alone (大清, 大明)
+GRAND_DYNASTIES = set("清明")
+#: what may follow a dynasty's grand name (大清之…, 大清國, 大清皇帝): not another word (大清早, 大明白)
+GRAND_AFTER = set(match_key("之國国大皇、，,。；;與与和及的所"))
+
+
+def grand_states(key: str, gaz: Gazetteer) -> list[tuple[int, int, str, str]]:
+    """A state named in the grand style of treaties: 大 and a state's name in the register
+    (大俄羅斯國, 大俄羅斯), 大 and the one character of a state and 國 (大清國), or 大 and a
+    dynasty's character (大清之…). (start, end, the register name it is another name of, or
+    "", why). ``key``: match-keyed text."""
+    orgs = {k: e.id for k, e in gaz.names.items() if e.tag == "orgName" and e.id}
+    by_initial: dict[str, set[str]] = {}
+    for k, ident in orgs.items():
+        by_initial.setdefault(k[0], set()).add(ident)
+    first_name = {}
+    for k in sorted(orgs, key=lambda k: (len(k), k)):
+        first_name.setdefault(orgs[k], k)
+    out = []
+    at = key.find("大")
+    while at >= 0:
+        s = at + 1
+        name = gaz.match_at(key, s)
+        if name in orgs:
+            e = s + len(name)
+            if key[e:e + 1] in ("国",) and not name.endswith("国"):
+                e += 1
+            out.append((at, e, name, f"大 and {name}, a state of the register: its name in the grand style"))
+        elif s < len(key) and key[s] in ORG_INITIALS:
+            c = key[s]
+            ids = by_initial.get(c, set())
+            title = first_name[next(iter(ids))] if len(ids) == 1 else ""
+            if key[s + 1:s + 2] == "国":
+                out.append((at, s + 2, title, f"大, {c} and 国: a state named in the grand style"))
+            elif c in GRAND_DYNASTIES and (s + 1 == len(key) or key[s + 1] in GRAND_AFTER):
+                out.append((at, s + 1, title, f"大 and {c}: a dynasty named in the grand style"))
+        at = key.find("大", s)
+    return out
+
+
 #: titles a document writes right before its holder's name (黑龍江巡撫周樹模, 俄國代表菩提羅夫):
 #: the offices' endings, and the words for a state's envoys
-HOLDER_TITLES = ENDINGS["office"] + ("代表", "全權", "全权", "欽差", "钦差", "公使", "大使", "特使", "使臣")
+HOLDER_TITLES = ENDINGS["office"] + ("代表", "全權", "全权", "欽差", "钦差", "公使", "大使", "特使", "使臣",
+                                      # a charge held beside the office (總理刑部事務桂良)
+                                      "事務", "事务")
+#: a rank of nobility between a title and the name (御前大臣公普提雅廷)
+NOBLE_RANKS = set("公侯伯")
 #: characters that begin what follows a title but not a name (等官, 可參, 各員, 使團)
 NOT_FIRST = set(match_key("等可兼各諸每其該此本原前後新舊團員們"))
 #: numerals: a count (三人), not a name
 NUMERALS = set("一二三四五六七八九十百千萬万兩两零〇")
-#: what may follow a holder's name: a list's or a sentence's mark, a word joining two names
-HOLDER_AFTER = set("、，,。；;：:（(與与及和暨")
+#: what may follow a holder's name: a list's or a sentence's mark, a word joining two names,
+#: a verb of what the holder is or does (花沙納為全權大臣, 榮全遵照…, 奕山會同…, 奕山奏)
+HOLDER_AFTER = set("、，,。；;：:（(與与及和暨為为遵奏率會会等")
 
 
-def office_holders(key: str, gaz: Gazetteer, text: str = "") -> list[tuple[int, int, str, str]]:
-    """Names of two or three characters right after a title and right before a mark or a
-    joining word (黑龍江巡撫周樹模、…; 將軍奕山與…): the holder of that office, a person.
+def office_holders(key: str, gaz: Gazetteer, text: str = "", translit: set[str] | frozenset[str] = frozenset()
+                   ) -> list[tuple[int, int, str, str]]:
+    """Names of two or three characters (four, half of them in ``translit`` or jieba's
+    characters of transliterated names) right after a title, or a title and a rank (大臣公…), and right
+    before a mark, a joining word or a verb (黑龍江巡撫周樹模、…; 將軍奕山與…; 都統花沙納為…):
+    the holder of that office, a person.
     Not a name the register or the word list already knows otherwise. ``key``: match-keyed
     text (``text``: the text itself, whose words the reason quotes). (start, end, kind, why)."""
-    from .lexicon import part_of_speech
+    from .lexicon import part_of_speech, transliteration_chars as jieba_translit
 
+    translit = set(translit) | jieba_translit()
     titles = sorted({match_key(t) for t in HOLDER_TITLES}, key=len, reverse=True)
     out = []
     for t in titles:
         at = key.find(t)
         while at >= 0:
             s = at + len(t)
-            for n in (3, 2):
+            if key[s:s + 1] in NOBLE_RANKS:
+                s += 1
+            for n in (4, 3, 2):
                 e = s + n
                 name = key[s:e]
                 if e > len(key) or not all(is_han(c) for c in name) or any(c in FUNCTION_CHARS for c in name):
                     continue
+                if n == 4 and sum(c in translit for c in name) < 2:
+                    continue            # four characters: a transliterated name only (普提雅廷)
+                if n == 2 and all(part_of_speech(c) == "v" for c in name):
+                    continue            # 定立 (為界): two verbs, not a name
                 if e < len(key) and key[e] not in HOLDER_AFTER:
                     continue
                 if gaz.match_at(key, s) or (part_of_speech(name) or "nr") not in ("nr", "nrfg", "nrt"):
@@ -724,7 +923,7 @@ def office_holders(key: str, gaz: Gazetteer, text: str = "") -> list[tuple[int, 
                     continue            # 大臣將軍: titles one after another
                 out.append((s, e, "person", f"a name right after the title {(text or key)[at:s]}: its holder"))
                 break
-            at = key.find(t, s)
+            at = key.find(t, at + len(t))
     return out
 
 
@@ -853,12 +1052,18 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             found.append((latin, kind, 2.0, f"the form in letters of {name}", ctx, name))
         # an emperor named by his era (乾隆帝, 康熙皇帝), a state's army (清軍, 蘇軍)
         flat_key = match_key(flat_text)
-        for start, end, kind, why in office_holders(flat_key, gaz, flat_text):
+        for start, end, kind, why in office_holders(flat_key, gaz, flat_text, translit):
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
         for start, end, kind, why in titled_names(flat_key, eras, known):
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
+        for start, end, kind, why in organs(flat_key) + given_names(flat_key) + counted_lists(flat_key):
+            ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
+            found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
+        for start, end, title, why in grand_states(flat_key, gaz):
+            ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
+            found.append((flat_text[start:end], "org", 2.5, why, ctx, title))
         # a banner of the Eight Banners, with its people (蒙古正藍旗, 察哈爾鑲黃旗), links or not
         block_key = match_key(flat(block))
         for m in BANNER.finditer(block_key):
@@ -946,8 +1151,9 @@ def listed_names(text: str, kinds: dict[str, str], sure: set[str] | None = None)
     key = match_key(text)
     out = []
     for m in re.finditer(r"(?<![\u3400-\u9fff])[\u3400-\u9fff]{2,5}(?:、[\u3400-\u9fff]{2,5}){2,}(?![\u3400-\u9fff])", key):
-        members, at = [], m.start()
-        for part in m.group().split("、"):
+        lead = _lead_verb(m.group().split("、")[0])
+        members, at = [], m.start() + lead
+        for part in m.group()[lead:].split("、"):
             name = part[:-1] if part.endswith(("等", "诸")) and len(part) > 2 else part     # 昂可剌等: "and others"
             members.append((at, at + len(name), name))
             at += len(part) + 1
@@ -1028,10 +1234,19 @@ def propose(project, files: list[Path] = ()) -> list[Candidate]:
     # an office named for a place says that the place is one (科布多 in 科布多參贊大臣)
     offices = [c.surface for c in cands.values() if max(c.votes, key=lambda k: c.votes[k]) == "office"]
     offices += [n for e in reg.entries.values() if e.kind == "office" for n in e.names]
+    from .lexicon import part_of_speech
+    office_contexts = {match_key(c.surface): c.contexts for c in cands.values()}
     for office in offices:
         for end in REGIONAL_OFFICES:
             if office.endswith(end) and len(office) > len(end) + 1:
-                c = cands.get(match_key(office[: -len(end)]))
+                head = office[: -len(end)].removesuffix("副")       # 塔爾巴哈臺副都統
+                c = cands.get(match_key(head))
+                if c is None and match_key(head) not in gaz.names and (
+                        part_of_speech(match_key(head)) == "ns"
+                        or sum(ch in translit for ch in match_key(head)) * 2 >= len(head) + 1):
+                    # 黑龍江 of 黑龍江將軍: a place's name (the word list's, or a transliteration)
+                    c = cands[match_key(head)] = Candidate(head, "place")
+                    c.contexts = list(office_contexts.get(match_key(office), []))[:3]
                 if c is not None:
                     c.vote("place", 1.5, f"{office} is an office named for it")
                 break
@@ -1077,7 +1292,7 @@ def _assign_entries(cands: dict[str, Candidate], reg: Register, gaz: Gazetteer, 
         elif t is None and title in gaz.names and gaz.names[title].id and gaz.names[title].id in reg.entries \
                 and reg.entries[gaz.names[title].id].kind == a.kind:
             a.entry, a.status = gaz.names[title].id, "join"
-            a.why.append("the words of a link to an entry of the register: another name of it")
+            a.why.append(f"another name of {title}, an entry of the register")
 
 
 COLUMNS = ("decision", "surface", "type", "entry", "status", "pinyin", "confidence", "why", "contexts")
