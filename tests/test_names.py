@@ -185,7 +185,7 @@ def test_the_holder_of_an_office_named_after_it():
     def holders(text):
         key = match_key(text)
         return [text[s:e] for s, e, kind, _ in office_holders(key, gaz) if kind == "person"]
-    assert holders("大清黑龍江巡撫周樹模、俄羅斯國代表菩提羅夫") == ["周樹模"]
+    assert holders("大清黑龍江巡撫周樹模、俄羅斯國代表菩提羅夫") == ["周樹模", "菩提羅夫"]
     assert holders("欽命吉林將軍景淳；大俄羅斯國") == ["景淳"]
     # a count, a class of people, words after a title: no holder
     assert holders("設滿洲郎中三人、蒙古郎中六人") == []
@@ -196,6 +196,7 @@ def test_the_holder_of_an_office_named_after_it():
     assert holders("烏里雅蘇台大臣榮全遵照") == ["榮全"]
     assert holders("御前大臣公普提雅廷為全權大臣") == ["普提雅廷"]
     assert holders("兩國分界大臣定立為界") == []               # two verbs: no name
+    assert holders("俄羅斯國代表菩提羅夫 宣統三年") == ["菩提羅夫"]      # 菩提 is a word, not here
 
 
 def test_states_in_the_grand_style_are_the_register_s_states():
@@ -214,7 +215,7 @@ def test_states_in_the_grand_style_are_the_register_s_states():
 
 def test_boards_given_names_and_counted_lists():
     from treatytei.enrich import match_key
-    from treatytei.names_propose import counted_lists, given_names, organs
+    from treatytei.names_propose import counted_lists, given_names, numbered_points, organs
 
     def got(fn, text):
         key = match_key(text)
@@ -222,6 +223,10 @@ def test_boards_given_names_and_counted_lists():
     assert got(organs, "交禮部轉達軍機處。吏部尚書") == [("禮部", "org"), ("軍機處", "org"), ("吏部尚書", "office")]
     assert got(given_names, "往东至塔斯客哩山岭上,设为第二界牌,即名塔斯客哩。") == [("塔斯客哩", "place")]
     assert got(given_names, "他即名满天下") == []                     # not a marker's or place's name
+    assert got(numbered_points, "由塔爾巴干達呼第五十八界點起至阿巴該圖第六十三界點止") == [
+        ("塔爾巴干達呼", "place"), ("阿巴該圖", "place")]
+    assert got(numbered_points, "\x00索克圖,第六十一界點,在") == [("索克圖", "place")]   # after a list's label
+    assert got(numbered_points, "設為第二界牌,即名") == []
     assert got(counted_lists, "逾莫多图、扎拉都纶、乌尔图、查罕扎克喀图四河,再顺") == [
         ("莫多图", "place"), ("扎拉都纶", "place"), ("乌尔图", "place"), ("查罕扎克喀图", "place")]
 

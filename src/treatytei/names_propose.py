@@ -752,6 +752,27 @@ COUNTED_LIST = re.compile(r"((?:[\u3400-\u9fff]{2,8}、)+[\u3400-\u9fff]{2,8}?)[
                           r"(河|山|嶺|岭|城|湖|泉|卡倫|卡伦|處|处|台|臺)")
 
 
+#: a boundary point, marker or post named by its number (塔爾巴干達呼第五十八界點, 甲、察罕敖拉,第五十九界點)
+NUMBERED_POINT = re.compile(r"(?:^|(?<=[\x00、，,。；;：:\s起至由自從从到]))([\u3400-\u9fff]{2,8}?)[，,]?第[一二三四五六七八九十百零〇0-9]+"
+                            r"(?:界點|界点|界牌|界碑|界樁|界桩|號界|号界|卡倫|卡伦)")
+
+
+def numbered_points(key: str) -> list[tuple[int, int, str, str]]:
+    """The names of boundary points, markers and posts given with their number (…第五十八界點):
+    places. ``key``: match-keyed text. (start, end, kind, why)."""
+    from .lexicon import part_of_speech
+
+    out = []
+    for m in NUMBERED_POINT.finditer(key):
+        name = m.group(1)
+        lead = _lead_verb(name)
+        pos = part_of_speech(name[lead:])
+        if len(name) - lead >= 2 and name[lead] not in FUNCTION_CHARS and name[-1] not in FUNCTION_CHARS \
+                and (pos is None or pos in PROPER):          # 設為第二界牌: words; 阿巴該圖: 該 a sound here
+            out.append((m.start(1) + lead, m.end(1), "place", "a boundary point named with its number"))
+    return out
+
+
 def organs(key: str) -> list[tuple[int, int, str, str]]:
     """The Qing government's central organs (刑部, 軍機處); one followed by an office's title
     is part of that office (吏部尚書). ``key``: match-keyed text. (start, end, kind, why)."""
@@ -880,7 +901,7 @@ NOT_FIRST = set(match_key("等可兼各諸每其該此本原前後新舊團員�
 NUMERALS = set("一二三四五六七八九十百千萬万兩两零〇")
 #: what may follow a holder's name: a list's or a sentence's mark, a word joining two names,
 #: a verb of what the holder is or does (花沙納為全權大臣, 榮全遵照…, 奕山會同…, 奕山奏)
-HOLDER_AFTER = set("、，,。；;：:（(與与及和暨為为遵奏率會会等")
+HOLDER_AFTER = set("、，,。；;：:（( 與与及和暨為为遵奏率會会等")
 
 
 def office_holders(key: str, gaz: Gazetteer, text: str = "", translit: set[str] | frozenset[str] = frozenset()
@@ -915,16 +936,18 @@ def office_holders(key: str, gaz: Gazetteer, text: str = "", translit: set[str] 
                     continue
                 if gaz.match_at(key, s) or (part_of_speech(name) or "nr") not in ("nr", "nrfg", "nrt"):
                     continue
-                if name[0] in NOT_FIRST or any(c in NUMERALS for c in name) or any(
+                russian = n == 4 and name.endswith(tuple(match_key(x) for x in RUSSIAN_SURNAME_ENDINGS))
+                if name[0] in NOT_FIRST or any(c in NUMERALS for c in name) or (not russian and any(
                         (part_of_speech(name[i:j]) or "nr") not in PROPER
-                        for i in range(n - 1) for j in range(i + 2, n + 1) if (i, j) != (0, n)):
-                    continue            # 三人, 王公; 團歸國 (歸國, a verb): words, not a name
+                        for i in range(n - 1) for j in range(i + 2, n + 1) if (i, j) != (0, n))):
+                    continue            # 三人, 王公; 團歸國 (歸國, a verb): words, not a name (菩提 in
+                    #                     菩提羅夫, a Russian surname, is no word of it)
                 if any(name.startswith(match_key(x)) or name.endswith(match_key(x)) for x in HOLDER_TITLES):
                     continue            # 大臣將軍: titles one after another
                 out.append((s, e, "person", f"a name right after the title {(text or key)[at:s]}: its holder"))
                 break
             at = key.find(t, at + len(t))
-    return out
+    return sorted(out)
 
 
 #: one-character names of states that name their armies (清軍, 蘇軍, 俄軍)
@@ -1058,7 +1081,8 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
         for start, end, kind, why in titled_names(flat_key, eras, known):
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
-        for start, end, kind, why in organs(flat_key) + given_names(flat_key) + counted_lists(flat_key):
+        for start, end, kind, why in (organs(flat_key) + given_names(flat_key) + counted_lists(flat_key)
+                                      + numbered_points(flat_key)):
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
         for start, end, title, why in grand_states(flat_key, gaz):
