@@ -45,6 +45,10 @@ def test_no_name_inside_a_longer_word():
     assert [t for t, _ in tags_of("蒙古族的母亲河", gaz)] == []
     # a name as the first word of a longer one stays a name: 中亚国家, 俄国人
     assert ("俄国", "#org-russia") in tags_of("系俄国人", gaz)
+    # a place of the word list one character longer is another place (满洲里, a town);
+    # a state is not hidden so (蒙古国)
+    assert tags_of("东清铁路满洲里车站", gaz) == []
+    assert [t for t, _ in tags_of("满洲人", gaz)] == ["满洲"]
     # the name itself, alone
     assert ("哈萨克", "#pl-kazakh") in tags_of("哈萨克与", gaz) or tags_of("哈萨克与", gaz)
 

@@ -108,6 +108,12 @@ def contains_name(word: str, name: str, at: int) -> bool:
     return at == 0 and stands_alone(word[len(name):])
 
 
+def _another_place(word: str, name: str) -> bool:
+    """A place of the word list that is a name and one character more (满洲里, 塔城市, 伊犁河):
+    another place, in which the name is not one (a state, 蒙古国, is left to the register)."""
+    return len(word) == len(name) + 1 and words().get(word) == "ns" and not word.endswith("国")   # 蒙古国: a state
+
+
 def longer_words(names: list[str], candidates=None) -> list[str]:
     """The words that are longer than one of ``names`` (match keys) and contain it not
     as a word of its own (see ``contains_name``): 哈萨克斯坦, 内蒙古自治区, 蒙古族; not
@@ -125,7 +131,7 @@ def longer_words(names: list[str], candidates=None) -> list[str]:
         m = rx.search(w)
         if not m:
             continue
-        if contains_name(w, m.group(0), m.start()) and not rx.search(w, 1):
+        if contains_name(w, m.group(0), m.start()) and not rx.search(w, 1) and not _another_place(w, m.group(0)):
             continue
         out.append(w)
     return sorted(out)
