@@ -193,6 +193,8 @@ def kind_by_ending(title: str) -> tuple[str | None, str]:
 
 #: the first character of a region named by its side of a place (外滿洲, 內蒙古, 南疆)
 DIRECTIONS = set("內内外南北東东西上下")
+#: a part of a river, lake or mountain named after its ending (河源, 河口, 湖畔, 山頂)
+GEO_PARTS = set(match_key("源口岸畔邊边頂顶麓腳脚尾頭头"))
 #: ICTCLAS parts of speech of jieba's word list, as kinds
 POS_KIND = {"ns": "place", "nt": "org", "nr": "person", "nrfg": "person"}
 
@@ -524,14 +526,19 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         p, ending = m.start(), m.group(1)
         e = p + len(ending)
         following = part_of_speech(key[p:e + 1]) if e < len(key) else None
-        if following and following not in PROPER and following not in ("s", "f"):
-            continue            # 湖水 is not …湖 and 水; 嶺上 is …嶺 and 上 (a place word)
+        if following and following not in PROPER and following not in ("s", "f") and key[e] not in GEO_PARTS:
+            continue            # 湖水 is not …湖 and 水; 嶺上, 河源 are …嶺 and 上, …河 and 源
         if any((part_of_speech(key[p:p + k]) or "") in ("nr", "nrfg") for k in (2, 3, 4) if p + k <= len(key)):
             continue            # 主席江澤民: a personal name begins there
         r = p
         while r > 0 and p - r < 10 and is_han(text[r - 1]):
             r -= 1
         s = name_start(key, r, p, gaz, translit=translit, place=_ENDING_KIND[ending] == "place")
+        if _ENDING_KIND[ending] == "place":
+            # a place of the word list with this ending (興凱湖), where the words cut it (興 a verb)
+            listed = next((k for k in range(min(6, e - r), len(ending) + 1, -1)
+                           if part_of_speech(key[e - k:e]) == "ns" and not any(c in CUT_CHARS for c in key[e - k:p])), 0)
+            s = min(s, e - listed) if listed else s
         toward = key.rfind("迤", s, p - 1)
         if toward >= 0 and key[toward + 1] in DIRECTIONS:
             s = toward + 2      # 迤西初哩查河: 迤西 ("westwards") and what is before it are no part of the name
@@ -579,8 +586,9 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         short = named and p - s == 1
         spelt = sum(c in tl for c in part) >= max(2, (len(part) + 1) // 2)     # 土謝圖: a transliteration
         words = segment(part)
-        if not short and not spelt and not is_given and all((w := part_of_speech(t)) and w not in PROPER
-                                           and not (gaz.names.get(t) and gaz.names[t].id) for t in words) \
+        if not short and not spelt and not is_given and pos != "ns" and all(
+                (w := part_of_speech(t)) and w not in PROPER and not w.endswith("g")
+                and not (gaz.names.get(t) and gaz.names[t].id) for t in words) \
                 and (len(part) < 3 or any(len(t) > 1 or (part_of_speech(t) or "")[:1] in "urcpmqj" for t in words)):
             continue            # 設立鄂博, 常設卡倫: common words before the ending, not a name (three
             #                     characters or more that make no word together and have no grammar
@@ -614,7 +622,7 @@ EMPEROR_ENDINGS = ("皇帝", "帝")
 
 #: how Russian surnames end in Chinese transliteration (-ov, -ev; -vich; -sky, -skoy; the
 #: feminine -ova): a run of transliterated characters ending so is a person's name
-RUSSIAN_SURNAME_ENDINGS = ("夫", "維奇", "维奇", "斯基", "斯科伊", "娃")
+RUSSIAN_SURNAME_ENDINGS = ("夫", "維奇", "维奇", "斯基", "斯奇", "斯科伊", "娃")
 
 
 def bare_names(key: str, gaz: Gazetteer, translit: set[str], known: dict[str, str]) -> list[tuple[int, int, str, str]]:
@@ -773,6 +781,33 @@ def numbered_points(key: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
+#: the treaty formula of a boundary: 以X為界 ("X is the boundary": 以楚庫河爲界, 以博木沙畢鼐爲界)
+BOUNDARY_FORMULA = re.compile(r"以([\u3400-\u9fff]{2,10}?)[為为爲]界")
+
+
+def boundary_names(key: str) -> list[tuple[int, int, str, str]]:
+    """What a boundary runs along in the formula 以X為界: a place, when X is one name (no
+    grammar word, no common word, not single common characters: 以山河為界, 以此梁為界 name
+    nothing), a side of it (…西北) left out. ``key``: match-keyed text. (start, end, kind, why)."""
+    from .lexicon import part_of_speech, segment
+
+    out = []
+    for m in BOUNDARY_FORMULA.finditer(key):
+        s, e = m.start(1), m.end(1)
+        while e - s > 2 and key[e - 1] in DIRECTIONS:
+            e -= 1                      # 以烏里雅蘇台西北為界
+        name = key[s:e]
+        if any(c in FUNCTION_CHARS for c in name) or all(c in _ENDING_KIND for c in name):
+            continue                    # 以此梁為界, 以山河為界: no name
+        pos = part_of_speech(name)
+        words = segment(name)
+        if (pos and pos not in PROPER) or all(len(w) == 1 and (part_of_speech(w) or "x") not in PROPER for w in words) \
+                or any(len(w) > 1 and (part_of_speech(w) or "nr") not in PROPER for w in words):
+            continue
+        out.append((s, e, "place", "what a boundary runs along (以…為界)"))
+    return out
+
+
 def organs(key: str) -> list[tuple[int, int, str, str]]:
     """The Qing government's central organs (刑部, 軍機處); one followed by an office's title
     is part of that office (吏部尚書). ``key``: match-keyed text. (start, end, kind, why)."""
@@ -892,7 +927,9 @@ def grand_states(key: str, gaz: Gazetteer) -> list[tuple[int, int, str, str]]:
 #: the offices' endings, and the words for a state's envoys
 HOLDER_TITLES = ENDINGS["office"] + ("代表", "全權", "全权", "欽差", "钦差", "公使", "大使", "特使", "使臣",
                                       # a charge held beside the office (總理刑部事務桂良)
-                                      "事務", "事务")
+                                      "事務", "事务", "統領", "统领",
+                                      # a ruler's title before the name (女帝安那宜萬)
+                                      "女帝", "女皇", "沙皇")
 #: a rank of nobility between a title and the name (御前大臣公普提雅廷)
 NOBLE_RANKS = set("公侯伯")
 #: characters that begin what follows a title but not a name (等官, 可參, 各員, 使團)
@@ -901,18 +938,61 @@ NOT_FIRST = set(match_key("等可兼各諸每其該此本原前後新舊團員�
 NUMERALS = set("一二三四五六七八九十百千萬万兩两零〇")
 #: what may follow a holder's name: a list's or a sentence's mark, a word joining two names,
 #: a verb of what the holder is or does (花沙納為全權大臣, 榮全遵照…, 奕山會同…, 奕山奏)
-HOLDER_AFTER = set("、，,。；;：:（( 與与及和暨為为遵奏率會会等")
+HOLDER_AFTER = set("、，,。；;：:（( 與与及和暨為为遵奏率會会等往赴出來来")
+#: the words of them that no name holds
+HOLDER_VERBS = set("為为遵奏率會会等往赴出來来")
+#: what joins two holders of one title (使臣義斯麻伊兒及蘭給)
+HOLDER_JOINERS = set("及與与暨")
+#: endings of Mongol personal names (遜都布多爾濟, 車登札布)
+MONGOL_NAME_ENDINGS = ("多爾濟", "多尔济", "札布", "扎布", "紥布", "扎卜", "札卜")
+
+
+def _holder_at(key: str, s: int, gaz: Gazetteer, translit: set[str]) -> int | None:
+    """Where a holder's name that begins at ``s`` ends (see office_holders), or None."""
+    from .lexicon import part_of_speech
+
+    mongol = tuple(match_key(x) for x in MONGOL_NAME_ENDINGS)
+    for n in (7, 6, 5, 4, 3, 2):
+        e = s + n
+        name = key[s:e]
+        if e > len(key) or not all(is_han(c) for c in name) or any(c in FUNCTION_CHARS for c in name):
+            continue
+        if any(c in HOLDER_VERBS for c in name[1:]):
+            continue            # 隆科多等: the name ends before 等
+        if n >= 5 and not (name.endswith(mongol) or (n == 5 and sum(c in translit for c in name) >= 4)):
+            continue            # five characters and more: a Mongol name (遜都布多爾濟), a transliteration
+        if n == 4 and (sum(c in translit for c in name) < 2 or part_of_speech(name[:2]) in ("nr", "nrfg")
+                       or part_of_speech(name[:3]) in ("nr", "nrfg")):
+            continue            # four characters: a transliterated name only (普提雅廷), not two (松筠普福)
+        if n == 2 and all(part_of_speech(c) == "v" for c in name):
+            continue            # 定立 (為界): two verbs, not a name
+        if e < len(key) and key[e] not in HOLDER_AFTER:
+            continue
+        if gaz.match_at(key, s) or (part_of_speech(name) or "nr") not in ("nr", "nrfg", "nrt"):
+            continue
+        spelt = n >= 4 and (name.endswith(tuple(match_key(x) for x in RUSSIAN_SURNAME_ENDINGS) + mongol)
+                            or sum(c in translit for c in name) >= n - 1)
+        if name[0] in NOT_FIRST or name[0] in NUMERALS or (not spelt and any(
+                (part_of_speech(name[i:j]) or "nr") not in PROPER
+                for i in range(n - 1) for j in range(i + 2, n + 1) if (i, j) != (0, n))):
+            continue            # 三人, 王公; 團歸國 (歸國, a verb): words, not a name (菩提 in
+            #                     菩提羅夫, a Russian surname, is no word of it; 四 in 伯四格 a sound)
+        if any(name.startswith(match_key(x)) or name.endswith(match_key(x)) for x in HOLDER_TITLES):
+            continue            # 大臣將軍: titles one after another
+        return e
+    return None
 
 
 def office_holders(key: str, gaz: Gazetteer, text: str = "", translit: set[str] | frozenset[str] = frozenset()
                    ) -> list[tuple[int, int, str, str]]:
     """Names of two or three characters (four, half of them in ``translit`` or jieba's
-    characters of transliterated names) right after a title, or a title and a rank (大臣公…), and right
-    before a mark, a joining word or a verb (黑龍江巡撫周樹模、…; 將軍奕山與…; 都統花沙納為…):
-    the holder of that office, a person.
-    Not a name the register or the word list already knows otherwise. ``key``: match-keyed
-    text (``text``: the text itself, whose words the reason quotes). (start, end, kind, why)."""
-    from .lexicon import part_of_speech, transliteration_chars as jieba_translit
+    characters of transliterated names; up to seven, a Mongol name by its ending) right after
+    a title, or a title and a rank (大臣公…), and right before a mark, a joining word or a
+    verb (黑龍江巡撫周樹模、…; 將軍奕山與…; 都統花沙納為…): the holder of that office, a person;
+    and a second name joined to it (使臣A及B). Not a name the register or the word list
+    already knows otherwise. ``key``: match-keyed text (``text``: the text itself, whose words the reason
+    quotes). (start, end, kind, why)."""
+    from .lexicon import transliteration_chars as jieba_translit
 
     translit = set(translit) | jieba_translit()
     titles = sorted({match_key(t) for t in HOLDER_TITLES}, key=len, reverse=True)
@@ -921,30 +1001,18 @@ def office_holders(key: str, gaz: Gazetteer, text: str = "", translit: set[str] 
         at = key.find(t)
         while at >= 0:
             s = at + len(t)
-            if key[s:s + 1] in NOBLE_RANKS:
-                s += 1
-            for n in (4, 3, 2):
-                e = s + n
-                name = key[s:e]
-                if e > len(key) or not all(is_han(c) for c in name) or any(c in FUNCTION_CHARS for c in name):
+            starts = [s + 1, s] if key[s:s + 1] in NOBLE_RANKS else [s]     # 大臣公普提雅廷; 大臣伯四格
+            why = f"a name right after the title {(text or key)[at:s]}: its holder"
+            for s in starts:
+                e = _holder_at(key, s, gaz, translit)
+                if e is None:
                     continue
-                if n == 4 and sum(c in translit for c in name) < 2:
-                    continue            # four characters: a transliterated name only (普提雅廷)
-                if n == 2 and all(part_of_speech(c) == "v" for c in name):
-                    continue            # 定立 (為界): two verbs, not a name
-                if e < len(key) and key[e] not in HOLDER_AFTER:
-                    continue
-                if gaz.match_at(key, s) or (part_of_speech(name) or "nr") not in ("nr", "nrfg", "nrt"):
-                    continue
-                russian = n == 4 and name.endswith(tuple(match_key(x) for x in RUSSIAN_SURNAME_ENDINGS))
-                if name[0] in NOT_FIRST or any(c in NUMERALS for c in name) or (not russian and any(
-                        (part_of_speech(name[i:j]) or "nr") not in PROPER
-                        for i in range(n - 1) for j in range(i + 2, n + 1) if (i, j) != (0, n))):
-                    continue            # 三人, 王公; 團歸國 (歸國, a verb): words, not a name (菩提 in
-                    #                     菩提羅夫, a Russian surname, is no word of it)
-                if any(name.startswith(match_key(x)) or name.endswith(match_key(x)) for x in HOLDER_TITLES):
-                    continue            # 大臣將軍: titles one after another
-                out.append((s, e, "person", f"a name right after the title {(text or key)[at:s]}: its holder"))
+                out.append((s, e, "person", why))
+                # a second holder joined by 及, 與 (使臣義斯麻伊兒及蘭給)
+                if key[e:e + 1] in HOLDER_JOINERS:
+                    e2 = _holder_at(key, e + 1, gaz, translit)
+                    if e2 is not None:
+                        out.append((e + 1, e2, "person", why + ", and the name joined to it"))
                 break
             at = key.find(t, at + len(t))
     return sorted(out)
@@ -1082,7 +1150,7 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
         for start, end, kind, why in (organs(flat_key) + given_names(flat_key) + counted_lists(flat_key)
-                                      + numbered_points(flat_key)):
+                                      + numbered_points(flat_key) + boundary_names(flat_key)):
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
         for start, end, title, why in grand_states(flat_key, gaz):
