@@ -808,6 +808,28 @@ def boundary_names(key: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
+#: a name before 地方 ("the area of"), after a word of going or being (往楚庫拜姓地方, 在伊犁地方)
+AREA = re.compile(r"(?<=[往赴至到在於于抵駐驻蒞莅])([\u3400-\u9fff]{2,6}?)地方")
+
+
+def area_names(key: str) -> list[tuple[int, int, str, str]]:
+    """The name before 地方 where a word of going or being comes before it: a place, when it is
+    one name (no grammar word, no common word: 在此地方, 至交界地方 name nothing). ``key``:
+    match-keyed text. (start, end, kind, why)."""
+    from .lexicon import part_of_speech, segment
+
+    out = []
+    for m in AREA.finditer(key):
+        name = m.group(1)
+        pos = part_of_speech(name)
+        if any(c in FUNCTION_CHARS for c in name) or (pos and pos not in PROPER) or any(
+                (part_of_speech(w) or "nr") not in PROPER for w in segment(name) if len(w) > 1) or all(
+                len(w) == 1 and (part_of_speech(w) or "x") not in PROPER for w in segment(name)):
+            continue
+        out.append((m.start(1), m.end(1), "place", "a name before 地方, the area it names"))
+    return out
+
+
 def organs(key: str) -> list[tuple[int, int, str, str]]:
     """The Qing government's central organs (刑部, 軍機處); one followed by an office's title
     is part of that office (吏部尚書). ``key``: match-keyed text. (start, end, kind, why)."""
@@ -1150,7 +1172,7 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
         for start, end, kind, why in (organs(flat_key) + given_names(flat_key) + counted_lists(flat_key)
-                                      + numbered_points(flat_key) + boundary_names(flat_key)):
+                                      + numbered_points(flat_key) + boundary_names(flat_key) + area_names(flat_key)):
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
         for start, end, title, why in grand_states(flat_key, gaz):
