@@ -463,6 +463,8 @@ def test_possible_duplicates_are_found(edition):
     # a place of the word list with its ending (興凱湖); a bound character (稜); a river's source
     ("上至興凱湖,", ["興凱湖"]), ("直至白稜河,", ["白稜河"]), ("自松阿察河源,", ["松阿察河"]),
     ("流入湖水中", []),
+    # an ending that begins another place's name is none (山西); a side of a mountain is its side
+    ("不安匪特陜甘山西各邊", []), ("吉勒老奇山西麓的", ["吉勒老奇山"]),
 ])
 def test_names_nobody_linked_are_found_by_their_ending(text, names):
     from treatytei.names_propose import unlinked_names

@@ -194,7 +194,7 @@ def kind_by_ending(title: str) -> tuple[str | None, str]:
 #: the first character of a region named by its side of a place (外滿洲, 內蒙古, 南疆)
 DIRECTIONS = set("內内外南北東东西上下")
 #: a part of a river, lake or mountain named after its ending (河源, 河口, 湖畔, 山頂)
-GEO_PARTS = set(match_key("源口岸畔邊边頂顶麓腳脚尾頭头"))
+GEO_PARTS = set(match_key("源口岸畔邊边頂顶麓腳脚尾頭头坡側侧端"))
 #: ICTCLAS parts of speech of jieba's word list, as kinds
 POS_KIND = {"ns": "place", "nt": "org", "nr": "person", "nrfg": "person"}
 
@@ -528,6 +528,9 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         following = part_of_speech(key[p:e + 1]) if e < len(key) else None
         if following and following not in PROPER and following not in ("s", "f") and key[e] not in GEO_PARTS:
             continue            # 湖水 is not …湖 and 水; 嶺上, 河源 are …嶺 and 上, …河 and 源
+        if following == "ns" and key[e] not in GEO_PARTS and not (
+                key[e] in DIRECTIONS and key[e + 1:e + 2] in GEO_PARTS):
+            continue            # 陝甘山西: the ending begins another place's name (山西, 河北); not 河口, 山西麓
         if any((part_of_speech(key[p:p + k]) or "") in ("nr", "nrfg") for k in (2, 3, 4) if p + k <= len(key)):
             continue            # 主席江澤民: a personal name begins there
         r = p
