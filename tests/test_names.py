@@ -237,7 +237,7 @@ def test_boards_given_names_and_counted_lists():
     assert got(numbered_points, "設為第二界牌,即名") == []
     assert got(boundary_names, "以楚庫河爲界。自此以西,以博木沙畢鼐爲界") == [("楚庫河", "place"), ("博木沙畢鼐", "place")]
     assert got(boundary_names, "以烏里雅蘇台西北為界") == [("烏里雅蘇台", "place")]
-    assert got(boundary_names, "以山、河、台噶為界;以此梁為界;以山河為界") == []
+    assert got(boundary_names, "以山、河、台噶為界;以此梁為界;以山河為界;以山台干河为界") == []
     assert got(area_names, "往楚庫拜姓地方辦理,其使將蒞楚庫振姓地方") == [("楚庫拜姓", "place"), ("楚庫振姓", "place")]
     assert got(area_names, "在此地方;至交界地方;到附近地方") == []
     assert got(counted_lists, "逾莫多图、扎拉都纶、乌尔图、查罕扎克喀图四河,再顺") == [
@@ -465,6 +465,9 @@ def test_possible_duplicates_are_found(edition):
     ("流入湖水中", []),
     # an ending that begins another place's name is none (山西); a side of a mountain is its side
     ("不安匪特陜甘山西各邊", []), ("吉勒老奇山西麓的", ["吉勒老奇山"]),
+    # common nouns before an ending; a common word before a verb; names run together without marks
+    ("即横断山河平分", []), ("如有山台干河以", []), ("逃人送原卡伦交付", []),
+    ("将所分地方写明柯木柯本查克博木沙毕纳依岭以此梁从中平分为界其间如横有山河即横断山河平分为界由此往东", []),
 ])
 def test_names_nobody_linked_are_found_by_their_ending(text, names):
     from treatytei.names_propose import unlinked_names

@@ -195,6 +195,10 @@ def kind_by_ending(title: str) -> tuple[str | None, str]:
 DIRECTIONS = set("內内外南北東东西上下")
 #: a part of a river, lake or mountain named after its ending (河源, 河口, 湖畔, 山頂)
 GEO_PARTS = set(match_key("源口岸畔邊边頂顶麓腳脚尾頭头坡側侧端"))
+#: the one-character place endings that are common nouns too (山台干河: mountains, mounds and
+#: rivers), and their pairs (山河: mountains and rivers)
+PLAIN_ENDINGS = set(match_key("山河江湖嶺岭川"))
+PLAIN_PAIRS = {"山河", "河山", "江河", "江湖", "河湖", "山川", "河川"}
 #: ICTCLAS parts of speech of jieba's word list, as kinds
 POS_KIND = {"ns": "place", "nt": "org", "nr": "person", "nrfg": "person"}
 
@@ -457,11 +461,9 @@ def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: 
     proper = False          # whether the name so far holds a proper name of two characters or more
 
     def spelt(k: int) -> bool:
-        """words[k] is a transliterated name's or one of its characters (哈拉 in 哈拉毕拉河)."""
-        if k < 0:
-            return False
-        w = words[k]
-        return part_of_speech(w) in ("nr", "nrt") or (len(w) == 1 and w in translit)
+        """words[k] is a transliterated name or a piece the word list takes for a name's
+        (哈拉 in 哈拉毕拉河, 萨 in 萨留格穆斯克山岭); not a common word (人 in 逃人送原卡伦)."""
+        return k >= 0 and part_of_speech(words[k]) in ("nr", "nrt")
     for i, w in enumerate(reversed(words)):
         pos = part_of_speech(w)
         common = pos is not None and pos not in PROPER
@@ -521,6 +523,8 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
 
     key = match_key(text)
     tl = set(translit) | transliteration_chars()      # the register's and jieba's
+    # a block without marks (a witness printed unpunctuated): names run into each other
+    unpunctuated = len(key) >= 40 and not re.search(r"[，,。；;、：:！？!?]", key)
     out = []
     for m in _ENDING_RX.finditer(key):
         p, ending = m.start(), m.group(1)
@@ -567,6 +571,11 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
             s = _office_start(key, s, p, gaz)
         if key[s:p].lstrip("一二三四五六七八九十两兩") in _ENDING_KIND:
             continue                # 卡倫鄂博, 四卡倫鄂博: an ending before an ending names nothing
+        if _ENDING_KIND[ending] == "place" and (
+                key[p - 1:e] in PLAIN_PAIRS or key[s:s + 1] in PLAIN_ENDINGS) and part_of_speech(key[s:e]) not in PROPER:
+            continue                # 橫斷山河, 山台干河: mountains and rivers, not a name
+        if unpunctuated and p - s > 5:
+            continue                # 柯本查克博木沙毕纳依岭: in text without marks, two names run together
         # a name of one character and the ending, where a word gives it (老城稱為漢城) or a
         # boundary runs to it (東至拜山)
         named = any(key[:s].endswith(match_key(v)) for v in NAMING_WORDS) or (
@@ -800,9 +809,10 @@ def boundary_names(key: str) -> list[tuple[int, int, str, str]]:
         while e - s > 2 and key[e - 1] in DIRECTIONS:
             e -= 1                      # 以烏里雅蘇台西北為界
         name = key[s:e]
-        if any(c in FUNCTION_CHARS for c in name) or all(c in _ENDING_KIND for c in name):
-            continue                    # 以此梁為界, 以山河為界: no name
         pos = part_of_speech(name)
+        if any(c in FUNCTION_CHARS for c in name) or all(c in _ENDING_KIND for c in name) or (
+                name[0] in PLAIN_ENDINGS and pos not in PROPER):
+            continue                    # 以此梁為界, 以山河為界, 以山台干河為界: no name
         words = segment(name)
         if (pos and pos not in PROPER) or all(len(w) == 1 and (part_of_speech(w) or "x") not in PROPER for w in words) \
                 or any(len(w) > 1 and (part_of_speech(w) or "nr") not in PROPER for w in words):
