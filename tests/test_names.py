@@ -467,6 +467,7 @@ def test_possible_duplicates_are_found(edition):
     ("不安匪特陜甘山西各邊", []), ("吉勒老奇山西麓的", ["吉勒老奇山"]),
     # common nouns before an ending; a common word before a verb; names run together without marks
     ("即横断山河平分", []), ("如有山台干河以", []), ("逃人送原卡伦交付", []),
+    ("年所立沙濱達巴哈之界碑", ["沙濱達巴哈"]), ("往西南順天山之特穆圖爾淖爾南至", ["特穆圖爾淖爾"]),
     ("将所分地方写明柯木柯本查克博木沙毕纳依岭以此梁从中平分为界其间如横有山河即横断山河平分为界由此往东", []),
 ])
 def test_names_nobody_linked_are_found_by_their_ending(text, names):

@@ -131,7 +131,7 @@ UNLINKED_ENDINGS = {
 }
 #: grammar words that end the words before a name even inside a word of the list (東至 in
 #: 地東至拜山); not 和, 同, 其 …, which begin names (和碩, 同江)
-CUT_CHARS = set("之的在于於即为為以与與及从從至到入经經由向往自被将將把对對")
+CUT_CHARS = set("之的在于於即为為以与與及从從至到入经經由向往自被将將把对對所順顺沿循")
 #: words that give a name, after which a name may be short (老城稱為漢城, 名曰肇豐城)
 NAMING_WORDS = ("稱為", "称为", "稱作", "称作", "名曰", "名為", "名为", "叫做", "改稱", "改称", "改名", "漢名", "汉名",
                 "又稱", "又称", "俗稱", "俗称")
