@@ -460,6 +460,11 @@ def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: 
     s = part_end
     proper = False          # whether the name so far holds a proper name of two characters or more
 
+    def after_grammar(k: int) -> bool:
+        """words[k] is 所, which makes the verb after it one (所立沙濱達巴哈: 立, though
+        transliterations use it); after a preposition a transliteration may begin so (由加古慶衙門)."""
+        return k >= 0 and words[k] == "所"
+
     def spelt(k: int) -> bool:
         """words[k] is a transliterated name or a piece the word list takes for a name's
         (哈拉 in 哈拉毕拉河, 萨 in 萨留格穆斯克山岭); not a common word (人 in 逃人送原卡伦)."""
@@ -478,7 +483,7 @@ def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: 
                     or (len(w) > 1 and pos and pos[0] in "va") or (whole_word and common)):
                 return s        # 一個城, 這條河, 設立鄂博: a numeral, pronoun, verb… before the ending
         elif (len(w) > 1 and common) or w in FUNCTION_CHARS or (
-                len(w) == 1 and pos and pos[0] in "vp" and w not in translit
+                len(w) == 1 and pos and pos[0] in "vp" and (w not in translit or after_grammar(len(words) - 2 - i))
                 and not spelt(len(words) - 2 - i)) or any(
                 w.endswith(e) and len(w) > len(e) for e in PERSON_ENDINGS[:2]) or (
                 w in "年月日" and s >= 2 and (key[s - 2].isdigit() or key[s - 2] in "一二三四五六七八九十廿卅〇")):
