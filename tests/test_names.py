@@ -477,6 +477,17 @@ def test_names_nobody_linked_are_found_by_their_ending(text, names):
     assert [text[s:e] for s, e, *_ in unlinked_names(text, gaz, set())] == names
 
 
+def test_a_verb_after_suo_is_a_verb_though_transliterations_use_it():
+    from treatytei.names_propose import transliteration_chars, unlinked_names
+    from treatytei.register import Register
+
+    reg = Register.load(REPO / "tei" / "register.xml")
+    translit = transliteration_chars(reg)
+    assert "立" in translit                       # 伊立禮: the register's names teach it
+    text = "卽雍正六年所立沙濱達巴哈之界碑"
+    assert [text[s:e] for s, e, *_ in unlinked_names(text, Gazetteer(reg), translit)] == ["沙濱達巴哈"]
+
+
 def test_a_name_with_its_form_in_letters_and_a_country(edition):
     from treatytei.names_propose import propose
 
