@@ -150,6 +150,8 @@ def test_detected_metadata(added):
     assert (e.format, e.script, e.title, e.id) == ("wikisource-treaty", "Hant", "中俄天津條約", "zhong-e-tian-jin-tiao-yue")
     assert e.complete is False          # stops mid-word
     assert ids["09_ili_tarbagatai_trade_1851_zh-hans.txt"].script == "Hans"
+    # one page of a scanned book, unpunctuated: a piece of the book, whatever its last mark
+    assert ids["04_page_qingshi_jishi_benmo_4_djvu_34.txt"].complete is False
     md = ids["03_qiaketu_jieyue.md"]
     assert (md.format, md.title, md.complete) == ("wikipedia-markdown", "恰克图界约", True)
 

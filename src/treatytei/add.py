@@ -98,11 +98,19 @@ def detect_title(fmt: str, text: str, fallback: str) -> str:
     return fallback
 
 
+#: the title of a Wikisource page transcribing one page of a scanned book (Page:清史紀事本末(四).djvu/34)
+PAGE_TITLE = re.compile(r"^\s*(?:Page|页面|頁面):", re.I)
+
+
 def detect_complete(fmt: str, text: str) -> bool:
     """A punctuated text that does not end on a sentence's end was cut off; an
-    unpunctuated one cannot tell (complete unless said otherwise)."""
+    unpunctuated one cannot tell (complete unless said otherwise); one page of a scanned
+    book (Wikisource's Page: namespace) is a piece of it."""
     if fmt != "wikisource-treaty":
         return True
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    if PAGE_TITLE.match(first):
+        return False
     body = text.rstrip()
     marks = sum(1 for c in body if c in "。，,;；、")
     if marks * 60 < len(body):
