@@ -19,6 +19,10 @@ Signals, each a reason given in the review file:
   register name (內蒙古); bare runs of the characters transliterated names are written
   in (learned from the register and jieba's list), where the words or names beside them
   say what they are; the unknown names of a list whose known names are of one kind.
+* **treaties and archival texts**: the holder named after an office's title (都統花沙納為…),
+  a state in the grand style (大清國, joining the register's state), the Qing boards by name
+  (刑部), what a boundary runs along (以…為界), boundary points by number (…第五十八界點),
+  names given to markers (即名…), a counted list (…四河), a name before 地方.
 * **references**: authors, publishers and their cities, in Chinese and in letters.
 * **spellings of one name**: a candidate that sounds like an entry of the register
   (the same syllables in pypinyin) or like another candidate is proposed as a name of
