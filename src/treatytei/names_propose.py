@@ -525,6 +525,11 @@ def _office_start(key: str, s: int, p: int, gaz: Gazetteer) -> int:
     return s
 
 
+def _unpunctuated(key: str) -> bool:
+    """A block without marks (a witness printed unpunctuated), where names run into each other."""
+    return len(key) >= 40 and not re.search(r"[，,。；;、：:！？!?]", key)
+
+
 def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[int, int, str, str, float]]:
     """Names ending in a place, organisation or person's title ending in ``text`` (a block's
     flat text, links blanked): (start, end, kind, why, weight)."""
@@ -532,8 +537,7 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
 
     key = match_key(text)
     tl = set(translit) | transliteration_chars()      # the register's and jieba's
-    # a block without marks (a witness printed unpunctuated): names run into each other
-    unpunctuated = len(key) >= 40 and not re.search(r"[，,。；;、：:！？!?]", key)
+    unpunctuated = _unpunctuated(key)
     out = []
     for m in _ENDING_RX.finditer(key):
         p, ending = m.start(), m.group(1)
@@ -991,11 +995,14 @@ HOLDER_JOINERS = set("及與与暨")
 MONGOL_NAME_ENDINGS = ("多爾濟", "多尔济", "札布", "扎布", "紥布", "扎卜", "札卜")
 
 
-def _holder_at(key: str, s: int, gaz: Gazetteer, translit: set[str]) -> int | None:
-    """Where a holder's name that begins at ``s`` ends (see office_holders), or None."""
+def _holder_at(key: str, s: int, gaz: Gazetteer, translit: set[str], run_on: bool = False) -> int | None:
+    """Where a holder's name that begins at ``s`` ends (see office_holders), or None.
+    ``run_on``: the block has no marks, so that four characters may be two names of two
+    (松筠普福): taken only when they end as a Russian surname."""
     from .lexicon import part_of_speech
 
     mongol = tuple(match_key(x) for x in MONGOL_NAME_ENDINGS)
+    russian = tuple(match_key(x) for x in RUSSIAN_SURNAME_ENDINGS)
     for n in (7, 6, 5, 4, 3, 2):
         e = s + n
         name = key[s:e]
@@ -1006,7 +1013,7 @@ def _holder_at(key: str, s: int, gaz: Gazetteer, translit: set[str]) -> int | No
         if n >= 5 and not (name.endswith(mongol) or (n == 5 and sum(c in translit for c in name) >= 4)):
             continue            # five characters and more: a Mongol name (遜都布多爾濟), a transliteration
         if n == 4 and (sum(c in translit for c in name) < 2 or part_of_speech(name[:2]) in ("nr", "nrfg")
-                       or part_of_speech(name[:3]) in ("nr", "nrfg")):
+                       or part_of_speech(name[:3]) in ("nr", "nrfg") or (run_on and not name.endswith(russian))):
             continue            # four characters: a transliterated name only (普提雅廷), not two (松筠普福)
         if n == 2 and all(part_of_speech(c) == "v" for c in name):
             continue            # 定立 (為界): two verbs, not a name
@@ -1014,7 +1021,7 @@ def _holder_at(key: str, s: int, gaz: Gazetteer, translit: set[str]) -> int | No
             continue
         if gaz.match_at(key, s) or (part_of_speech(name) or "nr") not in ("nr", "nrfg", "nrt"):
             continue
-        spelt = n >= 4 and (name.endswith(tuple(match_key(x) for x in RUSSIAN_SURNAME_ENDINGS) + mongol)
+        spelt = n >= 4 and (name.endswith(russian + mongol)
                             or sum(c in translit for c in name) >= n - 1)
         if name[0] in NOT_FIRST or name[0] in NUMERALS or (not spelt and any(
                 (part_of_speech(name[i:j]) or "nr") not in PROPER
@@ -1039,6 +1046,7 @@ def office_holders(key: str, gaz: Gazetteer, text: str = "", translit: set[str] 
     from .lexicon import transliteration_chars as jieba_translit
 
     translit = set(translit) | jieba_translit()
+    run_on = _unpunctuated(key)
     titles = sorted({match_key(t) for t in HOLDER_TITLES}, key=len, reverse=True)
     out = []
     for t in titles:
@@ -1048,13 +1056,13 @@ def office_holders(key: str, gaz: Gazetteer, text: str = "", translit: set[str] 
             starts = [s + 1, s] if key[s:s + 1] in NOBLE_RANKS else [s]     # 大臣公普提雅廷; 大臣伯四格
             why = f"a name right after the title {(text or key)[at:s]}: its holder"
             for s in starts:
-                e = _holder_at(key, s, gaz, translit)
+                e = _holder_at(key, s, gaz, translit, run_on)
                 if e is None:
                     continue
                 out.append((s, e, "person", why))
                 # a second holder joined by 及, 與 (使臣義斯麻伊兒及蘭給)
                 if key[e:e + 1] in HOLDER_JOINERS:
-                    e2 = _holder_at(key, e + 1, gaz, translit)
+                    e2 = _holder_at(key, e + 1, gaz, translit, run_on)
                     if e2 is not None:
                         out.append((e + 1, e2, "person", why + ", and the name joined to it"))
                 break
