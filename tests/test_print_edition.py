@@ -250,3 +250,18 @@ def test_bag_says_which_pdfa_part(edition, pdf):
     info = (bag / "bag-info.txt").read_text(encoding="utf-8")
     n = len(edition.tei_files())
     assert f"Print-Edition-Format: PDF/A-3a (ISO 19005-3), tagged, with {n} TEI files attached" in info
+
+
+def test_a_character_beyond_noto_serif_cjk_gets_a_glyph(edition, tmp_path):
+    """𦔳 (CJK Extension B, in a page of 清史紀事本末 added as a user would) is not in Noto
+    Serif CJK: the print edition takes it from another installed font (fonts-hanazono, which
+    ./edition installs) rather than drawing a box."""
+    from treatytei.publish_pdf import typeset_part
+
+    parts = dict(body_parts(edition))
+    name, html = next(iter(parts.items()))
+    html = html.replace("</body>", '<p lang="zh-Hant">當予以補00030000聼俄國教徒居住</p></body>', 1)
+    meta = typeset_part((html, edition.root.as_uri() + "/", None, str(tmp_path / "part.pdf"), str(tmp_path)))
+    assert [f["name"] for f in meta["fonts"] if f["notdef"]] == []
+    # and without the character the part needs no other font than before: the box was the only change
+    assert any("Noto" in f["name"] for f in meta["fonts"])
