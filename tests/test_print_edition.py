@@ -263,5 +263,5 @@ def test_a_character_beyond_noto_serif_cjk_gets_a_glyph(edition, tmp_path):
     html = html.replace("</body>", '<p lang="zh-Hant">當予以補𦔳聼俄國教徒居住</p></body>', 1)
     meta = typeset_part((html, edition.root.as_uri() + "/", None, str(tmp_path / "part.pdf"), str(tmp_path)))
     assert [f["name"] for f in meta["fonts"] if f["notdef"]] == []
-    # and without the character the part needs no other font than before: the box was the only change
+    # the rest of the part stays in the edition's own fonts
     assert any("Noto" in f["name"] for f in meta["fonts"])
