@@ -810,11 +810,24 @@ def numbered_points(key: str) -> list[tuple[int, int, str, str]]:
 BOUNDARY_FORMULA = re.compile(r"以([\u3400-\u9fff]{2,10}?)[為为爲]界")
 
 
+def _one_name(name: str) -> bool:
+    """Whether a stretch a formula frames (以…為界, 往…地方) is one name: no grammar word, not a
+    common word, no common word of two characters or more in it, not single common
+    characters only."""
+    from .lexicon import part_of_speech, segment
+
+    pos = part_of_speech(name)
+    words = segment(name)
+    return not (any(c in FUNCTION_CHARS for c in name) or (pos and pos not in PROPER)
+                or any(len(w) > 1 and (part_of_speech(w) or "nr") not in PROPER for w in words)
+                or all(len(w) == 1 and (part_of_speech(w) or "x") not in PROPER for w in words))
+
+
 def boundary_names(key: str) -> list[tuple[int, int, str, str]]:
     """What a boundary runs along in the formula 以X為界: a place, when X is one name (no
     grammar word, no common word, not single common characters: 以山河為界, 以此梁為界 name
     nothing), a side of it (…西北) left out. ``key``: match-keyed text. (start, end, kind, why)."""
-    from .lexicon import part_of_speech, segment
+    from .lexicon import part_of_speech
 
     out = []
     for m in BOUNDARY_FORMULA.finditer(key):
@@ -822,14 +835,9 @@ def boundary_names(key: str) -> list[tuple[int, int, str, str]]:
         while e - s > 2 and key[e - 1] in DIRECTIONS:
             e -= 1                      # 以烏里雅蘇台西北為界
         name = key[s:e]
-        pos = part_of_speech(name)
-        if any(c in FUNCTION_CHARS for c in name) or all(c in _ENDING_KIND for c in name) or (
-                name[0] in PLAIN_ENDINGS and pos not in PROPER):
+        if all(c in _ENDING_KIND for c in name) or (name[0] in PLAIN_ENDINGS and part_of_speech(name) not in PROPER) \
+                or not _one_name(name):
             continue                    # 以此梁為界, 以山河為界, 以山台干河為界: no name
-        words = segment(name)
-        if (pos and pos not in PROPER) or all(len(w) == 1 and (part_of_speech(w) or "x") not in PROPER for w in words) \
-                or any(len(w) > 1 and (part_of_speech(w) or "nr") not in PROPER for w in words):
-            continue
         out.append((s, e, "place", "what a boundary runs along (以…為界)"))
     return out
 
@@ -842,18 +850,8 @@ def area_names(key: str) -> list[tuple[int, int, str, str]]:
     """The name before 地方 where a word of going or being comes before it: a place, when it is
     one name (no grammar word, no common word: 在此地方, 至交界地方 name nothing). ``key``:
     match-keyed text. (start, end, kind, why)."""
-    from .lexicon import part_of_speech, segment
-
-    out = []
-    for m in AREA.finditer(key):
-        name = m.group(1)
-        pos = part_of_speech(name)
-        if any(c in FUNCTION_CHARS for c in name) or (pos and pos not in PROPER) or any(
-                (part_of_speech(w) or "nr") not in PROPER for w in segment(name) if len(w) > 1) or all(
-                len(w) == 1 and (part_of_speech(w) or "x") not in PROPER for w in segment(name)):
-            continue
-        out.append((m.start(1), m.end(1), "place", "a name before 地方, the area it names"))
-    return out
+    return [(m.start(1), m.end(1), "place", "a name before 地方, the area it names")
+            for m in AREA.finditer(key) if _one_name(m.group(1))]
 
 
 def organs(key: str) -> list[tuple[int, int, str, str]]:
