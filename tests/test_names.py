@@ -204,6 +204,7 @@ def test_the_holder_of_an_office_named_after_it():
     assert holders("遣革職吏部尚書隆科多等,往") == ["隆科多"]             # not 隆科多等
     assert holders("喀爾喀貝子遜都布多爾濟與俄羅斯") == ["遜都布多爾濟"]      # a Mongol name
     assert holders("遣使臣李某及王某來請") == ["李某", "王某"]             # two holders of one title
+    assert holders("左翼四旗：副都統旗一、散秩大臣旗一、總管旗二") == []      # one per banner: counts
     # a block without marks: four characters may be two names run together
     assert holders("高宗乾隆五十七年春正月庫倫辦事大臣松筠普福會同喀爾喀貝子遜都布多爾濟與俄羅斯公使") == [
         "遜都布多爾濟"]

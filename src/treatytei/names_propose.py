@@ -1021,11 +1021,11 @@ def _holder_at(key: str, s: int, gaz: Gazetteer, translit: set[str], run_on: boo
             continue
         spelt = n >= 4 and (name.endswith(russian + mongol)
                             or sum(c in translit for c in name) >= n - 1)
-        if name[0] in NOT_FIRST or name[0] in NUMERALS or (not spelt and any(
+        if name[0] in NOT_FIRST or any(c in NUMERALS for c in name) or (not spelt and any(
                 (part_of_speech(name[i:j]) or "nr") not in PROPER
                 for i in range(n - 1) for j in range(i + 2, n + 1) if (i, j) != (0, n))):
-            continue            # 三人, 王公; 團歸國 (歸國, a verb): words, not a name (菩提 in
-            #                     菩提羅夫, a Russian surname, is no word of it; 四 in 伯四格 a sound)
+            continue            # 三人, 旗一, 王公; 團歸國 (歸國, a verb): words, not a name (菩提 in
+            #                     菩提羅夫, a Russian surname, is no word of it)
         if any(name.startswith(match_key(x)) or name.endswith(match_key(x)) for x in HOLDER_TITLES):
             continue            # 大臣將軍: titles one after another
         return e
