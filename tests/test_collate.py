@@ -218,6 +218,18 @@ def test_a_third_witness_differs_inside_a_variant_of_the_first_two(app):
     assert witness_text(shared[0], "A") == "作爲兩國貿易疆界地方後,兩邊疆界立定,遣喀密薩爾等前徃"
 
 
+def test_a_comma_only_one_witness_writes_divides_clauses_both_read(app):
+    """B's comma in 本处，肃清边 (C, unpunctuated: 居住以静疆) ends a clause that C reads
+    too: two variants, 居住 / 本处 and 以静疆 / 肃清边; where only B reads words across its
+    comma (分两边边界之处，迤东循 against C's 东顺至) the comma joins B's addition."""
+    div = x(app, "//tei:div[@n='3']")[0]
+    pairs = [{r.get("wit"): original_text(r) for r in x(a, "tei:rdg")}
+             for a in x(div, ".//tei:app[@type='substantive']")]
+    assert {"#B": "本处", "#C": "居住"} in pairs and {"#B": "肃清边", "#C": "以静疆"} in pairs
+    assert not [p for p in pairs if "以静疆" in p.get("#C", "") and p["#C"] != "以静疆"]
+    assert {"#A #C": "東順至", "#B": "分两边边界之处,迤东循"} in pairs
+
+
 def test_a_name_the_tagger_missed_is_aligned_by_its_characters(app):
     """C's 察罕拉 (a corrupt spelling the tagger does not know) stands against A's 察罕鄂拉 and
     B's 察罕敖拉, tagged: one variant of three readings, not 察罕 added and 拉 for the name."""

@@ -166,18 +166,28 @@ def segments(columns: list[Column], unpunct: frozenset = frozenset(), order: lis
 def _silent_gap_joins(a: Segment, gap: Segment, b: Segment) -> bool:
     """Two variants on either side of punctuation an unpunctuated witness lacks are one
     variant when only one witness present writes that punctuation (it is no text the
-    witnesses share, so no anchor between them), or when the unpunctuated witness reads
-    nothing on either side either (it omits the whole stretch, punctuation and all) and
-    the same witnesses have text on each side."""
-    voiced_here = [w for w, v in gap.columns[0].cells.items() if v]
+    witnesses share, so no anchor between them) and some witness reads nothing on one
+    side of it (one witness's addition runs across its own comma); where every witness
+    reads words on both sides, that punctuation ends a clause in the one witness and
+    the other's words stand against each clause apart (居住 / 本处，以静疆 / 肃清边).
+    They are also one variant when the unpunctuated witness reads nothing on either side
+    either (it omits the whole stretch, punctuation and all) and the same witnesses have
+    text on each side."""
+    here = [w for w, v in gap.columns[0].cells.items() if v is not None]
+    voiced_here = [w for w in here if gap.columns[0].cells[w]]
     if len(voiced_here) == 1:
-        return True
-    silent = [w for w, v in gap.columns[0].cells.items() if v is not None and not v]
+        return not (_reading(a) >= set(here) and _reading(b) >= set(here))
+    silent = [w for w in here if not gap.columns[0].cells[w]]
     if any(col.cells.get(w) for w in silent for col in a.columns + b.columns):
         return False
     def voiced(cells):
         return tuple(sorted(w for w, v in cells.items() if v))
     return voiced(a.columns[-1].cells) == voiced(b.columns[0].cells)
+
+
+def _reading(seg: Segment) -> set[str]:
+    """The witnesses that read words (not only punctuation) somewhere in a segment."""
+    return {w for col in seg.columns for w, v in col.cells.items() if v and any(not t.punct for t in v)}
 
 
 def _swapped(a: Segment, b: Segment) -> bool:
