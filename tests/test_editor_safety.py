@@ -477,3 +477,19 @@ def test_a_longer_name_learnt_later_takes_the_place_of_the_shorter_tag(converted
     new_tag = f'<roleName ref="#role-test-longer">{longer}</roleName>'
     # the step's tag gave way to the longer name, the editor's stayed; nothing else changed
     assert path.read_text(encoding="utf-8") == edited.replace(m.group(0) + "；", new_tag + "；", 1)
+
+
+def test_ctrl_c_while_the_pool_takes_its_jobs_waits_until_the_workers_are_started():
+    """The pool starts its workers while it takes the jobs: Ctrl-C then is raised only once
+    every worker has read what to run (a worker cut off halfway through its start prints
+    the traceback of its broken pipe: the flake of the test above, under load)."""
+    from treatytei.parallel import _interrupt_deferred
+
+    reached_end = False
+    with pytest.raises(KeyboardInterrupt):
+        with _interrupt_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)           # the handler has run by now
+            reached_end = True
+    assert reached_end
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

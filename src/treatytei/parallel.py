@@ -69,6 +69,30 @@ def _worker_init() -> None:
         pass
 
 
+@contextmanager
+def _interrupt_deferred() -> Iterator[None]:
+    """Ctrl-C inside this block is raised when it ends: the pool starts its workers while
+    it takes the jobs, and a worker stopped halfway through its start (its parent gone
+    before it had read what to run) prints a traceback of its broken pipe on the user's
+    terminal. Only the main thread receives signals; elsewhere the block does nothing."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    before = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+        if caught and callable(before):
+            before(signal.SIGINT, None)      # Python's own handler raises KeyboardInterrupt
+        elif caught and before == signal.SIG_DFL:
+            raise KeyboardInterrupt
+
+
 def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_worker_init)
@@ -142,13 +166,16 @@ def imap(fn: Callable[[T], R], items: Iterable[T], label: str = "", jobs: int | 
         shared = pool is not None and jobs <= _SESSION.jobs
         if not shared:
             pool = _pool(jobs)
-        results = pool.map(fn, items, chunksize=chunk)
+        results = None
         try:
+            with _interrupt_deferred():
+                results = pool.map(fn, items, chunksize=chunk)
             for r in results:
                 yield r
                 progress.step()
         finally:
-            results.close()   # cancels what has not started
+            if results is not None:
+                results.close()   # cancels what has not started
             if not shared:
                 pool.shutdown(wait=True, cancel_futures=True)
     finally:
