@@ -228,6 +228,23 @@ def test_a_spelling_the_tagger_missed_is_one_variant_with_the_name():
     assert got == [("弼齐克图", "毕齐克图"), ("霍硕果", "胡什古"), ("贝勒苏固山", "卑勒苏图山")]
 
 
+def _variants(b: str, c: str) -> list[tuple[str, str]]:
+    cols = merge("B", {"B": toks(b), "C": toks(c)}, {"B": False, "C": False}, frozenset({"C"}))
+    return [("".join(t.text for col in s.columns for t in col.cells["B"]),
+             "".join(t.text for col in s.columns for t in col.cells["C"]))
+            for s in segments(cols, frozenset({"C"}), ["B", "C"]) if not s.common and s.level != "unpunct"]
+
+
+def test_a_comma_only_one_witness_writes_ends_a_clause_unless_it_is_inside_a_reordering():
+    """B's comma, which C (no punctuation) lacks: where both read words on either side, two
+    variants (居住 / 本处，以静疆 / 肃清边); where the words on both sides are the same words
+    in another order (台干河 / 河、台噶), one transposition; where only B reads words on one
+    side, one variant."""
+    assert _variants("收回本处,肃清边界", "收回居住以静疆界") == [("本处", "居住"), ("肃清边", "以静疆")]
+    assert _variants("如有山、河、台噶,以山", "如有山台干河以山") == [("河、台噶", "台干河")]
+    assert _variants("此地起,分两边之处,迤东", "此地起东") == [("分两边之处,迤", "")]
+
+
 def test_words_next_to_punctuation_the_other_witness_lacks_begin_the_next_clause():
     """B: 送文之人，由…; C (no punctuation): 送文之人俱令由…: C adds 俱令 after B's comma."""
     b, c = toks("送文之人,由恰克图"), toks("送文之人俱令由恰克图")

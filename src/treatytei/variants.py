@@ -13,6 +13,7 @@ of its own.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from .alignment import Column
@@ -176,13 +177,27 @@ def _silent_gap_joins(a: Segment, gap: Segment, b: Segment) -> bool:
     here = [w for w, v in gap.columns[0].cells.items() if v is not None]
     voiced_here = [w for w in here if gap.columns[0].cells[w]]
     if len(voiced_here) == 1:
-        return not (_reading(a) >= set(here) and _reading(b) >= set(here))
+        return not (_reading(a) >= set(here) and _reading(b) >= set(here)) or _reordered(a, b, here)
     silent = [w for w in here if not gap.columns[0].cells[w]]
     if any(col.cells.get(w) for w in silent for col in a.columns + b.columns):
         return False
     def voiced(cells):
         return tuple(sorted(w for w, v in cells.items() if v))
     return voiced(a.columns[-1].cells) == voiced(b.columns[0].cells)
+
+
+def _reordered(a: Segment, b: Segment, wits: list[str]) -> bool:
+    """Two witnesses read the words of two variants taken together in another order, all
+    but one character the same (山、台幹、河 / 山、河、台噶): one transposition, whatever
+    punctuation one of them writes inside it."""
+    if len(wits) != 2:
+        return False
+    def chars(w):
+        return Counter(t.loose for seg in (a, b) for col in seg.columns for t in (col.cells.get(w) or [])
+                       if not t.punct)
+    x, y = chars(wits[0]), chars(wits[1])
+    longest = max(sum(x.values()), sum(y.values()))
+    return min(sum(x.values()), sum(y.values())) >= 2 and sum((x & y).values()) >= longest - 1
 
 
 def _reading(seg: Segment) -> set[str]:
