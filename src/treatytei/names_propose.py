@@ -63,7 +63,11 @@ ENDINGS: dict[str, tuple[str, ...]] = {
               # a campaign, a reform, a border, relations between states (羅禪征伐, 清末新政, 中俄邊界)
               "征伐", "新政", "邊界", "边界", "關係", "关系",
               # a rank of the nine ranks (從一品, 正五品)
-              "品"),
+              "品",
+              # books of the Qing court and compilations (平定羅剎方略, 東華錄, 欽定大清會典則例,
+              # 籌辦夷務始末, 皇朝經世文續編)
+              "方略", "紀略", "纪略", "本末", "始末", "則例", "则例", "全書", "全书", "文編", "文编",
+              "續編", "续编"),
     "office": ("大臣", "總督", "总督", "將軍", "将军", "都統", "都统", "尚書", "尚书", "學士", "学士", "巡撫",
                "巡抚", "參贊", "参赞", "知府", "知縣", "知县", "台吉", "臺吉", "貝子", "贝子", "貝勒", "贝勒",
                "親王", "亲王", "郡王", "額駙", "额驸", "筆帖式", "笔帖式", "侍郎", "御史", "總兵", "总兵",
@@ -978,6 +982,9 @@ HOLDER_TITLES = ENDINGS["office"] + ("代表", "全權", "全权", "欽差", "�
                                       "女帝", "女皇", "沙皇")
 #: a rank of nobility between a title and the name (御前大臣公普提雅廷)
 NOBLE_RANKS = set("公侯伯")
+#: the ranks of princes and nobles, one character each: a "name" of them only (王公, 公侯)
+#: is the ranks themselves
+RANK_CHARS = NOBLE_RANKS | set("王子男")
 #: characters that begin what follows a title but not a name (等官, 可參, 各員, 使團)
 NOT_FIRST = set(match_key("等可兼各諸每其該此本原前後新舊團員們"))
 #: numerals: a count (三人), not a name
@@ -1028,6 +1035,8 @@ def _holder_at(key: str, s: int, gaz: Gazetteer, translit: set[str], run_on: boo
             #                     菩提羅夫, a Russian surname, is no word of it)
         if any(name.startswith(match_key(x)) or name.endswith(match_key(x)) for x in HOLDER_TITLES):
             continue            # 大臣將軍: titles one after another
+        if all(c in RANK_CHARS for c in name):
+            continue            # 扎薩克王公: the princes, ranks and no name
         return e
     return None
 
@@ -1125,6 +1134,11 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             if kind is None:
                 kind = _cues(doc_key, [title] + ([anchor] if _plain_name(anchor) else []), known)
                 why = f"the words and names around it suggest a {kind}" if kind else ""
+                if kind != "person" and word_kind(title)[0] == "other":
+                    # a common word of the list (外藩 "the outer vassals", 茶葉): a place's or a
+                    # state's cues around it (在外藩) do not make it a name; a person's
+                    # (三多奏) do, a man's name may be a word (三多)
+                    kind, why = word_kind(title)
             if kind is None:
                 kind, why = word_kind(title)
             if kind is None:
@@ -1146,8 +1160,17 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
                               ctx, title))
             if anchor and anchor != title and match_key(anchor) != match_key(title) and _plain_name(anchor) \
                     and len(anchor) <= 8:
-                own, own_why = kind_of_title(anchor, eras)
-                if own is not None and own != kind:
+                own, own_why = kind_of_title(anchor, eras, words=False)
+                by_list = own is None
+                if by_list:
+                    own, own_why = word_kind(anchor)
+                named = ("person", "place", "org")
+                if by_list and own in named and kind in named and own != kind:
+                    # jieba's tag for the words (唐古特, nr) against the article's kind (藏区, a
+                    # place): the words name what the article is about, a thing of its kind
+                    found.append((anchor, kind, 2.0, f"the words of a link to {title}, a {kind} (jieba's "
+                                  f"word list has them for a {own})", ctx, ""))
+                elif own is not None and own != kind:
                     # the words name something else (欽差庫倫辦事大臣 linking to its holder)
                     found.append((anchor, own, 2.0, f"the words of a link ({own_why})", ctx, ""))
                 elif match_key(title) not in match_key(anchor) and set(match_key(anchor)) & set(match_key(title)) \
