@@ -122,6 +122,19 @@ def test_editor_markup_and_ref_win(gaz):
     assert out.endswith('至尼<hi rend="italic">布朝之</hi>地')
 
 
+def test_an_image_s_caption_is_tagged_and_its_file_name_is_not(gaz):
+    """An image in a paragraph is a barrier there (its file name, Kyakhta_map.jpg, is no
+    text); the rest of its caption (the figure's head) is a block of its own."""
+    inner = ('見<figure><graphic url="https://zh.wikipedia.org/wiki/File:Kyakhta_map.jpg"/>'
+             '<figDesc>恰克圖地圖</figDesc><head>恰克圖與北京</head></figure>北京')
+    root = doc(inner, "zh-Hant")
+    enrich_blocks(root, gaz)
+    out = body_xml(root)
+    assert '<figDesc>恰克圖地圖</figDesc>' in out
+    assert '<head><placeName ref="#pl-kyakhta">恰克圖</placeName>與<placeName ref="#pl-beijing">北京</placeName></head>' in out
+    assert out.endswith('</figure><placeName ref="#pl-beijing">北京</placeName>')
+
+
 def test_enrich_keeps_an_edited_file_marked_as_edited(enriched):
     from treatytei.fileio import Fingerprints
     path = enriched.tei / f"{A}.xml"

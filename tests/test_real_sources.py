@@ -111,6 +111,22 @@ def test_markdown_structure_counted(added, name):
         assert x(root, f"//*[@xml:id='{ref.get('target')[1:]}']")
 
 
+@pytest.mark.parametrize("name, caption", [
+    ("11_kobdo_canzan_dachen.md", "加蓋於中俄科布多界約。"),
+    ("10_gerbiqi_he.md", "（Albazin）以西的石勒喀河左岸，也是目前主流观点"),
+    ("12_tangnu_wulianghai.md", "将乌梁海区域划入"),
+])
+def test_the_rest_of_a_caption_the_dump_cut_off_is_the_image_s(added, name, caption):
+    """[[File:…|thumb|[[A]]…。]] comes out of the dump as the image's link, the caption's
+    last words and a literal ]]: those words are the figure's caption (its head), not the
+    article's text, and no ]] is left in the text."""
+    project, ids = added
+    root = parse_file(project.tei / f"{ids[name].id}.xml").getroot()
+    assert ["".join(h.itertext()) for h in x(root, "//tei:figure/tei:head")] == [caption]
+    body = "".join(x(root, "//tei:body//text()[not(ancestor::tei:figure)]"))
+    assert "]]" not in body and caption not in body
+
+
 ARTICLE_LINE = re.compile(r"^\s*(第[一二三四五六七八九十]+[條条]|[一二三四五六七八九十]+條?、)")
 # (articles, excerpted articles, furniture lines, header lines) per file
 EXPECTED_WS = {

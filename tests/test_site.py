@@ -249,6 +249,30 @@ def test_hostile_source_is_escaped_and_links_inert(tmp_path):
     assert doc.xpath("//a[@href='https://zh.wikipedia.org/wiki/%E6%AD%A3%E5%B8%B8']")  # the good one works (URL-escaped)
 
 
+def test_wiki_templates_are_not_shown_and_a_caption_s_rest_stays_with_its_image(tmp_path):
+    """The dump leaves {{-}} (a layout break) as a paragraph, and the rest of a caption after
+    an image followed by a stray ]]: the page shows neither the template nor the ]], and the
+    caption's words with the image, not as the article's text; the print edition the same."""
+    from treatytei.convert import convert
+    from treatytei.publish_pdf import body_parts
+    project = copy_edition(tmp_path / "ed")
+    (project.root / "sources" / "wiki.md").write_text(
+        "**某城**是一座城。\n\n[Seal.jpg](https://zh.wikipedia.org/wiki/File:Seal.jpg \"fig:Seal.jpg\")"
+        "加蓋於界約。\\]\\] 清代初年，某城屬蒙古。\n\n{{-}}\n\n後來。\n", encoding="utf-8")
+    with open(project.manifest, "a", encoding="utf-8") as fh:
+        fh.write('\n[[source]]\nid = "wiki"\nfile = "wiki.md"\nformat = "wikipedia-markdown"\ntitle = "某城"\n'
+                 'script = "Hant"\nurl = "https://zh.wikipedia.org/wiki/某城"\nlicence = "CC BY-SA 4.0"\n')
+    convert(project, ["wiki"])
+    site = publish(project)
+    doc = lxml_html.parse(str(site / "wiki.html")).getroot()
+    article = doc.xpath("//main")[0].text_content()
+    assert "{{" not in article and "]]" not in article
+    assert [c.text_content() for c in doc.xpath("//span[contains(@class, 'caption')]")] == [" …加蓋於界約。"]
+    assert not [p for p in doc.xpath("//main//p") if not p.text_content().strip()]
+    printed = "".join(html for name, html in body_parts(project) if "wiki" in name)
+    assert "{{-}}" not in printed and "]]" not in printed and "加蓋於界約。" in printed
+
+
 def test_text_that_looks_like_a_placeholder_is_shown_as_it_is(tmp_path):
     """A neutral page's placeholders and markers carry a key made from every input, so a
     text that holds their plain forms (private-use characters are the sources' own in

@@ -41,7 +41,9 @@ ENTRY_TAG = {"person": "persName", "place": "placeName", "org": "orgName", "offi
 #: seg/@type of an editor's "these words are not a name here"
 NOT_NAME = "not-name"
 #: Existing elements no match may enter or cross.
-BARRIERS = NAME_TAGS | {"date", "title", "term", "note", "gap", "label", "app", "choice", "name"}
+BARRIERS = NAME_TAGS | {"date", "title", "term", "note", "gap", "label", "app", "choice", "name",
+                        # an image in a paragraph: its file name is no text, its caption a block
+                        "figure"}
 #: Inline elements a match may enclose whole.
 ENCLOSABLE = {"ref", "hi", "seg"}
 BLOCK = "\x00"
@@ -583,8 +585,10 @@ def blocks(root):
           " | //tei:text//tei:head"
           " | //tei:text//tei:item | //tei:text//tei:cell | //tei:text/tei:body//tei:ab")
     for el in root.xpath(xp, namespaces=NS):
-        # the innermost text containers only
-        if el.xpath("ancestor::tei:p | ancestor::tei:head | ancestor::tei:item | ancestor::tei:cell", namespaces=NS):
+        # the innermost text containers only; an image's caption is one of its own (the
+        # image is a barrier in the paragraph around it)
+        if el.xpath("ancestor::tei:p | ancestor::tei:head | ancestor::tei:item | ancestor::tei:cell", namespaces=NS) \
+                and not (local(el) == "head" and local(el.getparent()) == "figure"):
             continue
         yield el
 

@@ -95,6 +95,11 @@
   <xsl:template match="tei:p" mode="text">
     <p><xsl:call-template name="tt:lang-attr"/><xsl:apply-templates mode="text"/></p>
   </xsl:template>
+  <!-- a template of the wiki the dump's conversion left ({{-}}, a layout break): markup,
+       not words; kept in the TEI, not shown, and a paragraph of nothing else not either -->
+  <xsl:template match="tei:seg[@type = 'template']" mode="text"/>
+  <xsl:template match="tei:p[tei:seg[@type = 'template'] and not(* except tei:seg[@type = 'template'])
+                             and not(normalize-space(string-join(text(), '')))]" mode="text"/>
 
   <xsl:template match="tei:label" mode="text">
     <span class="label"><xsl:apply-templates mode="text"/></span>
@@ -122,7 +127,7 @@
   <xsl:template match="tei:figure" mode="text">
     <span class="figure" lang="{$ui-lang}">[{tt:ui('image')}: <xsl:variable name="href" select="tt:safe-href(tei:graphic/@url)"/><xsl:choose>
       <xsl:when test="$href"><a href="{$href}">{tokenize(tei:graphic/@url, '[/:]')[last()]}</a></xsl:when>
-      <xsl:otherwise>{tokenize(tei:graphic/@url, '[/:]')[last()]}</xsl:otherwise></xsl:choose>]<xsl:if test="tei:figDesc and normalize-space(tei:figDesc) != tokenize(tei:graphic/@url, '[/:]')[last()]"><span class="figdesc"><xsl:text> </xsl:text><xsl:apply-templates select="tei:figDesc/node()" mode="text"/></span></xsl:if></span>
+      <xsl:otherwise>{tokenize(tei:graphic/@url, '[/:]')[last()]}</xsl:otherwise></xsl:choose>]<xsl:if test="tei:figDesc and normalize-space(tei:figDesc) != tokenize(tei:graphic/@url, '[/:]')[last()]"><span class="figdesc"><xsl:text> </xsl:text><xsl:apply-templates select="tei:figDesc/node()" mode="text"/></span></xsl:if><xsl:for-each select="tei:head"><span class="figdesc caption"><xsl:call-template name="tt:lang-attr"/><xsl:text> …</xsl:text><xsl:apply-templates mode="text"/></span></xsl:for-each></span>
   </xsl:template>
   <xsl:template match="tei:seg" mode="text">
     <span><xsl:call-template name="tt:lang-attr"/><xsl:apply-templates mode="text"/></span>

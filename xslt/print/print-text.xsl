@@ -81,7 +81,11 @@
   <xsl:template match="tei:lb" mode="print"><br/></xsl:template>
   <xsl:template match="tei:code" mode="print"><code>{.}</code></xsl:template>
   <xsl:template match="tei:ab" mode="print"><p class="ab ab-{@type}"><xsl:apply-templates mode="print"/></p></xsl:template>
-  <xsl:template match="tei:figure" mode="print"><span class="figure">[{tokenize(tei:graphic/@url, '[/:]')[last()]}]</span></xsl:template>
+  <xsl:template match="tei:figure" mode="print"><span class="figure">[{tokenize(tei:graphic/@url, '[/:]')[last()]}<xsl:if test="tei:head"><xsl:text> …</xsl:text><xsl:apply-templates select="tei:head/node()" mode="print"/></xsl:if>]</span></xsl:template>
+  <!-- a wiki template the dump's conversion left ({{-}}): markup, not printed -->
+  <xsl:template match="tei:seg[@type = 'template']" mode="print"/>
+  <xsl:template match="tei:p[tei:seg[@type = 'template'] and not(* except tei:seg[@type = 'template'])
+                             and not(normalize-space(string-join(text(), '')))]" mode="print"/>
   <xsl:template match="*" mode="print"><xsl:apply-templates mode="print"/></xsl:template>
 
   <!-- ASCII , ; : ! ? after a Chinese character are printed full-width (，；：！？), as a

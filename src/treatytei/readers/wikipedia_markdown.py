@@ -8,7 +8,8 @@ its syntax tree that applies the edition's rules:
   lists (nested to any depth, empty items kept) -> ``<list>``/``<item>``; pipe and HTML
   tables -> ``<table>``; block quotes -> ``<quote>``; code -> ``<ab type="code">``;
 * images (``![alt](url)``, and the dump's ``[File.png](…/File:File.png "fig:…")``
-  links) -> ``<figure><graphic url/><figDesc/></figure>``;
+  links) -> ``<figure><graphic url/><figDesc/></figure>``, with the rest of a caption
+  the dump cut off (its words up to a stray ``]]``) as the figure's ``<head>``;
 * footnotes: the dump writes markers as ``\\[1\\]`` and the notes as the ordered list
   that ends the article (items may be empty, the list may be split by blank lines);
   each note becomes ``<note place="foot" type="footnote">`` where the list stands,
@@ -653,7 +654,54 @@ def _inline(node: SyntaxTreeNode, ctx: _Ctx) -> list:
     while stack:        # tags never closed: their content stays, in place
         tag_, items = stack.pop()
         emit(_wrap_html(tag_, items, ""))
-    return _clean(out)
+    return _caption_rests(_clean(out))
+
+
+#: the most characters of a caption's rest between an image and the ]] that ends it
+CAPTION_REST = 200
+
+
+def _caption_rests(items: list) -> list:
+    """The dump converts an image whose caption holds a link ([[File:x.jpg|thumb|[[A]]印，
+    加蓋於…。]]) into the image's link, the caption's last words and a literal ``]]``:
+    those words, up to the ``]]`` (and before any other image or a ``[[``), are the
+    caption's rest -- the figure's ``<head>``, not the paragraph's text; the ``]]`` is
+    wikitext syntax and is dropped."""
+    out: list = []
+    i = 0
+    while i < len(items):
+        x = items[i]
+        out.append(x)
+        i += 1
+        if isinstance(x, str) or not isinstance(x.tag, str) or local(x) != "figure":
+            continue
+        j, seen = i, 0
+        while j < len(items):
+            y = items[j]
+            text = y if isinstance(y, str) else "".join(y.itertext()) if isinstance(y.tag, str) else ""
+            if not isinstance(y, str) and isinstance(y.tag, str) and local(y) == "figure":
+                break
+            end = text.find("]]") if isinstance(y, str) else -1
+            if "[[" in (text if end < 0 else text[:end]):
+                break
+            if end >= 0:
+                seen += end
+                break
+            seen += len(text)
+            j += 1
+        if j >= len(items) or not isinstance(items[j], str) or "]]" not in items[j] or seen > CAPTION_REST:
+            continue
+        before, after = items[j].split("]]", 1)
+        caption = [*items[i:j], before]
+        if caption and isinstance(caption[0], str):
+            caption[0] = caption[0].lstrip()
+        caption = [c for c in caption if not (isinstance(c, str) and not c)]
+        if caption:
+            x.append(append(E("head"), *caption))
+        if after.strip():
+            out.append(after.lstrip())
+        i = j + 1
+    return out
 
 
 def _wrap_html(tag: str, items: list, raw: str):
