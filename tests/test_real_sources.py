@@ -127,6 +127,26 @@ def test_the_rest_of_a_caption_the_dump_cut_off_is_the_image_s(added, name, capt
     assert "]]" not in body and caption not in body
 
 
+@pytest.mark.parametrize("name", [p.name for p in FILES if p.suffix == ".md"])
+def test_bold_next_to_chinese_is_bold_not_asterisks(added, name):
+    """**[博爾濟吉特](…)**氏: CommonMark leaves those ** as text (punctuation inside, a letter
+    outside); Chinese writes no space there, and the reader reads them as bold."""
+    project, ids = added
+    root = parse_file(project.tei / f"{ids[name].id}.xml").getroot()
+    assert "**" not in "".join(x(root, "//tei:text//text()[not(ancestor::tei:ab[@type='code'])]"))
+
+
+def test_emphasis_rule_for_chinese_keeps_commonmark_elsewhere():
+    from treatytei.readers.wikipedia_markdown import _parser
+
+    md = _parser()
+    assert md.renderInline('**[博爾濟吉特](https://x/y)**氏') == '<strong><a href="https://x/y">博爾濟吉特</a></strong>氏'
+    assert md.renderInline("氏**“X”**是") == "氏<strong>“X”</strong>是"
+    assert md.renderInline("a **b** c, snake_case_word, x*y*z") == \
+        "a <strong>b</strong> c, snake_case_word, x<em>y</em>z"
+    assert md.renderInline("**(a)**b") == "**(a)**b"          # CommonMark's rule, outside Chinese
+
+
 ARTICLE_LINE = re.compile(r"^\s*(第[一二三四五六七八九十]+[條条]|[一二三四五六七八九十]+條?、)")
 # (articles, excerpted articles, furniture lines, header lines) per file
 EXPECTED_WS = {

@@ -38,10 +38,13 @@ from urllib.parse import unquote
 from lxml import etree
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_inline.state_inline import Scanned, StateInline
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 
-from ..chinese import normalise
+from ..chinese import is_han, normalise
 from ..errors import TreatyError
 from ..header import encoding_desc, file_desc, lang_usage, mark_scripts, revision_desc
 from ..manifest import Source
@@ -74,10 +77,53 @@ KNOWN_HTML = set(HTML_HI) | {"a", "br", "p", "div", "span", "table", "thead", "t
                              "hr", "caption", "colgroup", "col"}
 
 
+def _cjk(c: str) -> bool:
+    """A character of a CJK script (Han, kana, Hangul), for the emphasis rule below."""
+    o = ord(c)
+    return is_han(c) or 0x3040 <= o <= 0x30FF or 0xAC00 <= o <= 0xD7AF or 0x3100 <= o <= 0x312F
+
+
+class _CjkStateInline(StateInline):
+    """CommonMark's rule for ``**`` and ``*``, made to work in Chinese the way the
+    "CJK-friendly" amendment to it does (markdown-it-cjk-friendly, a JavaScript plugin:
+    none exists for markdown-it-py): a run of markers between punctuation and a CJK
+    character may open or close emphasis. CommonMark says ``**[博爾濟吉特](…)**氏`` does not
+    close (punctuation before the markers, a letter after them) and leaves the ``**`` as
+    text; Chinese writes no space there, so the dump's bold names stay bold."""
+
+    def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:
+        pos, maximum, marker = start, self.posMax, self.src[start]
+        last = self.src[start - 1] if start > 0 else " "
+        while pos < maximum and self.src[pos] == marker:
+            pos += 1
+        nxt = self.src[pos] if pos < maximum else " "
+        last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
+        next_punct = isMdAsciiPunct(ord(nxt)) or isPunctChar(nxt)
+        last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(nxt))
+        left = not next_space and (not next_punct or last_space or last_punct or _cjk(last))
+        right = not last_space and (not last_punct or next_space or next_punct or _cjk(nxt))
+        can_open = left and (canSplitWord or not right or last_punct)
+        can_close = right and (canSplitWord or not left or next_punct)
+        return Scanned(can_open, can_close, pos - start)
+
+
+class _CjkParserInline(ParserInline):
+    def parse(self, src, md, env, tokens):
+        state = _CjkStateInline(src, md, env, tokens)
+        self.tokenize(state)
+        for rule in self.ruler2.getRules(""):
+            rule(state)
+        return state.tokens
+
+
 def _parser() -> MarkdownIt:
-    return (MarkdownIt("commonmark", {"html": True})
-            .enable(["table", "strikethrough"])
-            .use(footnote_plugin))
+    md = (MarkdownIt("commonmark", {"html": True})
+          .enable(["table", "strikethrough"])
+          .use(footnote_plugin))
+    cjk = _CjkParserInline()
+    cjk.__dict__.update(md.inline.__dict__)      # its rules, as configured above
+    md.inline = cjk
+    return md
 
 
 class _Ctx:
