@@ -135,6 +135,17 @@ def test_an_image_s_caption_is_tagged_and_its_file_name_is_not(gaz):
     assert out.endswith('</figure><placeName ref="#pl-beijing">北京</placeName>')
 
 
+def test_a_name_with_a_footnote_mark_inside_is_one_name(gaz):
+    """A copied Wikisource page keeps its footnote marks where they stand, inside names too
+    (谿[3]爾莫勒津屯): the mark is no word and no break; the name takes it in whole."""
+    root = doc('在恰克<ref type="noteref" n="1">[1]</ref>圖與北京<ref type="noteref" n="2">[2]</ref>',
+               "zh-Hant")
+    enrich_blocks(root, gaz)
+    out = body_xml(root)
+    assert out == ('在<placeName ref="#pl-kyakhta">恰克<ref type="noteref" n="1">[1]</ref>圖</placeName>與'
+                   '<placeName ref="#pl-beijing">北京</placeName><ref type="noteref" n="2">[2]</ref>')
+
+
 def test_enrich_keeps_an_edited_file_marked_as_edited(enriched):
     from treatytei.fileio import Fingerprints
     path = enriched.tei / f"{A}.xml"

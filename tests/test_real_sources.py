@@ -147,6 +147,22 @@ def test_emphasis_rule_for_chinese_keeps_commonmark_elsewhere():
     assert md.renderInline("**(a)**b") == "**(a)**b"          # CommonMark's rule, outside Chinese
 
 
+def test_footnote_marks_of_a_wikisource_page_are_marks_not_words(added):
+    """08 (the Aigun treaty, a mobile page) keeps the marks of its footnotes inside names
+    (尼迢[1]來·木喇電[2]岳福); its notes are not on the page. Each mark is a note reference
+    without a target, and a witness's words for collation leave it out."""
+    from treatytei.collation_tokens import sections
+
+    project, ids = added
+    root = parse_file(project.tei / f"{ids['08_aigun_treaty_1858_zh-hant_mobile.txt'].id}.xml").getroot()
+    marks = x(root, "//tei:body//tei:ref[@type='noteref']")
+    assert [m.get("n") for m in marks][:3] == ["1", "1", "2"] and not [m for m in marks if m.get("target")]
+    assert all(m.text == f"[{m.get('n')}]" for m in marks)
+    assert not re.search(r"\[\d+\]", "".join(x(root, "//tei:body//text()[not(ancestor::tei:ref)]")))
+    words = "".join(t.text for s in sections(root) for t in s.tokens)
+    assert "尼迢來·木喇電岳福" in words and "[" not in words
+
+
 ARTICLE_LINE = re.compile(r"^\s*(第[一二三四五六七八九十]+[條条]|[一二三四五六七八九十]+條?、)")
 # (articles, excerpted articles, furniture lines, header lines) per file
 EXPECTED_WS = {

@@ -114,8 +114,8 @@ def _tokens(el, toks: list[Tok]) -> None:
             name = local(child)
             if name in UNIT_TAGS:
                 toks.append(_unit_tok(child))
-            elif name not in EDITORIAL and name != "label":
-                _tokens(child, toks)
+            elif name not in EDITORIAL and name != "label" and not (name == "ref" and child.get("type") == "noteref"):
+                _tokens(child, toks)     # (a footnote's mark is no word of the witness)
         if child.tail:
             toks.extend(_char_tok(c) for c in child.tail)
 

@@ -145,11 +145,17 @@ def flat(el) -> str:
 
 
 def _flat_item(child) -> str:
-    if not isinstance(child.tag, str):
+    if not isinstance(child.tag, str) or is_mark(child):
         return ""
     if is_barrier(child):
         return BLOCK
     return flat(child)
+
+
+def is_mark(el) -> bool:
+    """A footnote's mark in the text (尼迢[1]來): no words of it, and no break in them --
+    it has no width in the matchable text, and a name around it takes it in whole."""
+    return local(el) == "ref" and el.get("type") == "noteref"
 
 
 def is_barrier(el) -> bool:
@@ -170,7 +176,7 @@ def link_spans(el) -> list[tuple[int, int, int, int]]:
     def walk(node, off: int) -> int:
         off += len(node.text or "")
         for child in node:
-            if isinstance(child.tag, str):
+            if isinstance(child.tag, str) and not is_mark(child):
                 if is_barrier(child):
                     off += len(BLOCK)
                 else:
@@ -522,7 +528,7 @@ def plain(el) -> str:
     tag's key is measured on: the same before and after tagging."""
     parts = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str):
+        if isinstance(child.tag, str) and not is_mark(child):
             name = local(child)
             parts.append(BLOCK if is_barrier(child) and name not in TAGGED else plain(child))
         parts.append(child.tail or "")
@@ -551,7 +557,7 @@ def _aligned(block) -> tuple[str, Callable[[int], int]]:
         if el.text:
             put(len(el.text), el.text)
         for child in el:
-            if isinstance(child.tag, str):
+            if isinstance(child.tag, str) and not is_mark(child):
                 name = local(child)
                 if is_barrier(child):
                     put(len(BLOCK), plain(child) if name in TAGGED else BLOCK)

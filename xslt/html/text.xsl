@@ -139,6 +139,7 @@
     <xsl:variable name="href" select="tt:safe-href(@target)"/>
     <span class="ref ref-{@type}"><xsl:call-template name="tt:lang-attr"/><xsl:apply-templates mode="text"/><xsl:choose>
       <xsl:when test="@type = 'noteref' and $href"><a class="noteref" href="{$href}">↓</a></xsl:when>
+      <xsl:when test="@type = 'noteref'"/>   <!-- its note is not in the source: the mark alone -->
       <xsl:when test="$href"><a class="extlink" href="{$href}" aria-label="{tt:ui('link', tt:plain(.))}">↗</a></xsl:when>
       <xsl:otherwise><span class="inert" title="{tt:ui('link-not-shown')}">⊘</span></xsl:otherwise>
     </xsl:choose></span>

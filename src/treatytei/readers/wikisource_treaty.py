@@ -22,7 +22,8 @@ Everything is kept, in order, in the TEI's ``<text>``: furniture as ``<fw>``, he
 as ``<ab>`` in ``<front>``, the text in ``<body>``; the header's facts are also copied into
 the teiHeader. A line the reader cannot place is a paragraph of the text, with a warning.
 @n of an article is its ordinal in its witness (or the number its quotation heading
-gives); the numeral stays in the text as a ``<label>``.
+gives); the numeral stays in the text as a ``<label>``. The marks of the page's footnotes
+(尼迢[1]來) are ``<ref type="noteref">`` without a target: a copied page has no notes.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from lxml import etree
 from ..errors import TreatyError
 from ..header import encoding_desc, file_desc, lang_usage, mark_scripts, revision_desc
 from ..manifest import Source
-from ..tei import E, iri
+from ..tei import E, append, iri
 from . import Reading
 
 NUM = "一二三四五六七八九十百〇零兩两廿卅"
@@ -509,16 +510,15 @@ def _body(source: Source, body_lines: list[tuple[int, str]], prefix: str, punctu
             elif b.pending:
                 b.flush_as_text()
         if label:
-            b.para(E("label", label, type_="numbering"), s[len(label):])
+            b.para(E("label", label, type_="numbering"), *_marked(s[len(label):]))
         else:
             sub = SUBITEM_RE.match(s)
             if sub:
-                b.para(E("label", sub.group(1), type_="numbering"), s[len(sub.group(1)):])
+                b.para(E("label", sub.group(1), type_="numbering"), *_marked(s[len(sub.group(1)):]))
             elif print_lines and b.current is not None and len(b.current) and b.current[-1].tag.endswith("}p"):
-                b.current[-1].append(E("lb"))
-                b.current[-1][-1].tail = s
+                append(b.current[-1], E("lb"), *_marked(s))
             else:
-                b.para(s)
+                b.para(*_marked(s))
         after_head = False
     if b.pending:
         if b.current is None:
@@ -537,6 +537,21 @@ def _body(source: Source, body_lines: list[tuple[int, str]], prefix: str, punctu
         else:
             last.append(E("p", gap))
     return b.divs, has_articles
+
+
+#: a footnote's mark in the text, as a copied Wikisource page has it: 尼迢[1]來
+NOTE_MARK_RE = re.compile(r"\[(\d{1,3})\]")
+
+
+def _marked(s: str) -> list:
+    """A line's text with its footnote marks as ``<ref type="noteref">`` (their notes are
+    not on the copied page: no target), so that they are no words of the text."""
+    out: list = []
+    pos = 0
+    for m in NOTE_MARK_RE.finditer(s):
+        out += [s[pos:m.start()], E("ref", m.group(0), type_="noteref", n=m.group(1))]
+        pos = m.end()
+    return [x for x in out + [s[pos:]] if not (isinstance(x, str) and not x)]
 
 
 def _label_number(label: str) -> int | None:
