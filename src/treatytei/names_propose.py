@@ -112,7 +112,7 @@ PLACE_CUES_BEFORE = tuple("在于於至到往赴駐驻抵從从经經自")
 PLACE_CUES_AFTER = ("城", "地區", "地区", "一帶", "一带", "附近", "境內", "境内", "以北", "以南", "以東", "以东",
                     "以西", "位於", "位于", "沿岸", "流域", "之間", "之间", "交界")
 PERSON_CUES_AFTER = ("等人", "叛亂", "叛乱", "奏", "曰", "說", "说", "率", "字", "號", "号", "卒", "生於", "生于", "之子",
-                     "之女", "之孫", "之孙", "任", "曾", "被", "與其", "与其", "先生")
+                     "之女", "之孫", "之孙", "任", "曾", "被", "與其", "与其", "先生", "認為", "认为", "派遣")
 PERSON_CATEGORIES = ("人", "人物", "家", "大臣", "總督", "总督", "將軍", "将军", "皇帝", "可汗", "汗", "官員", "官员",
                      "都統", "都统", "學士", "学士", "王", "公主", "出生", "逝世")
 PLACE_CATEGORIES = ("城市", "河流", "山", "湖", "地理", "省", "城鎮", "城镇", "口岸", "地區", "地区", "行政區",
@@ -121,6 +121,10 @@ TREATY_CATEGORIES = ("條約", "条约")
 ORG_CATEGORIES = ("機構", "机构", "政府", "組織", "组织", "政黨", "政党")
 #: endings that make a name of the words before them in text nobody linked (…河, …衙門):
 #: the short, sure ones of ENDINGS
+#: publishers, universities, academies, libraries: a state's or a city's name before the
+#: ending is part of the name (中國方正出版社, 俄羅斯科學院, 北京大學)
+INSTITUTIONS = ("出版社", "書局", "书局", "印書館", "印书馆", "大學", "大学", "研究所", "研究院", "科學院", "科学院",
+                "圖書館", "图书馆", "博物館", "博物馆")
 UNLINKED_ENDINGS = {
     "place": ("河", "江", "湖", "山", "嶺", "岭", "山脈", "山脉", "城", "省", "盟", "區", "区", "邊疆區", "边疆区",
               "自治區", "自治区", "州", "縣", "县",
@@ -128,8 +132,7 @@ UNLINKED_ENDINGS = {
               "驛", "驿", "口岸", "直隸廳", "直隶厅", "直隸州", "直隶州", "汗部",
               # a mountain pass, the Mongol word (dabaa) as Qing documents write it (沙賓達巴哈)
               "達巴哈", "达巴哈", "達巴罕", "达巴罕", "達坂", "达坂", "達巴", "达巴"),
-    "org": ("衙門", "衙门", "政府", "議會", "议会", "黨", "党", "公署", "出版社", "書局", "书局", "印書館", "印书馆",
-            "大學", "大学"),
+    "org": ("衙門", "衙门", "政府", "議會", "议会", "黨", "党", "公署", "清吏司") + INSTITUTIONS,
     # a person named by a title that ends so (和碩純愨公主, 聖祖仁皇帝)
     "person": ("公主", "皇帝", "皇后", "太后", "呼圖克圖", "呼图克图"),
     # an office holds the place or board it is named for (山西巡撫, 兵部尚書): found, it
@@ -313,7 +316,9 @@ def _context(text: str, start: int, end: int, width: int = 12) -> str:
 PERSON_CUES_BEFORE = ("大汗", "可汗", "皇帝", "大臣", "使節", "使节", "將軍", "将军", "都統", "都统", "總督", "总督",
                       "參贊", "参赞", "台吉", "臺吉", "祖父", "父親", "父亲", "長子", "长子", "次子", "三子", "之子",
                       "其子", "之孫", "之孙", "岳母", "岳父", "妻子", "丈夫", "學者", "学者", "正使", "副使", "特使",
-                      "使臣", "公使", "大使")
+                      "使臣", "公使", "大使", "督軍", "督军",
+                      # a calling (德國地理學家拉文施泰因, 遠東考察家涅維爾斯科伊)
+                      "學家", "学家", "考察家", "探險家", "探险家", "旅行家", "外交家", "軍事家", "军事家", "政治家")
 #: words just before a name that make it a place's (今哈薩克斯坦的… : 今 and a modern place)
 PLACE_WORDS_BEFORE = ("今", "里之", "里處", "里处", "位於", "位于", "駐兵", "驻兵", "屯兵", "駐守", "驻守", "進駐", "进驻", "前往", "遷至", "迁至", "以西", "以東",
                       "以东", "以南", "以北")
@@ -446,10 +451,12 @@ def _subject(root) -> tuple[str | None, str | None]:
 _ENDING_RX = re.compile("(?=(" + "|".join(sorted((re.escape(match_key(e)) for ends in UNLINKED_ENDINGS.values()
                                                   for e in ends), key=lambda e: (-len(e), e))) + "))")
 _ENDING_KIND = {match_key(e): k for k, ends in UNLINKED_ENDINGS.items() for e in ends}
+_INSTITUTION_KEYS = {match_key(e) for e in INSTITUTIONS}
 
 
 def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: bool = False,
-               translit: frozenset[str] | set[str] = frozenset(), place: bool = False) -> int:
+               translit: frozenset[str] | set[str] = frozenset(), place: bool = False,
+               institution: bool = False) -> int:
     """Where a name whose ending starts at ``part_end`` begins, going left no further than
     ``start``: the run is divided into words (lexicon.segment); the word just before the
     ending is part of the name (買賣 in 買賣城, 邊疆 in 外貝加爾邊疆區), then every proper name
@@ -460,7 +467,9 @@ def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: 
     preposition of one character that is not one of ``translit`` (the characters of
     transliterated names, here or in jieba's list) ends the words before the name too
     (駐綏靖城, 東至拜山, 御賜城), unless a transliterated name goes on before it (哈拉毕拉河).
-    ``place``: the name is a place's, and a state's name before it is the state's (中國瑷琿城)."""
+    ``place``: the name is a place's, and a state's name before it is the state's (中國瑷琿城).
+    ``institution``: the name is a publisher's, a university's…, and a known name before it
+    is part of it (中國方正出版社)."""
     from .lexicon import countries, part_of_speech, segment, transliteration_chars
 
     translit = set(translit) | transliteration_chars()
@@ -481,7 +490,7 @@ def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: 
         pos = part_of_speech(w)
         common = pos is not None and pos not in PROPER
         state = w in countries() or (gaz.names.get(w) is not None and gaz.names[w].tag == "orgName")
-        if i and (proper or (place and state and part_end - s >= 2)) and (
+        if i and not institution and (proper or (place and state and part_end - s >= 2)) and (
                 w in gaz.names or w in countries() or (w[-1:] == "国" and w[:-1] in countries())):
             break           # 內蒙古自治區 | 呼倫貝爾盟, 蒙古國 | 色楞格省, 中國 | 瑷琿城: a known name before another name
         # the name so far holds a proper name (or a name of the register: 色楞格)
@@ -490,7 +499,7 @@ def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: 
             if ((len(w) == 1 and w in FUNCTION_CHARS) or (pos and pos[0] in "mqrpcudf")
                     or (len(w) > 1 and pos and pos[0] in "va") or (whole_word and common)):
                 return s        # 一個城, 這條河, 設立鄂博: a numeral, pronoun, verb… before the ending
-        elif (len(w) > 1 and common) or w in FUNCTION_CHARS or (
+        elif (len(w) > 1 and common and not (institution and pos[0] not in "vadt")) or w in FUNCTION_CHARS or (
                 len(w) == 1 and pos and pos[0] in "vp" and (w not in translit or after_grammar(len(words) - 2 - i))
                 and not spelt(len(words) - 2 - i)) or any(
                 w.endswith(e) and len(w) > len(e) for e in PERSON_ENDINGS[:2]) or (
@@ -552,12 +561,14 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         if following == "ns" and key[e] not in GEO_PARTS and not (
                 key[e] in DIRECTIONS and key[e + 1:e + 2] in GEO_PARTS):
             continue            # 陝甘山西: the ending begins another place's name (山西, 河北); not 河口, 山西麓
-        if any((part_of_speech(key[p:p + k]) or "") in ("nr", "nrfg") for k in (2, 3, 4) if p + k <= len(key)):
-            continue            # 主席江澤民: a personal name begins there
+        if any((part_of_speech(key[p:p + k]) or "") in ("nr", "nrfg") for k in (2, 3, 4)
+               if p + k <= len(key) and k != len(ending)):
+            continue            # 主席江澤民: a personal name begins there (清吏司, jieba's "name", is the ending)
         r = p
         while r > 0 and p - r < 10 and is_han(text[r - 1]):
             r -= 1
-        s = name_start(key, r, p, gaz, translit=translit, place=_ENDING_KIND[ending] == "place")
+        s = name_start(key, r, p, gaz, translit=translit, place=_ENDING_KIND[ending] == "place",
+                       institution=ending in _INSTITUTION_KEYS)
         if _ENDING_KIND[ending] == "place":
             # a place of the word list with this ending (興凱湖), where the words cut it (興 a verb)
             listed = next((k for k in range(min(6, e - r), len(ending) + 1, -1)
@@ -586,6 +597,12 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
                 s = after
         if _ENDING_KIND[ending] == "office":
             s = _office_start(key, s, p, gaz)
+        department = ending == match_key("清吏司") and p >= 2 and all(
+            is_han(c) and c not in FUNCTION_CHARS for c in key[p - 2:p])
+        if department:
+            # the departments of the Qing boards were named by two characters (柔遠清吏司,
+            # 理刑清吏司), whatever words they make
+            s = p - 2
         if key[s:p].lstrip("一二三四五六七八九十两兩") in _ENDING_KIND:
             continue                # 卡倫鄂博, 四卡倫鄂博: an ending before an ending names nothing
         if _ENDING_KIND[ending] == "place" and (
@@ -615,7 +632,7 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         short = named and p - s == 1
         spelt = sum(c in tl for c in part) >= max(2, (len(part) + 1) // 2)     # 土謝圖: a transliteration
         words = segment(part)
-        if not short and not spelt and not is_given and pos != "ns" and all(
+        if not short and not spelt and not is_given and not department and pos not in ("ns", "nt") and all(
                 (w := part_of_speech(t)) and w not in PROPER and not w.endswith("g")
                 and not (gaz.names.get(t) and gaz.names[t].id) for t in words) \
                 and (len(part) < 3 or any(len(t) > 1 or (part_of_speech(t) or "")[:1] in "urcpmqj" for t in words)):
@@ -628,7 +645,9 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         if sum(c in translit for c in part) * 2 >= len(part):
             weight, why = 2.5, why + ", written in the characters of transliterated names"
         out.append((s, e, _ENDING_KIND[ending], why, weight))
-    return out
+    # 復旦大學 in 復旦大學歷史地理研究所: a part of an institution's name
+    whole = [(s, e) for s, e, kind, _, _ in out if kind == "org" and any(key.endswith(i, s, e) for i in _INSTITUTION_KEYS)]
+    return [o for o in out if not (o[2] == "org" and any(a <= o[0] and o[1] < b for a, b in whole))]
 
 
 #: a reference that starts with its author: a Han name, 等 (et al.), then a separator and
@@ -979,7 +998,9 @@ HOLDER_TITLES = ENDINGS["office"] + ("代表", "全權", "全权", "欽差", "�
                                       # a charge held beside the office (總理刑部事務桂良)
                                       "事務", "事务", "統領", "统领",
                                       # a ruler's title before the name (女帝安那宜萬)
-                                      "女帝", "女皇", "沙皇")
+                                      "女帝", "女皇", "沙皇",
+                                      # a governor of a town or a province (雅克薩督軍)
+                                      "督軍", "督军")
 #: a rank of nobility between a title and the name (御前大臣公普提雅廷)
 NOBLE_RANKS = set("公侯伯")
 #: the ranks of princes and nobles, one character each: a "name" of them only (王公, 公侯)
@@ -991,9 +1012,9 @@ NOT_FIRST = set(match_key("等可兼各諸每其該此本原前後新舊團員�
 NUMERALS = set("一二三四五六七八九十百千萬万兩两零〇")
 #: what may follow a holder's name: a list's or a sentence's mark, a word joining two names,
 #: a verb of what the holder is or does (花沙納為全權大臣, 榮全遵照…, 奕山會同…, 奕山奏)
-HOLDER_AFTER = set("、，,。；;：:（( 與与及和暨為为遵奏率會会等往赴出來来")
+HOLDER_AFTER = set("、，,。；;：:（( 與与及和暨為为遵奏率會会等往赴出來来在")
 #: the words of them that no name holds
-HOLDER_VERBS = set("為为遵奏率會会等往赴出來来")
+HOLDER_VERBS = set("為为遵奏率會会等往赴出來来在")
 #: what joins two holders of one title (使臣義斯麻伊兒及蘭給)
 HOLDER_JOINERS = set("及與与暨")
 #: endings of Mongol personal names (遜都布多爾濟, 車登札布)
