@@ -829,6 +829,42 @@ def numbered_points(key: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
+#: a monarch named with the number of his reign, then a verb or a mark (彼得第一遣使, 女帝加他鄰第一立:
+#: Peter I, Catherine I)
+REGNAL = re.compile(r"第[一二三四五六七八九十]{1,3}(?=[立崩遣即在時时之與与派率，,。、；;：:\s]|$)")
+
+
+def regnal_names(key: str) -> list[tuple[int, int, str, str]]:
+    """Monarchs with their ordinal (…第一): the name is the proper name of the word list before
+    it (彼得, 尼古拉), or the characters of no word after a title (女帝 | 加他鄰); a common word
+    (世界第一) is none. ``key``: match-keyed text. (start, end, kind, why)."""
+    from .lexicon import part_of_speech, segment
+
+    titles = [match_key(t) for t in HOLDER_TITLES + ("皇",)]
+    out = []
+    for m in REGNAL.finditer(key):
+        p = m.start()
+        words = segment(key[max(0, p - 8):p])
+        if not words:
+            continue
+        last = words[-1]
+        if len(last) > 1:
+            pos = part_of_speech(last)
+            if pos is not None and pos not in PROPER:
+                continue
+            s = p - len(last)
+        else:
+            s = p
+            for w in reversed(words):
+                if len(w) > 1 or not is_han(w) or w in FUNCTION_CHARS or p - s >= 4:
+                    break
+                s -= 1
+            s = max([s] + [j for j in range(s, p - 1) if any(key.endswith(t, 0, j) for t in titles)])
+        if p - s >= 2 and not any(c in FUNCTION_CHARS for c in key[s:p]):
+            out.append((s, m.end(), "person", "a name with the number of a reign (…第一): a monarch"))
+    return out
+
+
 #: the treaty formula of a boundary: 以X為界 ("X is the boundary": 以楚庫河爲界, 以博木沙畢鼐爲界)
 BOUNDARY_FORMULA = re.compile(r"以([\u3400-\u9fff]{2,10}?)[為为爲]界")
 
@@ -1000,7 +1036,9 @@ HOLDER_TITLES = ENDINGS["office"] + ("代表", "全權", "全权", "欽差", "�
                                       # a ruler's title before the name (女帝安那宜萬)
                                       "女帝", "女皇", "沙皇",
                                       # a governor of a town or a province (雅克薩督軍)
-                                      "督軍", "督军")
+                                      "督軍", "督军",
+                                      # "sent as envoy" (遣使拉克青斯奇來)
+                                      "遣使")
 #: a rank of nobility between a title and the name (御前大臣公普提雅廷)
 NOBLE_RANKS = set("公侯伯")
 #: the ranks of princes and nobles, one character each: a "name" of them only (王公, 公侯)
@@ -1043,8 +1081,8 @@ def _holder_at(key: str, s: int, gaz: Gazetteer, translit: set[str], run_on: boo
             continue            # four characters: a transliterated name only (普提雅廷), not two (松筠普福)
         if n == 2 and all(part_of_speech(c) == "v" for c in name):
             continue            # 定立 (為界): two verbs, not a name
-        if e < len(key) and key[e] not in HOLDER_AFTER:
-            continue
+        if e < len(key) and key[e] not in HOLDER_AFTER and not key.startswith("办理", e):
+            continue            # (辦理: "to handle"; not 辦 alone, 庫倫辦事大臣)
         if gaz.match_at(key, s) or (part_of_speech(name) or "nr") not in ("nr", "nrfg", "nrt"):
             continue
         spelt = n >= 4 and (name.endswith(russian + mongol)
@@ -1076,11 +1114,17 @@ def office_holders(key: str, gaz: Gazetteer, text: str = "", translit: set[str] 
     translit = set(translit) | jieba_translit()
     run_on = _unpunctuated(key)
     titles = sorted({match_key(t) for t in HOLDER_TITLES}, key=len, reverse=True)
+    spans = [(m.start(), m.start() + len(t)) for t in titles for m in re.finditer(f"(?={re.escape(t)})", key)]
+    # a title that runs into another ending after it is no title of its own (遣使 in 遣使臣)
+    shadowed = {(a, b) for a, b in spans if any(a2 < b and a < b2 and b2 > b for a2, b2 in spans)}
     out = []
     for t in titles:
         at = key.find(t)
         while at >= 0:
             s = at + len(t)
+            if (at, s) in shadowed:
+                at = key.find(t, s)
+                continue
             starts = [s + 1, s] if key[s:s + 1] in NOBLE_RANKS else [s]     # 大臣公普提雅廷; 大臣伯四格
             why = f"a name right after the title {(text or key)[at:s]}: its holder"
             for s in starts:
@@ -1244,7 +1288,8 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
         for start, end, kind, why in (organs(flat_key) + given_names(flat_key) + counted_lists(flat_key)
-                                      + numbered_points(flat_key) + boundary_names(flat_key) + area_names(flat_key)):
+                                      + numbered_points(flat_key) + boundary_names(flat_key) + area_names(flat_key)
+                                      + regnal_names(flat_key)):
             ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
         for start, end, title, why in grand_states(flat_key, gaz):
