@@ -80,6 +80,8 @@ def test_no_name_inside_a_link_title_unless_it_is_its_first_word():
     ("從一品", "other"), ("羅禪征伐", "other"), ("中俄边界", "other"),     # a rank, a campaign, a border
     ("三法司", "org"), ("則例館", "org"), ("郎中", "office"),              # bureaus; an office
     ("外满洲", "place"),                                                   # a side of a place
+    ("汗国", "other"), ("政府", "other"), ("準噶爾汗國", "org"),            # an ending alone is a word
+    ("俄羅斯聯邦主體", "other"),                                            # a class of regions
 ])
 def test_kind_of_a_link_title(title, kind):
     from treatytei.dates import eras

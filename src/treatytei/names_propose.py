@@ -88,7 +88,7 @@ ENDINGS: dict[str, tuple[str, ...]] = {
               "字牌", "界牌"),
 }
 #: words that make a link title a class of things, not a name (縣級市, 街道辦事處, 行政建制鎮)
-CLASS_WORDS = ("級", "级", "建制", "辦事處", "办事处")
+CLASS_WORDS = ("級", "级", "建制", "辦事處", "办事处", "聯邦主體", "联邦主体")
 #: a Wikipedia title's disambiguator in parentheses (雅爾 (地名), 拉布敦 (清朝)) says its kind
 QUALIFIER_PLACE = ("地名", "地理", "城市", "河流", "湖泊", "山脈", "山脉", "古城", "城鎮", "城镇", "聚落")
 QUALIFIER_PERSON = ("人物", "政治人物", "政治家", "將領", "将领", "官員", "官员", "皇帝", "學者", "学者", "作家",
@@ -189,6 +189,8 @@ def kind_by_ending(title: str) -> tuple[str | None, str]:
     for end in PLACE_FIRST:
         if title.endswith(end) and len(title) > len(end):
             return "place", end
+    if len(title) > 1 and any(title == e for kind, ends in ENDINGS.items() if kind != "office" for e in ends):
+        return "other", title       # 汗國, 政府, 大學: an ending alone is a common word (not 國 of 汗國)
     best: tuple[str | None, str] = (None, "")
     for end in PERSON_ENDINGS:
         if title.endswith(end) and len(title) > len(end) and len(end) > len(best[1]):
