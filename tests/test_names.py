@@ -537,19 +537,21 @@ def test_a_name_with_its_form_in_letters_and_a_country(edition):
 def test_a_link_names_a_thing_of_its_article_s_kind_and_common_words_are_none(edition):
     """唐古特 linked to the article 藏区 is a place, though jieba's word list has it for a
     person's name; 外藩 ("the outer vassals") is a common word, whatever place words stand
-    around it; 平定羅剎方略 is a book."""
+    around it; 平定羅剎方略 is a book; 禿巴思人 and 都播等部 name peoples, not persons."""
     from treatytei.names_propose import propose
 
     root = edition.root
     art = root / "t.md"
     art.write_text("**某院**\n\n掌管[蒙古](../Page/蒙古.md \"wikilink\")、[唐古特](../Page/藏区.md \"wikilink\")事務，"
                    "駐紥於[外藩](../Page/外藩.md \"wikilink\")。事見"
-                   "[平定羅剎方略](../Page/平定羅剎方略.md \"wikilink\")。\n", encoding="utf-8")
+                   "[平定羅剎方略](../Page/平定羅剎方略.md \"wikilink\")。降服了[禿巴思人](../Page/禿巴思.md \"wikilink\")，"
+                   "[都播等部先後遣使](../Page/都播.md \"wikilink\")。\n", encoding="utf-8")
     assert run_cli("add", str(art), cwd=root).returncode == 0
     kinds = {c.surface: c.kind for c in propose(edition)}
     assert kinds["唐古特"] == "place" and kinds["藏区"] == "place"
     assert kinds.get("外藩") not in ("person", "place", "org")
     assert kinds.get("平定羅剎方略") not in ("person", "place", "org")
+    assert kinds.get("禿巴思") not in ("person", "place", "org") and kinds.get("都播") not in ("person", "place", "org")
 
 
 def test_quotation_marks_are_not_titles():

@@ -1208,6 +1208,11 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
                     kind, why = word_kind(title)
             if kind is None:
                 kind, why = word_kind(title)
+            after = (anchor[len(title):] if anchor.startswith(title) else "") or (ref.tail or "")
+            if kind is None and re.match(r"等?[人族部](?!民)", after):
+                # [禿巴思人](…禿巴思), [都播等部…](…都播): a people's name, no one's (the reader
+                # links the title's words only: the rest of the anchor follows the link)
+                kind, why = "other", "a people: its link's words go on with 人, 族 or 部"
             if kind is None:
                 # a bare name, in no word list, without an ending or a cue: a person's
                 # when short (Han, Manchu and Mongol personal names are written in two or
