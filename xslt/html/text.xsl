@@ -92,14 +92,15 @@
     </xsl:element>
   </xsl:template>
 
-  <xsl:template match="tei:p" mode="text">
-    <p><xsl:call-template name="tt:lang-attr"/><xsl:apply-templates mode="text"/></p>
-  </xsl:template>
   <!-- a template of the wiki the dump's conversion left ({{-}}, a layout break): markup,
        not words; kept in the TEI, not shown, and a paragraph of nothing else not either -->
+  <xsl:template match="tei:p" mode="text">
+    <xsl:if test="not(tei:seg[@type = 'template']) or * except tei:seg[@type = 'template']
+                  or normalize-space(string-join(text(), ''))">
+      <p><xsl:call-template name="tt:lang-attr"/><xsl:apply-templates mode="text"/></p>
+    </xsl:if>
+  </xsl:template>
   <xsl:template match="tei:seg[@type = 'template']" mode="text"/>
-  <xsl:template match="tei:p[tei:seg[@type = 'template'] and not(* except tei:seg[@type = 'template'])
-                             and not(normalize-space(string-join(text(), '')))]" mode="text"/>
 
   <xsl:template match="tei:label" mode="text">
     <span class="label"><xsl:apply-templates mode="text"/></span>
