@@ -89,8 +89,8 @@ def _interrupt_deferred() -> Iterator[None]:
         signal.signal(signal.SIGINT, before)
         if caught and callable(before):
             before(signal.SIGINT, None)      # Python's own handler raises KeyboardInterrupt
-        elif caught and before == signal.SIG_DFL:
-            raise KeyboardInterrupt
+        elif caught and before != signal.SIG_IGN:
+            raise KeyboardInterrupt          # the default, or a handler not set from Python
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
