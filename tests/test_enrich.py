@@ -146,6 +146,14 @@ def test_a_name_with_a_footnote_mark_inside_is_one_name(gaz):
                    '<placeName ref="#pl-beijing">北京</placeName><ref type="noteref" n="2">[2]</ref>')
 
 
+def test_a_state_s_name_before_zi_is_its_script(gaz):
+    """以俄羅斯字、滿洲字繕寫 ("written in Russian and Manchu"): scripts, not the states;
+    字據 after a name is a written pledge, and the name is one."""
+    root = doc("以俄羅斯字、滿洲字繕寫，俄羅斯字據", "zh-Hant")
+    enrich_blocks(root, gaz)
+    assert body_xml(root) == '以俄羅斯字、滿洲字繕寫，<orgName ref="#org-russia">俄羅斯</orgName>字據'
+
+
 def test_enrich_keeps_an_edited_file_marked_as_edited(enriched):
     from treatytei.fileio import Fingerprints
     path = enriched.tei / f"{A}.xml"

@@ -268,7 +268,7 @@ def find_matches(text: str, gaz: Gazetteer, composite_dates: bool = True, errors
         if name:
             entry = gaz.names[name]
             # inside 《》「」“” only titles: a place in a treaty's title is not a mention of the place
-            if entry.tag == "word":
+            if entry.tag == "word" or (entry.tag in ("orgName", "placeName") and _script(key, pos + len(name))):
                 cands.append((len(name), None))
             elif entry.tag == "title":
                 cands.append((len(name), E("title", ref=f"#{entry.id}", type_="treaty")))
@@ -286,6 +286,12 @@ def find_matches(text: str, gaz: Gazetteer, composite_dates: bool = True, errors
             out.append(Match(pos, pos + length, el))
         pos += length
     return out
+
+
+def _script(key: str, end: int) -> bool:
+    """A state's or people's name before 字 names its script, not itself (以俄羅斯字、滿洲字
+    繕寫: "written in Russian and Manchu"); not 字據, 字樣 (a written pledge, the words)."""
+    return key[end:end + 1] == "字" and key[end + 1:end + 2] not in ("据", "样")
 
 
 def date_element(v: DateValue) -> etree._Element:
