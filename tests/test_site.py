@@ -271,6 +271,7 @@ def test_wiki_templates_are_not_shown_and_a_caption_s_rest_stays_with_its_image(
     assert not [p for p in doc.xpath("//main//p") if not p.text_content().strip()]
     printed = "".join(html for name, html in body_parts(project) if "wiki" in name)
     assert "{{-}}" not in printed and "]]" not in printed and "加蓋於界約。" in printed
+    assert not re.search(r"<p>\s*</p>", printed)
 
 
 def test_text_that_looks_like_a_placeholder_is_shown_as_it_is(tmp_path):

@@ -42,7 +42,11 @@
   <xsl:template match="tei:head" mode="print">
     <xsl:element name="h{count(ancestor::tei:div) + 1}"><xsl:apply-templates mode="print"/></xsl:element>
   </xsl:template>
-  <xsl:template match="tei:p" mode="print"><p><xsl:apply-templates mode="print"/></p></xsl:template>
+  <xsl:template match="tei:p" mode="print">
+    <!-- a paragraph of nothing but a wiki template the dump left ({{-}}) is not printed -->
+    <xsl:if test="not(tei:seg[@type = 'template']) or * except tei:seg[@type = 'template']
+                  or normalize-space(string-join(text(), ''))"><p><xsl:apply-templates mode="print"/></p></xsl:if>
+  </xsl:template>
   <xsl:template match="tei:label" mode="print"><span class="label"><xsl:apply-templates mode="print"/></span></xsl:template>
   <xsl:template match="tei:hi[@rend = 'bold']" mode="print"><b><xsl:apply-templates mode="print"/></b></xsl:template>
   <xsl:template match="tei:hi[@rend = 'italic']" mode="print"><i><xsl:apply-templates mode="print"/></i></xsl:template>
@@ -84,8 +88,6 @@
   <xsl:template match="tei:figure" mode="print"><span class="figure">[{tokenize(tei:graphic/@url, '[/:]')[last()]}<xsl:if test="tei:head"><xsl:text> …</xsl:text><xsl:apply-templates select="tei:head/node()" mode="print"/></xsl:if>]</span></xsl:template>
   <!-- a wiki template the dump's conversion left ({{-}}): markup, not printed -->
   <xsl:template match="tei:seg[@type = 'template']" mode="print"/>
-  <xsl:template match="tei:p[tei:seg[@type = 'template'] and not(* except tei:seg[@type = 'template'])
-                             and not(normalize-space(string-join(text(), '')))]" mode="print"/>
   <xsl:template match="*" mode="print"><xsl:apply-templates mode="print"/></xsl:template>
 
   <!-- ASCII , ; : ! ? after a Chinese character are printed full-width (，；：！？), as a
