@@ -673,6 +673,7 @@ EMPEROR_ENDINGS = ("皇帝", "帝")
 #: how Russian surnames end in Chinese transliteration (-ov, -ev; -vich; -sky, -skoy; the
 #: feminine -ova): a run of transliterated characters ending so is a person's name
 RUSSIAN_SURNAME_ENDINGS = ("夫", "維奇", "维奇", "斯基", "斯奇", "斯科伊", "娃")
+_RUSSIAN_KEYS = tuple(match_key(x) for x in RUSSIAN_SURNAME_ENDINGS)
 
 
 def bare_names(key: str, gaz: Gazetteer, translit: set[str], known: dict[str, str]) -> list[tuple[int, int, str, str]]:
@@ -721,9 +722,8 @@ def _russian_surname_end(key: str, s: int, e: int, edges: bool) -> int:
     the list the run ran on into (伊格納切夫|利用); 0 if it does not end as one."""
     from .lexicon import part_of_speech
 
-    ends = tuple(match_key(x) for x in RUSSIAN_SURNAME_ENDINGS)
     for p in range(e, s + 3, -1):
-        if key[s:p].endswith(ends) and ((p == e and edges) or (p < e and part_of_speech(key[p:p + 2]))):
+        if key[s:p].endswith(_RUSSIAN_KEYS) and ((p == e and edges) or (p < e and part_of_speech(key[p:p + 2]))):
             return p
     return 0
 
@@ -842,7 +842,7 @@ def regnal_names(key: str) -> list[tuple[int, int, str, str]]:
     (世界第一) is none. ``key``: match-keyed text. (start, end, kind, why)."""
     from .lexicon import part_of_speech, segment
 
-    titles = [match_key(t) for t in HOLDER_TITLES + ("皇",)]
+    titles = _HOLDER_TITLE_KEYS + ("皇",)
     out = []
     for m in REGNAL.finditer(key):
         p = m.start()
@@ -915,20 +915,27 @@ def area_names(key: str) -> list[tuple[int, int, str, str]]:
             for m in AREA.finditer(key) if _one_name(m.group(1))]
 
 
+def _longest_first(words) -> tuple[str, ...]:
+    """The match keys of ``words``, longest first (then in code-point order)."""
+    return tuple(sorted({match_key(w) for w in words}, key=lambda k: (-len(k), k)))
+
+
+_ORGAN_KEYS = _longest_first(QING_ORGANS)
+_OFFICE_KEYS = _longest_first(ENDINGS["office"])
+
+
 def organs(key: str) -> list[tuple[int, int, str, str]]:
     """The Qing government's central organs (刑部, 軍機處); one followed by an office's title
     is part of that office (吏部尚書). ``key``: match-keyed text. (start, end, kind, why)."""
     out = []
-    names = sorted({match_key(o) for o in QING_ORGANS}, key=len, reverse=True)
-    offices = sorted({match_key(o) for o in ENDINGS["office"]}, key=len, reverse=True)
     taken: set[int] = set()
-    for name in names:
+    for name in _ORGAN_KEYS:
         at = key.find(name)
         while at >= 0:
             e = at + len(name)
             if at not in taken:
                 taken.update(range(at, e))
-                title = next((o for o in offices if key.startswith(o, e)), None)
+                title = next((o for o in _OFFICE_KEYS if key.startswith(o, e)), None)
                 if title:
                     out.append((at, e + len(title), "office", f"a title of the board {name}"))
                 else:
@@ -1059,6 +1066,8 @@ HOLDER_VERBS = set("為为遵奏率會会等往赴出來来在")
 HOLDER_JOINERS = set("及與与暨")
 #: endings of Mongol personal names (遜都布多爾濟, 車登札布)
 MONGOL_NAME_ENDINGS = ("多爾濟", "多尔济", "札布", "扎布", "紥布", "扎卜", "札卜")
+_MONGOL_KEYS = tuple(match_key(x) for x in MONGOL_NAME_ENDINGS)
+_HOLDER_TITLE_KEYS = _longest_first(HOLDER_TITLES)
 
 
 def _holder_at(key: str, s: int, gaz: Gazetteer, translit: set[str], run_on: bool = False) -> int | None:
@@ -1067,8 +1076,7 @@ def _holder_at(key: str, s: int, gaz: Gazetteer, translit: set[str], run_on: boo
     (松筠普福): taken only when they end as a Russian surname."""
     from .lexicon import part_of_speech
 
-    mongol = tuple(match_key(x) for x in MONGOL_NAME_ENDINGS)
-    russian = tuple(match_key(x) for x in RUSSIAN_SURNAME_ENDINGS)
+    mongol, russian = _MONGOL_KEYS, _RUSSIAN_KEYS
     for n in (7, 6, 5, 4, 3, 2):
         e = s + n
         name = key[s:e]
@@ -1094,7 +1102,7 @@ def _holder_at(key: str, s: int, gaz: Gazetteer, translit: set[str], run_on: boo
                 for i in range(n - 1) for j in range(i + 2, n + 1) if (i, j) != (0, n))):
             continue            # 三人, 旗一, 王公; 團歸國 (歸國, a verb): words, not a name (菩提 in
             #                     菩提羅夫, a Russian surname, is no word of it)
-        if any(name.startswith(match_key(x)) or name.endswith(match_key(x)) for x in HOLDER_TITLES):
+        if name.startswith(_HOLDER_TITLE_KEYS) or name.endswith(_HOLDER_TITLE_KEYS):
             continue            # 大臣將軍: titles one after another
         if all(c in RANK_CHARS for c in name):
             continue            # 扎薩克王公: the princes, ranks and no name
@@ -1115,7 +1123,7 @@ def office_holders(key: str, gaz: Gazetteer, text: str = "", translit: set[str] 
 
     translit = set(translit) | jieba_translit()
     run_on = _unpunctuated(key)
-    titles = sorted({match_key(t) for t in HOLDER_TITLES}, key=len, reverse=True)
+    titles = _HOLDER_TITLE_KEYS
     spans = [(m.start(), m.start() + len(t)) for t in titles for m in re.finditer(f"(?={re.escape(t)})", key)]
     # a title that runs into another ending after it is no title of its own (遣使 in 遣使臣)
     shadowed = {(a, b) for a, b in spans if any(a2 < b and a < b2 and b2 > b for a2, b2 in spans)}
@@ -1286,31 +1294,31 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             if match_key(name) not in gaz.names:
                 found.append((name, kind, 2.0, f"a name given with its form in letters ({why})", ctx, ""))
             found.append((latin, kind, 2.0, f"the form in letters of {name}", ctx, name))
-        # an emperor named by his era (乾隆帝, 康熙皇帝), a state's army (清軍, 蘇軍)
+        # holders of offices; an emperor named by his era (乾隆帝, 康熙皇帝), a state's army
+        # (清軍, 蘇軍); the formulas of treaties and boundary records
         flat_key = match_key(flat_text)
-        for start, end, kind, why in office_holders(flat_key, gaz, flat_text, translit):
-            ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
-            found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
-        for start, end, kind, why in titled_names(flat_key, eras, known):
-            ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
-            found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
-        for start, end, kind, why in (organs(flat_key) + given_names(flat_key) + counted_lists(flat_key)
+        shown = flat_text.replace(BLOCK, "…")
+        for start, end, kind, why in (office_holders(flat_key, gaz, flat_text, translit)
+                                      + titled_names(flat_key, eras, known)
+                                      + organs(flat_key) + given_names(flat_key) + counted_lists(flat_key)
                                       + numbered_points(flat_key) + boundary_names(flat_key) + area_names(flat_key)
                                       + regnal_names(flat_key)):
-            ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
+            ctx = f"{rel}:{line}: " + _context(shown, start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
         for start, end, title, why in grand_states(flat_key, gaz):
-            ctx = f"{rel}:{line}: " + _context(flat_text.replace(BLOCK, "…"), start, end)
+            ctx = f"{rel}:{line}: " + _context(shown, start, end)
             found.append((flat_text[start:end], "org", 2.5, why, ctx, title))
         # a banner of the Eight Banners, with its people (蒙古正藍旗, 察哈爾鑲黃旗), links or not
-        block_key = match_key(flat(block))
+        block_flat = flat(block)
+        block_key = match_key(block_flat)
+        block_shown = block_flat.replace(BLOCK, "…")
         for m in BANNER.finditer(block_key):
-            ctx = f"{rel}:{line}: " + _context(flat(block).replace(BLOCK, "…"), m.start(), m.end())
-            found.append((flat(block)[m.start():m.end()], "org", 2.5, "a banner of the Eight Banners", ctx, ""))
+            ctx = f"{rel}:{line}: " + _context(block_shown, m.start(), m.end())
+            found.append((block_flat[m.start():m.end()], "org", 2.5, "a banner of the Eight Banners", ctx, ""))
         # a city before a publisher (香港：中文大學出版社): a place, whatever else it is
         for m in IMPRINT.finditer(block_key):
-            ctx = f"{rel}:{line}: " + _context(flat(block).replace(BLOCK, "…"), m.start(1), m.end(1))
-            found.append((flat(block)[m.start(1):m.end(1)], "place", 2.5, "the city of a publisher", ctx, ""))
+            ctx = f"{rel}:{line}: " + _context(block_shown, m.start(1), m.end(1))
+            found.append((block_flat[m.start(1):m.end(1)], "place", 2.5, "the city of a publisher", ctx, ""))
         # a reference in letters: its author, its publisher and the publisher's city
         if block.tag == f"{{{NS['tei']}}}item":
             for latin, kind, why, a, b in latin_reference(flat_text):

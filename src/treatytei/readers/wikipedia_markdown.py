@@ -724,16 +724,20 @@ def _caption_rests(items: list) -> list:
         j, seen = i, 0
         while j < len(items):
             y = items[j]
-            text = y if isinstance(y, str) else "".join(y.itertext()) if isinstance(y.tag, str) else ""
-            if not isinstance(y, str) and isinstance(y.tag, str) and local(y) == "figure":
-                break
-            end = text.find("]]") if isinstance(y, str) else -1
-            if "[[" in (text if end < 0 else text[:end]):
-                break
-            if end >= 0:
-                seen += end
+            if isinstance(y, str):
+                end = y.find("]]")
+                text = y if end < 0 else y[:end]
+            elif isinstance(y.tag, str):
+                if local(y) == "figure":
+                    break
+                end, text = -1, "".join(y.itertext())
+            else:                       # a comment
+                end, text = -1, ""
+            if "[[" in text:
                 break
             seen += len(text)
+            if end >= 0:
+                break
             j += 1
         if j >= len(items) or not isinstance(items[j], str) or "]]" not in items[j] or seen > CAPTION_REST:
             continue
