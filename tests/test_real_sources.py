@@ -127,6 +127,20 @@ def test_the_rest_of_a_caption_the_dump_cut_off_is_the_image_s(added, name, capt
     assert "]]" not in body and caption not in body
 
 
+def test_a_wikilink_after_an_image_is_no_caption():
+    """A ]] that closes a [[…]] of the text after an image ends no caption: the words stay text."""
+    from lxml import etree
+    from treatytei.readers.wikipedia_markdown import _caption_rests
+    from treatytei.tei import E
+
+    fig = E("figure", E("graphic", url="https://zh.wikipedia.org/wiki/File:x.jpg"))
+    assert _caption_rests([fig, "見[[某城]]處"]) == [fig, "見[[某城]]處"]
+    assert fig.find("{*}head") is None
+    fig = E("figure", E("graphic", url="https://zh.wikipedia.org/wiki/File:x.jpg"))
+    assert _caption_rests([fig, "加蓋於界約。]] 清代"]) == [fig, "清代"]
+    assert etree.tostring(fig.find("{*}head"), encoding="unicode").endswith(">加蓋於界約。</head>")
+
+
 @pytest.mark.parametrize("name", [p.name for p in FILES if p.suffix == ".md"])
 def test_bold_next_to_chinese_is_bold_not_asterisks(added, name):
     """**[博爾濟吉特](…)**氏: CommonMark leaves those ** as text (punctuation inside, a letter

@@ -721,7 +721,7 @@ def _caption_rests(items: list) -> list:
         i += 1
         if isinstance(x, str) or not isinstance(x.tag, str) or local(x) != "figure":
             continue
-        j, seen = i, 0
+        j, seen, closed = i, 0, False
         while j < len(items):
             y = items[j]
             if isinstance(y, str):
@@ -737,9 +737,10 @@ def _caption_rests(items: list) -> list:
                 break
             seen += len(text)
             if end >= 0:
+                closed = True
                 break
             j += 1
-        if j >= len(items) or not isinstance(items[j], str) or "]]" not in items[j] or seen > CAPTION_REST:
+        if not closed or seen > CAPTION_REST:
             continue
         before, after = items[j].split("]]", 1)
         caption = [*items[i:j], before]
