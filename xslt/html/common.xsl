@@ -38,6 +38,14 @@
 
   <!-- a page (and anchor) as cited: always in the original tree (the sources' own
        characters: a citation must not send a reader to a converted copy) -->
+  <!-- a paragraph that holds nothing but wiki templates the dump left ({{-}}): nothing to
+       show or print -->
+  <xsl:function name="tt:template-only" as="xs:boolean">
+    <xsl:param name="p" as="element()"/>
+    <xsl:sequence select="exists($p/tei:seg[@type = 'template']) and empty($p/(* except tei:seg[@type = 'template']))
+                          and not(normalize-space(string-join($p/text(), '')))"/>
+  </xsl:function>
+
   <xsl:function name="tt:cite-url" as="xs:string">
     <xsl:param name="page" as="xs:string"/>
     <xsl:sequence select="$base-url || $page"/>

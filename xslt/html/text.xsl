@@ -95,8 +95,7 @@
   <!-- a template of the wiki the dump's conversion left ({{-}}, a layout break): markup,
        not words; kept in the TEI, not shown, and a paragraph of nothing else not either -->
   <xsl:template match="tei:p" mode="text">
-    <xsl:if test="not(tei:seg[@type = 'template']) or * except tei:seg[@type = 'template']
-                  or normalize-space(string-join(text(), ''))">
+    <xsl:if test="not(tt:template-only(.))">
       <p><xsl:call-template name="tt:lang-attr"/><xsl:apply-templates mode="text"/></p>
     </xsl:if>
   </xsl:template>

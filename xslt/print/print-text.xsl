@@ -44,8 +44,7 @@
   </xsl:template>
   <xsl:template match="tei:p" mode="print">
     <!-- a paragraph of nothing but a wiki template the dump left ({{-}}) is not printed -->
-    <xsl:if test="not(tei:seg[@type = 'template']) or * except tei:seg[@type = 'template']
-                  or normalize-space(string-join(text(), ''))"><p><xsl:apply-templates mode="print"/></p></xsl:if>
+    <xsl:if test="not(tt:template-only(.))"><p><xsl:apply-templates mode="print"/></p></xsl:if>
   </xsl:template>
   <xsl:template match="tei:label" mode="print"><span class="label"><xsl:apply-templates mode="print"/></span></xsl:template>
   <xsl:template match="tei:hi[@rend = 'bold']" mode="print"><b><xsl:apply-templates mode="print"/></b></xsl:template>
