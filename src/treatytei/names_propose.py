@@ -112,7 +112,15 @@ PLACE_CUES_BEFORE = tuple("在于於至到往赴駐驻抵從从经經自")
 PLACE_CUES_AFTER = ("城", "地區", "地区", "一帶", "一带", "附近", "境內", "境内", "以北", "以南", "以東", "以东",
                     "以西", "位於", "位于", "沿岸", "流域", "之間", "之间", "交界")
 PERSON_CUES_AFTER = ("等人", "叛亂", "叛乱", "奏", "曰", "說", "说", "率", "字", "號", "号", "卒", "生於", "生于", "之子",
-                     "之女", "之孫", "之孙", "任", "曾", "被", "與其", "与其", "先生", "認為", "认为", "派遣")
+                     "之女", "之孫", "之孙", "任", "曾", "被", "與其", "与其", "先生", "認為", "认为", "派遣", "命其")
+#: a kinsman named right after a name (碩壘第五子, 巴布子。, 烏默客從弟, 諾爾布孫): the name
+#: is his father's or kinsman's, a person's (a genealogy's notes, a table of succession)
+KIN_AFTER = re.compile(r"(?:(?:[長长次嗣庶幼]|第?[一二三四五六七八九十]{1,2})?子|孫|孙|從弟|从弟|從子|从子|之弟|之兄)"
+                       r"(?=[。，,；;、）)]|$)")
+#: a table's column headings that say what its cells name (a list of rulers: 世代 | 姓名 | 年份)
+COLUMN_KINDS = {"姓名": "person", "人名": "person", "人物": "person", "名字": "person", "君主": "person",
+                "在任者": "person", "任職者": "person", "任职者": "person",
+                "地名": "place", "治所": "place", "駐地": "place", "驻地": "place", "首府": "place"}
 PERSON_CATEGORIES = ("人", "人物", "家", "大臣", "總督", "总督", "將軍", "将军", "皇帝", "可汗", "汗", "官員", "官员",
                      "都統", "都统", "學士", "学士", "王", "公主", "出生", "逝世")
 PLACE_CATEGORIES = ("城市", "河流", "山", "湖", "地理", "省", "城鎮", "城镇", "口岸", "地區", "地区", "行政區",
@@ -133,6 +141,8 @@ UNLINKED_ENDINGS = {
               # a mountain pass, the Mongol word (dabaa) as Qing documents write it (沙賓達巴哈)
               "達巴哈", "达巴哈", "達巴罕", "达巴罕", "達坂", "达坂", "達巴", "达巴"),
     "org": ("衙門", "衙门", "政府", "議會", "议会", "黨", "党", "公署", "清吏司") + INSTITUTIONS,
+    # a treaty's title written without 《》 (阿巴該圖界約): a name before it is the title's part
+    "treaty": ("條約", "条约", "界約", "界约"),
     # a person named by a title that ends so (和碩純愨公主, 聖祖仁皇帝)
     "person": ("公主", "皇帝", "皇后", "太后", "呼圖克圖", "呼图克图"),
     # an office holds the place or board it is named for (山西巡撫, 兵部尚書): found, it
@@ -143,6 +153,9 @@ UNLINKED_ENDINGS = {
 #: grammar words that end the words before a name even inside a word of the list (東至 in
 #: 地東至拜山); not 和, 同, 其 …, which begin names (和碩, 同江)
 CUT_CHARS = set("之的在于於即为為以与與及从從至到入经經由向往自被将將把对對所順顺沿循")
+#: grammar words that Mongol names are spelt with too (和 "and" for ho-: 和碩 hošuu, 巴爾和屯 Bars Khot;
+#: 該 "the said" for gai-: 阿巴該圖 Abagaitu), as match keys
+SPELLING_GRAMMAR = set("和该")
 #: words that give a name, after which a name may be short (老城稱為漢城, 名曰肇豐城)
 NAMING_WORDS = ("稱為", "称为", "稱作", "称作", "名曰", "名為", "名为", "叫做", "改稱", "改称", "改名", "漢名", "汉名",
                 "又稱", "又称", "俗稱", "俗称")
@@ -315,9 +328,9 @@ def _context(text: str, start: int, end: int, width: int = 12) -> str:
 
 #: words just before a name that make it a person's: a ruler's or official's title,
 #: a kinship word (大汗蒙哥, 使節薩瓦, 祖父丹律, 長子成袞札布)
-PERSON_CUES_BEFORE = ("大汗", "可汗", "皇帝", "大臣", "使節", "使节", "將軍", "将军", "都統", "都统", "總督", "总督",
+PERSON_CUES_BEFORE = ("汗", "大汗", "可汗", "皇帝", "大臣", "使節", "使节", "將軍", "将军", "都統", "都统", "總督", "总督",
                       "參贊", "参赞", "台吉", "臺吉", "祖父", "父親", "父亲", "長子", "长子", "次子", "三子", "之子",
-                      "其子", "之孫", "之孙", "岳母", "岳父", "妻子", "丈夫", "學者", "学者", "正使", "副使", "特使",
+                      "其子", "之孫", "之孙", "世孫", "世孙", "岳母", "岳父", "妻子", "丈夫", "學者", "学者", "正使", "副使", "特使",
                       "使臣", "公使", "大使", "督軍", "督军",
                       # a calling (德國地理學家拉文施泰因, 遠東考察家涅維爾斯科伊)
                       "學家", "学家", "考察家", "探險家", "探险家", "旅行家", "外交家", "軍事家", "军事家", "政治家")
@@ -415,7 +428,7 @@ def _cues(key: str, words, known: dict[str, str] | None = None) -> str | None:
             end = at + len(word)
             before, after = key[max(0, at - 4):at], key[end:end + 4]
             if any(after.startswith(match_key(c)) for c in PERSON_CUES_AFTER) or \
-                    any(before.endswith(match_key(c)) for c in PERSON_CUES_BEFORE):
+                    any(before.endswith(match_key(c)) for c in PERSON_CUES_BEFORE) or KIN_AFTER.match(key, end):
                 votes["person"] += 1
             elif any(after.startswith(match_key(c)) for c in POLITY_CUES_AFTER) or \
                     any(before.endswith(match_key(c)) for c in POLITY_CUES_BEFORE):
@@ -488,9 +501,21 @@ def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: 
         """words[k] is a transliterated name or a piece the word list takes for a name's
         (哈拉 in 哈拉毕拉河, 萨 in 萨留格穆斯克山岭); not a common word (人 in 逃人送原卡伦)."""
         return k >= 0 and part_of_speech(words[k]) in ("nr", "nrt")
+    def inside_spelling(k: int) -> bool:
+        """words[k], a grammar word that transliterations use too (和 in 克魯倫巴爾和屯盟), stands
+        between a piece of a transliterated name and a single character of the name."""
+        return (words[k] in translit | SPELLING_GRAMMAR and 0 < k < len(words) - 1 and len(words[k + 1]) == 1
+                and words[k + 1] not in FUNCTION_CHARS and part_of_speech(words[k - 1]) in PROPER
+                and words[k - 1] not in gaz.names)
+    def known_before(at: int) -> bool:
+        """A name of the register ends at ``at``, whatever words jieba cuts it into (塔爾巴哈 | 台)."""
+        return any(gaz.names.get(key[at - n:at]) is not None and gaz.names[key[at - n:at]].id
+                   for n in range(2, min(12, at - start) + 1))
     for i, w in enumerate(reversed(words)):
         pos = part_of_speech(w)
         common = pos is not None and pos not in PROPER
+        if i and not institution and part_end - s >= 2 and w not in gaz.names and known_before(s):
+            break           # 塔爾巴哈台 | 烏占卡倫: the register's name before another name
         state = w in countries() or (gaz.names.get(w) is not None and gaz.names[w].tag == "orgName")
         if i and not institution and (proper or (place and state and part_end - s >= 2)) and (
                 w in gaz.names or w in countries() or (w[-1:] == "国" and w[:-1] in countries())):
@@ -501,9 +526,11 @@ def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: 
             if ((len(w) == 1 and w in FUNCTION_CHARS) or (pos and pos[0] in "mqrpcudf")
                     or (len(w) > 1 and pos and pos[0] in "va") or (whole_word and common)):
                 return s        # 一個城, 這條河, 設立鄂博: a numeral, pronoun, verb… before the ending
-        elif (len(w) > 1 and common and not (institution and pos[0] not in "vadt")) or w in FUNCTION_CHARS or (
+        elif (len(w) > 1 and common and not (institution and pos[0] not in "vadt")) or (
+                w in FUNCTION_CHARS and not inside_spelling(len(words) - 1 - i)) or (
                 len(w) == 1 and pos and pos[0] in "vp" and (w not in translit or after_grammar(len(words) - 2 - i))
-                and not spelt(len(words) - 2 - i)) or any(
+                and not spelt(len(words) - 2 - i)) or (
+                w in ("了", "着")) or any(
                 w.endswith(e) and len(w) > len(e) for e in PERSON_ENDINGS[:2]) or (
                 w in "年月日" and s >= 2 and (key[s - 2].isdigit() or key[s - 2] in "一二三四五六七八九十廿卅〇")):
             break
@@ -534,7 +561,7 @@ def _office_start(key: str, s: int, p: int, gaz: Gazetteer) -> int:
         known = gaz.names.get(w)
         state = (len(w) >= 2 and w.endswith("国")) or (known is not None and known.tag == "orgName" and known.id) or (
             w in countries() and (known is None or known.tag != "placeName"))    # 蒙古辦事大臣: a place's office
-        numbered = w == "国" and at - 1 > s and key[at - 2] in NUMERALS
+        numbered = w in ("国", "省") and at - 1 > s and key[at - 2] in NUMERALS    # 三省 | 將軍
         if state or numbered:
             s = at
     return s
@@ -654,7 +681,8 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
 
 #: a reference that starts with its author: a Han name, 等 (et al.), then a separator and
 #: the work's title or year
-REFERENCE_AUTHOR = re.compile(r"^\s*([\u3400-\u9fff]{2,4}?)(?:等人|等)?\s*(?:[：:，,.．]\s*|(?=《))")
+REFERENCE_AUTHOR = re.compile(r"^\s*([\u3400-\u9fff]{2,4}?)(?:等人|等)?(?:著|撰|編|编|纂|輯|辑|主編|主编)?\s*"
+                              r"(?:[：:，,.．]\s*|(?=《))")
 #: what makes a block's head an author's name: a title, a year (or, in the caller, a link)
 REFERENCE_TITLE = re.compile(r"[《〈『「]|\d{4}")
 #: names credited in a reference (岡洋樹 著，烏雲格日勒、佟雙喜 譯)
@@ -740,7 +768,32 @@ def _edge(key: str, at: int, before: bool, known: dict[str, str]) -> bool:
         return any(key.endswith(match_key(w), 0, at) for w in PERSON_CUES_BEFORE + PLACE_WORDS_BEFORE) or \
             any(key[at - n:at] in known for n in range(2, min(12, at) + 1))
     return any(key.startswith(match_key(w), at) for w in PERSON_CUES_AFTER + PLACE_CUES_AFTER + ("等", "旧", "舊")) \
-        or any(key[at:at + n] in known for n in range(2, min(12, len(key) - at) + 1))
+        or bool(KIN_AFTER.match(key, at)) or any(key[at:at + n] in known for n in range(2, min(12, len(key) - at) + 1))
+
+
+def column_cells(root) -> dict:
+    """The cells of tables' columns whose heading says what they name (姓名, 地名, 治所…):
+    cell element -> (kind, heading). A table whose heading row spans columns is left alone:
+    its cells cannot be put under their headings by position."""
+    tei = NS["tei"]
+    out = {}
+    for table in root.iter(f"{{{tei}}}table"):
+        rows = table.findall(f"{{{tei}}}row")
+        heads = [r for r in rows if r.get("role") == "label"]
+        if len(heads) != 1:
+            continue
+        labels = ["".join(c.itertext()).strip() for c in heads[0].findall(f"{{{tei}}}cell")]
+        columns = {i: COLUMN_KINDS[label] for i, label in enumerate(labels) if label in COLUMN_KINDS}
+        if not columns or any(c.get("cols") for c in heads[0]):
+            continue
+        for row in rows:
+            cells = row.findall(f"{{{tei}}}cell")
+            if row is heads[0] or any(c.get("cols") for c in cells):
+                continue
+            for i, cell in enumerate(cells):
+                if i in columns:
+                    out[cell] = (columns[i], labels[i])
+    return out
 
 
 _CAP = r"(?:[A-Z][a-zà-ÿ'’\-]+|[A-Z]\.)"
@@ -807,7 +860,7 @@ GIVEN_NAME_WORDS = ("即名", "名曰", "名為", "名为", "稱為", "称为", 
 GIVEN_PLACE_WORDS = ("界牌", "牌博", "卡倫", "卡伦", "鄂博", "界碑", "城", "驛", "驿", "站", "山", "嶺", "岭", "河")
 #: a list of names counted by what they are (莫多圖、扎拉都倫、烏爾圖、查罕扎克喀圖四河)
 COUNTED_LIST = re.compile(r"((?:[\u3400-\u9fff]{2,8}、)+[\u3400-\u9fff]{2,8}?)[二三四五六七八九十两兩]+"
-                          r"(河|山|嶺|岭|城|湖|泉|卡倫|卡伦|處|处|台|臺)")
+                          r"(河|山|嶺|岭|城|湖|泉|卡倫|卡伦|處|处|台|臺|省)")
 
 
 #: a boundary point, marker or post named by its number (塔爾巴干達呼第五十八界點, 甲、察罕敖拉,第五十九界點)
@@ -868,20 +921,44 @@ def regnal_names(key: str) -> list[tuple[int, int, str, str]]:
 
 
 #: the treaty formula of a boundary: 以X為界 ("X is the boundary": 以楚庫河爲界, 以博木沙畢鼐爲界)
+#: a Mongol banner's place in its league or aimag: wing and position (左翼中旗, 中末次旗, 右翼前旗)
+BANNER_POSITION = re.compile(r"(?:[左右]翼)?[中前后左右末下次上]{1,3}旗")
+
+
+def banner_units(key: str, gaz: Gazetteer, known: dict[str, str]) -> list[tuple[int, int, str, str]]:
+    """Mongol banners named by their aimag or league and their position in it (車臣汗部左翼中旗,
+    昭烏達盟巴林右旗): a place, the banner's land, a name of its own; the aimag's name before the
+    position is one of the register or of the text's links, or ends as an aimag's or a league's
+    (…汗部, …盟). ``key``: match-keyed text. (start, end, kind, why)."""
+    out = []
+    for m in BANNER_POSITION.finditer(key):
+        p = m.start()
+        n = next((n for n in range(min(12, p), 1, -1)
+                  if known.get(key[p - n:p]) in ("place", "org") or
+                  (gaz.names.get(key[p - n:p]) is not None and gaz.names[key[p - n:p]].id) or
+                  (key.endswith(("汗部", "盟"), 0, p) and all(is_han(c) and c not in FUNCTION_CHARS
+                                                              for c in key[p - n:p]) and n <= 8
+                   and key[p - n - 1:p - n] in ("", *"、，,。；;：:（(）)\n \x00"))), 0)
+        if n:
+            out.append((p - n, m.end(), "place", "a Mongol banner: its aimag or league and its position in it"))
+    return out
+
+
 BOUNDARY_FORMULA = re.compile(r"以([\u3400-\u9fff]{2,10}?)[為为爲]界")
 
 
-def _one_name(name: str) -> bool:
+def _one_name(name: str, spelt: int = 99) -> bool:
     """Whether a stretch a formula frames (以…為界, 往…地方) is one name: no grammar word, not a
     common word, no common word of two characters or more in it, not single common
-    characters only."""
+    characters only (unless ``spelt`` of them or more: a transliteration, 察罕齊老圖)."""
     from .lexicon import part_of_speech, segment
 
     pos = part_of_speech(name)
     words = segment(name)
     return not (any(c in FUNCTION_CHARS for c in name) or (pos and pos not in PROPER)
                 or any(len(w) > 1 and (part_of_speech(w) or "nr") not in PROPER for w in words)
-                or all(len(w) == 1 and (part_of_speech(w) or "x") not in PROPER for w in words))
+                or (all(len(w) == 1 and (part_of_speech(w) or "x") not in PROPER for w in words)
+                    and len(name) < spelt))
 
 
 def boundary_names(key: str) -> list[tuple[int, int, str, str]]:
@@ -900,6 +977,25 @@ def boundary_names(key: str) -> list[tuple[int, int, str, str]]:
                 or not _one_name(name):
             continue                    # 以此梁為界, 以山河為界, 以山台干河為界: no name
         out.append((s, e, "place", "what a boundary runs along (以…為界)"))
+    return out
+
+
+#: a land's extent, by the places at its edges (其地東至額爾德尼陀羅海與…為鄰，南至塔爾袞柴達木，北至…)
+EXTENT = re.compile(r"(?:其地|[，,；;])[东西南北]至([\u3400-\u9fff]{2,8}?)(?=[与和及，,。；;、]|为邻|接壤|$)")
+
+
+def extent_names(key: str) -> list[tuple[int, int, str, str]]:
+    """The places at the edges of a land as a description gives them, clause by clause (其地東至A與
+    B為鄰，西至C…): one name each, no grammar word or common word. ``key``: match-keyed text."""
+    from .lexicon import part_of_speech
+
+    out = []
+    for m in EXTENT.finditer(key):
+        s, e = m.start(1), m.end(1)
+        name = key[s:e]
+        if not _one_name(name, spelt=4) or (part_of_speech(name) or "ns") not in PROPER:
+            continue
+        out.append((s, e, "place", "a place at an edge of a land (東至…, 南至…)"))
     return out
 
 
@@ -933,7 +1029,8 @@ def organs(key: str) -> list[tuple[int, int, str, str]]:
         at = key.find(name)
         while at >= 0:
             e = at + len(name)
-            if at not in taken:
+            if at not in taken and not (at and key[at - 1] in NUMERALS | set("余多")):
+                # (十萬餘戶部眾: households counted, the 部眾 "people" of a tribe; no board 戶部)
                 taken.update(range(at, e))
                 title = next((o for o in _OFFICE_KEYS if key.startswith(o, e)), None)
                 if title:
@@ -1059,11 +1156,13 @@ NOT_FIRST = set(match_key("等可兼各諸每其該此本原前後新舊團員�
 NUMERALS = set("一二三四五六七八九十百千萬万兩两零〇")
 #: what may follow a holder's name: a list's or a sentence's mark, a word joining two names,
 #: a verb of what the holder is or does (花沙納為全權大臣, 榮全遵照…, 奕山會同…, 奕山奏)
-HOLDER_AFTER = set("、，,。；;：:（( 與与及和暨為为遵奏率會会等往赴出來来在")
+HOLDER_AFTER = set("、，,。；;：:（( 與与及和暨為为遵奏率會会等往赴出來来在並并")
 #: the words of them that no name holds
 HOLDER_VERBS = set("為为遵奏率會会等往赴出來来在")
 #: what joins two holders of one title (使臣義斯麻伊兒及蘭給)
 HOLDER_JOINERS = set("及與与暨")
+#: verbs a title's holder does to another man, written right before that man's name (納木扎勒台吉攜烏默客)
+LEADING_VERBS = set(match_key("攜偕率領命遣召隨"))
 #: endings of Mongol personal names (遜都布多爾濟, 車登札布)
 MONGOL_NAME_ENDINGS = ("多爾濟", "多尔济", "札布", "扎布", "紥布", "扎卜", "札卜")
 _MONGOL_KEYS = tuple(match_key(x) for x in MONGOL_NAME_ENDINGS)
@@ -1106,6 +1205,8 @@ def _holder_at(key: str, s: int, gaz: Gazetteer, translit: set[str], run_on: boo
             continue            # 大臣將軍: titles one after another
         if all(c in RANK_CHARS for c in name):
             continue            # 扎薩克王公: the princes, ranks and no name
+        if name[0] in LEADING_VERBS:
+            continue            # 台吉攜烏默客: a verb ("to take along") before the name
         return e
     return None
 
@@ -1179,6 +1280,10 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
         kind = kind_of_title(title, eras, words=False)[0] or kind_of_qualifier(link_qualifier(ref.get("target")))
         if kind in ("person", "place", "org"):
             known.setdefault(match_key(title), kind)
+    columns = column_cells(root)
+    from .lexicon import transliteration_chars as jieba_translit
+
+    holder_chars = set(translit) | jieba_translit()
     n_block = -1
     for block in blocks(root):
         if block.xpath("ancestor::tei:fw | ancestor::tei:note[@type='manifest']", namespaces=NS):
@@ -1200,6 +1305,9 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
             if kind is None:
                 kind, why = kind_of_title(title, eras, words=False)
             weight = 2.0
+            if kind == "person" and match_key(title).endswith("汗") and match_key(title) + "部" in doc_key:
+                # 車臣汗, the khan of 車臣汗部: a title, its holders named after it (車臣汗諾爾布)
+                kind, why = "office", f"a khan's title: the text names his aimag ({title}部) for it"
             if kind == "place" and len(title) <= 3 and _titled_person(doc_key, title):
                 # 黑龍江將軍奕山: a short name after an office is a person's, whatever it ends in
                 kind, why = "person", "a short name after an office or title: a person's"
@@ -1233,6 +1341,11 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
                                                  "taken for a place", 0.8
             if _plain_name(title):
                 found.append((title, kind, weight + 1.0, f"a link to the article {title} ({why})", ctx, title))
+            tail = ref.tail or ""
+            if kind == "office" and (e := _holder_at(match_key(tail), 0, gaz, holder_chars)):
+                # [土謝圖汗](…)袞布: the name right after a linked title is its holder's
+                found.append((tail[:e], "person", 2.0, f"a name right after the title {anchor or title}: its holder",
+                              f"{rel}:{line}: {anchor}{tail[:e + 6]}", ""))
             surname = _surname(title) if kind == "person" else ""
             if surname and _alone(doc_key, match_key(surname)):
                 # 穆拉維約夫 for 尼古拉·尼古拉耶維奇·穆拉維約夫-阿穆爾斯基: the text names him so
@@ -1258,6 +1371,11 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
                     # another spelling or form of the title's name (喇薩 for 拉薩); words
                     # around the title (佔領外蒙古) are not a name
                     found.append((anchor, kind, weight, f"the words of a link to {title}", ctx, title))
+        # a cell under a heading that says what it names (姓名: a person's)
+        if block in columns and _plain_name(text.strip()) and word_kind(text.strip())[0] != "other":
+            kind, heading = columns[block]
+            found.append((text.strip(), kind, 2.5, f"a cell of a table's column {heading}: a {kind}'s name",
+                          f"{rel}:{line}: {text.strip()}", ""))
         # 《titles》
         for m in re.finditer(r"《([^《》]{2,30})》", text):
             title = m.group(1)
@@ -1302,7 +1420,8 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
                                       + titled_names(flat_key, eras, known)
                                       + organs(flat_key) + given_names(flat_key) + counted_lists(flat_key)
                                       + numbered_points(flat_key) + boundary_names(flat_key) + area_names(flat_key)
-                                      + regnal_names(flat_key)):
+                                      + regnal_names(flat_key) + banner_units(flat_key, gaz, known)
+                                      + extent_names(flat_key)):
             ctx = f"{rel}:{line}: " + _context(shown, start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
         for start, end, title, why in grand_states(flat_key, gaz):
@@ -1328,7 +1447,7 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
         # 張丹卉，[a linked title]), and the names it credits (岡洋樹 著，烏雲格日勒、佟雙喜 譯)
         if block.tag == f"{{{NS['tei']}}}item":
             m = REFERENCE_AUTHOR.match(flat_text)
-            if m and word_kind(m.group(1))[0] in (None, "person") and \
+            if m and word_kind(m.group(1))[0] in (None, "person") and not match_key(m.group(1)).startswith(tuple(eras)) and \
                     (REFERENCE_TITLE.search(flat_text.split("\n")[0]) or _linked_title_at(block, flat_text, m.end())):
                 ctx = f"{rel}:{line}: " + _context(flat_text, m.start(1), m.end(1))
                 found.append((m.group(1), "person", 2.0, "the author at the head of a reference", ctx, ""))
