@@ -15,6 +15,7 @@ text, the share the text's list has with the same type.
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -64,8 +65,9 @@ def compare(gold: Counter, found: Counter, scores: dict[str, Score], diffs: list
 
 
 def proposal_precision(cands, gold: Counter) -> tuple[int, int, list[str]]:
-    """(correct, proposed, the wrong ones) for the person/place/org candidates."""
-    known = {(t, k) for t, k in gold}
+    """(correct, proposed, the wrong ones) for the person/place/org candidates. A list's surface
+    with a footnote's mark in it (尼迢[1]來) is the name without the mark, which is what is proposed."""
+    known = {(t, re.sub(r"\[\d+\]", "", k)) for t, k in gold}
     right, total, wrong = 0, 0, []
     for c in cands:
         if c.kind not in ("person", "place", "org"):

@@ -308,8 +308,12 @@ def kind_of_qualifier(qualifier: str) -> str | None:
 
 
 def _plain_name(text: str) -> bool:
-    """A string that could be a name: Han characters (and ·), not a phrase."""
-    return (2 <= len(text) <= 12 and all(is_han(c) or c in "·・" for c in text)
+    """A string that could be a name: Han characters (and ·), not a phrase. A foreign name with
+    middle dots may be longer and join a double surname with a hyphen (萨瓦·弗拉季斯拉维奇-卢古辛斯基)."""
+    dotted = any(c in NAME_DOTS for c in text)
+    return (2 <= len(text) <= (24 if dotted else 12)
+            and all(is_han(c) or c in NAME_DOTS or (dotted and c in NAME_HYPHENS) for c in text)
+            and is_han(text[0]) and is_han(text[-1])
             and not any(c in text for c in "的了是在和與与及或之於于為为"))
 
 
@@ -886,6 +890,63 @@ def numbered_points(key: str) -> list[tuple[int, int, str, str]]:
 
 #: a monarch named with the number of his reign, then a verb or a mark (彼得第一遣使, 女帝加他鄰第一立:
 #: Peter I, Catherine I)
+#: the marks between the parts of a foreign personal name (名·父名·姓), and of a double surname
+NAME_DOTS = "·・•‧"
+NAME_HYPHENS = "-－‐"
+
+
+def dotted_names(key: str, gaz: Gazetteer) -> list[tuple[int, int, str, str]]:
+    """Foreign personal names written with middle dots in running text (派遣萨瓦·弗拉季斯拉维奇-卢古辛斯基为,
+    主阿利克桑得爾·尼逗拉業斐齊之): a person. The first part begins where the words before it
+    end (as a name before an ending does: name_start); the last part ends at a grammar word,
+    a mark or a common word. Each part two characters at least; not in a 《title》; names the
+    register knows are left to it. ``key``: match-keyed text. (start, end, kind, why)."""
+    from .lexicon import part_of_speech, segment
+
+    out = []
+    for m in re.finditer(f"[{NAME_DOTS}]", key):
+        d = m.start()
+        if out and d < out[-1][1]:
+            continue                    # a later dot of a name already taken
+        s = d
+        while s > 0 and d - s < 6 and is_han(key[s - 1]) and key[s - 1] not in FUNCTION_CHARS:
+            s -= 1
+        # the first part begins after the last common word before the dot (派遣 | 萨瓦, 漢學家 |
+        # 阿爾喬姆), and after a verb, preposition or particle of one character before it
+        words = segment(key[s:d])
+        cut = max((k + 1 for k, w in enumerate(words) if len(w) > 1 and (part_of_speech(w) or "nr") not in PROPER
+                   and part_of_speech(w) != "x"), default=0)
+        while cut < len(words) - 1 and len(words[cut]) == 1 and (part_of_speech(words[cut]) or "x")[0] in "vpcdrumqf":
+            cut += 1
+        s += sum(len(w) for w in words[:cut])
+        e, part = d, d + 1
+        while e < len(key) and key[e] in NAME_DOTS + NAME_HYPHENS and d - s >= 2:
+            part = e + 1
+            q = part
+            while q < len(key) and q - part < 10 and is_han(key[q]) and key[q] not in FUNCTION_CHARS:
+                q += 1
+            # the part ends before a common word the text goes on with (…耶夫抵達北京)
+            at = part
+            for w in segment(key[part:q]):
+                pos = part_of_speech(w)
+                if at > part + 1 and len(w) > 1 and pos is not None and pos not in PROPER:
+                    break
+                at += len(w)
+            q = min(q, at)
+            if q - part < 2:
+                break
+            e = q
+        if e <= d + 2 or d - s < 2:
+            continue
+        opened = key.rfind("《", 0, s)
+        if opened >= 0 and key.find("》", opened, s) < 0:
+            continue                    # a title's words
+        if key[s:e] in gaz.names:
+            continue
+        out.append((s, e, "person", "a foreign personal name, its parts joined by middle dots"))
+    return out
+
+
 REGNAL = re.compile(r"第[一二三四五六七八九十]{1,3}(?=[立崩遣即在時时之與与派率，,。、；;：:\s]|$)")
 
 
@@ -1421,7 +1482,7 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
                                       + organs(flat_key) + given_names(flat_key) + counted_lists(flat_key)
                                       + numbered_points(flat_key) + boundary_names(flat_key) + area_names(flat_key)
                                       + regnal_names(flat_key) + banner_units(flat_key, gaz, known)
-                                      + extent_names(flat_key)):
+                                      + extent_names(flat_key) + dotted_names(flat_key, gaz)):
             ctx = f"{rel}:{line}: " + _context(shown, start, end)
             found.append((flat_text[start:end], kind, 2.0, why, ctx, ""))
         for start, end, title, why in grand_states(flat_key, gaz):
