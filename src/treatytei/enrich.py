@@ -268,7 +268,8 @@ def find_matches(text: str, gaz: Gazetteer, composite_dates: bool = True, errors
         if name:
             entry = gaz.names[name]
             # inside 《》「」“” only titles: a place in a treaty's title is not a mention of the place
-            if entry.tag == "word" or (entry.tag in ("orgName", "placeName") and _script(key, pos + len(name))):
+            if entry.tag == "word" or (entry.tag in ("orgName", "placeName") and (
+                    _script(key, pos + len(name)) or _people_counted(key, name, pos + len(name)))):
                 cands.append((len(name), None))
             elif entry.tag == "title":
                 cands.append((len(name), E("title", ref=f"#{entry.id}", type_="treaty")))
@@ -292,6 +293,17 @@ def _script(key: str, end: int) -> bool:
     """A state's or people's name before 字 names its script, not itself (以俄羅斯字、滿洲字
     繕寫: "written in Russian and Manchu"); not 字據, 字樣 (a written pledge, the words)."""
     return key[end:end + 1] == "字" and key[end + 1:end + 2] not in ("据", "样")
+
+
+#: a number of people right after a land's or a state's name (滿族三人、蒙古八人; 蒙古官五十五人)
+PEOPLE_COUNTED = re.compile(r"[官员]?[一二三四五六七八九十百两〇0-9]+[人名员]")
+
+
+def _people_counted(key: str, name: str, end: int) -> bool:
+    """A land's or state's name right before a number of people names its people, not the land
+    (由宗室一人、滿族三人、蒙古八人所組成: "eight Mongols"; 蒙古官五十五人); an army's stays one
+    (俄軍826人)."""
+    return not name.endswith(("军", "兵", "队")) and bool(PEOPLE_COUNTED.match(key, end))
 
 
 def date_element(v: DateValue) -> etree._Element:
