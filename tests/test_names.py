@@ -402,6 +402,10 @@ def test_romanisation_and_ids():
     assert romanise("松筠") == "Sōng Yún"
     assert pinyin_of("鄂爾懷圖") == pinyin_of("鄂尔怀图") == "e er huai tu"
     assert make_entry_id("person", "松筠", {"per-songyun"}) == "per-songyun-2"
+    # characters read in names as names read them: a khan hán, 什 shí, 勒 lè
+    assert romanise("車臣汗") == "Chē Chén Hán" and romanise("伊勒登") == "Yī Lè Dēng"
+    assert pinyin_of("阿爾塔什達") == "a er ta shi da" and make_entry_id("person", "阿爾塔什達", set()) == "per-aertashida"
+    assert romanise("萨瓦·卢古辛斯基") == "Sà Wǎ Lú Gǔ Xīn Sī Jī" and romanise("Sava") == "Sava"
 
 
 # ------------------------------------------------------------------ the loop
@@ -432,14 +436,17 @@ def test_propose_review_accept_enrich(edition):
     assert by["兩江總督"]["type"] == "office"
     assert by["乾隆"]["type"] == "other"                    # an era: a word, not a name
     assert all(row["decision"] == "?" for row in rows) and all(row["contexts"] for row in rows)
-    # the editor: yes to 松筠 and 兩江總督, no to 松王墳, the rest left for later
+    # the editor: yes to 松筠 and 兩江總督, no to 松王墳, the rest left for later; and yes to a
+    # place proposed as an organisation, its type changed
+    org = next(row for row in rows if row["type"] == "org" and row["status"] == "new")
     for row in rows:
         row["decision"] = {"松筠": "yes", "兩江總督": "yes", "松王墳": "no"}.get(row["surface"], "?")
+    org["decision"], org["type"] = "yes", "place"
     _write_review(review, rows)
     before = (edition.tei / "register.xml").read_bytes()
     r = run_cli("names", "accept", str(review), cwd=root)
     assert r.returncode == 0, r.stderr
-    assert "1 rejection(s)" in r.stderr and f"{len(rows) - 3} left undecided" in r.stderr
+    assert "1 rejection(s)" in r.stderr and f"{len(rows) - 4} left undecided" in r.stderr
     after = (edition.tei / "register.xml").read_bytes()
     # spliced in, not rewritten: every line of the register is kept, only lines are added
     import difflib
@@ -448,6 +455,9 @@ def test_propose_review_accept_enrich(edition):
     reg = Register.load(edition.tei / "register.xml")
     eid = by["松筠"]["entry"]
     assert reg.entries[eid].kind == "person" and "松筠" in reg.entries[eid].names
+    # the retyped entry's id follows its type (org-… -> pl-…)
+    retyped = "pl-" + org["entry"].partition("-")[2]
+    assert org["entry"] not in reg.entries and reg.entries[retyped].kind == "place"
     person = reg.root.xpath("//*[@xml:id=$id]", id=eid)[0]
     assert person.xpath("tei:persName[@xml:lang='zh-Latn-pinyin']/text()", namespaces=NS) == ["Sōng Yún"]
     # every entry of the register now carries its romanisation
@@ -458,7 +468,7 @@ def test_propose_review_accept_enrich(edition):
     # neither the accepted nor the rejected are proposed again
     r = run_cli("names", "propose", cwd=root)
     again = {row["surface"] for row in _review(review)}
-    assert not {"松筠", "兩江總督", "松王墳"} & again and len(again) == len(rows) - 3
+    assert not {"松筠", "兩江總督", "松王墳", org["surface"]} & again and len(again) == len(rows) - 4
     # enrich tags the new names
     r = run_cli("enrich", cwd=root)
     assert r.returncode == 0, r.stderr

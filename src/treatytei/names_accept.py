@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import TreatyError
-from .register import KINDS, Register
+from .register import ID_PREFIX, KINDS, Register
 from .names_propose import COLUMNS
 
 YES = {"yes", "y", "accept", "accepted", "ok", "是", "对", "對"}
@@ -80,6 +80,7 @@ def accept(project, review: Path, take_all: bool = False) -> Outcome:
     def change(root):
         reg = Register(root, register)
         new_entries: dict[str, tuple[str, list[str]]] = {}
+        renamed: dict[tuple[str, str], str] = {}
         for rec in rows:
             decision = "yes" if take_all else rec["decision"].lower()
             surface, kind, eid = rec["surface"], rec["type"], rec["entry"]
@@ -96,6 +97,7 @@ def accept(project, review: Path, take_all: bool = False) -> Outcome:
                                                   f"not a {kind}")
                     outcome.names += bool(reg.add_names(eid, [surface]))
                 elif eid:
+                    eid = _retyped(eid, kind, reg.ids, renamed)
                     if eid in reg.ids:
                         raise TreatyError(review, f"line {rec['line']}: {eid} is an id of the register that is not "
                                                   "a person, place, organisation, office or treaty")
@@ -120,6 +122,22 @@ def accept(project, review: Path, take_all: bool = False) -> Outcome:
         _check(data, register, project.schema / "treatytei.rng")
         write_atomic(register, data)
     return outcome
+
+
+def _retyped(eid: str, kind: str, taken: set[str], renamed: dict[tuple[str, str], str]) -> str:
+    """The id of a new entry whose type the editor changed follows the type (org-gaerdan as a
+    person: per-gaerdan; per-gaerdan-2 if that is taken), the same for every line of it; an
+    id the editor wrote without a type's prefix is kept as written."""
+    prefix, _, rest = eid.partition("-")
+    if not rest or prefix not in ID_PREFIX.values() or prefix == ID_PREFIX[kind] or eid in taken:
+        return eid
+    if (eid, kind) not in renamed:
+        new, k = f"{ID_PREFIX[kind]}-{rest}", 1
+        while new in taken or new in renamed.values():
+            k += 1
+            new = f"{ID_PREFIX[kind]}-{rest}-{k}"
+        renamed[(eid, kind)] = new
+    return renamed[(eid, kind)]
 
 
 def _check(data: bytes, path: Path, rng: Path) -> None:

@@ -48,28 +48,48 @@ ENTRY_PATHS = {
 _LATIN_NAME = re.compile(r"^[A-ZА-ЯЁ][\w'’.-]*,?(?: [\w'’.&-]+){0,7}$")
 
 
+#: readings characters take in names, where pypinyin's first reading is another word's: 汗 of a
+#: khan is hán (可汗 kèhán; 汗 "sweat" hàn), 什 of a transliteration shí (喀什 Kāshí; 什么 shénme),
+#: 勒 of a transliteration lè (勒拿河 Lènà Hé; 勒 "to tie" lēi) -- the readings of the Xiandai
+#: Hanyu Cidian for these words
+NAME_READINGS = {"汗": ("hán", "han"), "什": ("shí", "shi"), "勒": ("lè", "le")}
+
+
+def _name_syllables(text: str, tones: bool) -> list[str]:
+    """pypinyin's syllables of a name (its phrases read as phrases), one a Han character, the
+    characters of NAME_READINGS read as in names; other runs of characters as they are."""
+    from pypinyin import Style, pinyin
+
+    out = []
+    for run in re.findall(r"[\u3400-\u9fff\U00020000-\U0002ffff]+|[^\u3400-\u9fff\U00020000-\U0002ffff]+", text):
+        if not ("\u3400" <= run[0] <= "\u9fff" or run[0] >= "\U00020000"):
+            out.append(run)
+            continue
+        syllables = [s[0] for s in pinyin(run, style=Style.TONE if tones else Style.NORMAL)]
+        if len(syllables) != len(run):
+            out.extend(syllables)
+            continue
+        out.extend(NAME_READINGS[c][0 if tones else 1] if c in NAME_READINGS else syl
+                   for c, syl in zip(run, syllables))
+    return out
+
+
 def pinyin_of(text: str) -> str:
     """Toneless pinyin syllables, space-separated (the key of 'sounds alike')."""
-    from pypinyin import lazy_pinyin
-
-    return " ".join(s for s in lazy_pinyin(to_simplified(text)) if s.strip())
+    return " ".join(s for s in _name_syllables(to_simplified(text), tones=False) if s.strip())
 
 
 def romanise(text: str) -> str:
     """Hanyu Pinyin with tone marks, in words as a reader writes them: Song Yun."""
-    from pypinyin import Style, pinyin
-
-    syllables = [s[0] for s in pinyin(to_simplified(text), style=Style.TONE) if s and s[0].strip("·・ ")]
+    syllables = [s for s in _name_syllables(to_simplified(text), tones=True) if s.strip("·・ ")]
     if not syllables:
         return text
     return " ".join(s[:1].upper() + s[1:] for s in syllables)
 
 
 def make_entry_id(kind: str, name: str, taken: set[str]) -> str:
-    from pypinyin import lazy_pinyin
-
     words = []
-    for syl in lazy_pinyin(to_simplified(name)):
+    for syl in _name_syllables(to_simplified(name), tones=False):
         words.extend(re.findall(r"[a-z0-9]+", syl.lower()))
     base = f"{ID_PREFIX[kind]}-" + ("".join(words)[:40] or "x")
     eid, k = base, 1
