@@ -326,6 +326,14 @@ def _starts_with_verb(text: str, length: int = 1) -> bool:
     return len(first) == length and (part_of_speech(first) or "")[:1] == "v"
 
 
+def _holds_verb(text: str) -> bool:
+    """Whether a verb of two characters or more stands among the words (吉林城补充鸦片, 朝鲜两国隔开:
+    a clause the link's words ran into, not another form of a name)."""
+    from .lexicon import part_of_speech, segment
+
+    return any(len(w) > 1 and (part_of_speech(w) or "x")[0] == "v" for w in segment(match_key(text)))
+
+
 def _context(text: str, start: int, end: int, width: int = 12) -> str:
     return (text[max(0, start - width):start] + "【" + text[start:end] + "】" + text[end:end + width]).replace("\n", " ")
 
@@ -1394,7 +1402,12 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
                 # a bare name, in no word list, without an ending or a cue: a person's
                 # when short (Han, Manchu and Mongol personal names are written in two or
                 # three characters), else a place's
-                if len(title) <= 3:
+                from .lexicon import part_of_speech
+
+                if part_of_speech(match_key(title)) == "nz":
+                    kind, why, weight = "other", "a proper noun of jieba's word list, no person's, place's or " \
+                                                 "organisation's (nz), and no cue", 0.8
+                elif len(title) <= 3:
                     kind, why, weight = "person", "a bare name of two or three characters (no ending, no cue): " \
                                                   "taken for a person", 0.8
                 else:
@@ -1428,7 +1441,7 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
                     # the words name something else (欽差庫倫辦事大臣 linking to its holder)
                     found.append((anchor, own, 2.0, f"the words of a link ({own_why})", ctx, ""))
                 elif match_key(title) not in match_key(anchor) and set(match_key(anchor)) & set(match_key(title)) \
-                        and not _starts_with_verb(anchor):
+                        and not _starts_with_verb(anchor) and not _holds_verb(anchor):
                     # another spelling or form of the title's name (喇薩 for 拉薩); words
                     # around the title (佔領外蒙古) are not a name
                     found.append((anchor, kind, weight, f"the words of a link to {title}", ctx, title))
