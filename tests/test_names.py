@@ -381,6 +381,8 @@ def test_the_names_of_a_list_share_the_kind_of_its_known_names():
     assert got("俄国不能放弃贝加尔湖、上乌丁斯克、色楞格河下游以及尼布楚", {"上乌丁斯克": "place"}) == []  # no list of names
     assert got("中国、俄国、蒙古国", {"中国": "org"}) == []                           # states: not guessed
     assert got("吉利吉思、谦州、昂可剌等", {"谦州": "place"}) == [("吉利吉思", "place"), ("昂可剌", "place")]
+    # a list found from inside (吉利吉思 runs on from 的): its first member keeps its first character
+    assert got("唐努乌梁海的吉利吉思、撼合纳、谦州、乌斯", {"谦州": "place", "乌斯": "place"}) == [("撼合纳", "place")]
     assert got("毛皮、纺织品、成衣、生革、皮革", {"毛皮": "other", "纺织品": "other", "生革": "person"}) == []  # goods
 
 
@@ -540,6 +542,7 @@ def test_possible_duplicates_are_found(edition):
     ("乾隆帝亲赐城名", []), ("雅爾築城", []),                                # a verb before the ending
     ("四卡伦鄂博", []), ("贡赞山胡塔海图山", ["胡塔海图山"]),              # endings in a row, names in a row
     ("塔城县人民政府", ["塔城县", "塔城县人民政府"]),
+    ("同治八年（1869）省布倫托海辦事大臣，", ["布倫托海辦事大臣"]),        # 省 "abolished": not of the name
     ("1999年任国家主席江泽民访问", []),                                     # 江泽民: a person's name begins at 江
     ("作为贸易地，汉名“买卖城”。", ["买卖城"]), ("他说买卖城很大", []),        # 买卖 is a word: named only
     ("再由郭米沙尔衙门签署", ["郭米沙尔衙门"]),

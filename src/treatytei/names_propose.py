@@ -102,7 +102,7 @@ PERSON_ENDINGS = ("皇帝", "帝", "一世", "二世", "三世", "四世", "五�
                   # Russian surnames and patronymics as Chinese writes them (…諾夫, …斯基, …維奇)
                   "諾夫", "诺夫", "洛夫", "耶夫", "斯基", "維奇", "维奇")
 #: offices named for the place they govern: 庫倫辦事大臣 names 庫倫 a place
-REGIONAL_OFFICES = ("辦事大臣", "办事大臣", "分界大臣", "參贊大臣", "参赞大臣", "領隊大臣", "领队大臣", "將軍", "将军",
+REGIONAL_OFFICES = ("辦事大臣", "办事大臣", "分界大臣", "立界大臣", "勘界大臣", "定界大臣", "參贊大臣", "参赞大臣", "領隊大臣", "领队大臣", "將軍", "将军",
                     "都統", "都统", "總督", "总督", "巡撫", "巡抚", "大臣")
 #: A 共和國 inside a federation, and a 部 of the Mongols (an aimag), are territories:
 #: these longer endings decide before the organisation endings above.
@@ -483,7 +483,7 @@ _INSTITUTION_KEYS = {match_key(e) for e in INSTITUTIONS}
 
 def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: bool = False,
                translit: frozenset[str] | set[str] = frozenset(), place: bool = False,
-               institution: bool = False) -> int:
+               institution: bool = False, organ: bool = False) -> int:
     """Where a name whose ending starts at ``part_end`` begins, going left no further than
     ``start``: the run is divided into words (lexicon.segment); the word just before the
     ending is part of the name (買賣 in 買賣城, 邊疆 in 外貝加爾邊疆區), then every proper name
@@ -496,7 +496,9 @@ def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: 
     (駐綏靖城, 東至拜山, 御賜城), unless a transliterated name goes on before it (哈拉毕拉河).
     ``place``: the name is a place's, and a state's name before it is the state's (中國瑷琿城).
     ``institution``: the name is a publisher's, a university's…, and a known name before it
-    is part of it (中國方正出版社)."""
+    is part of it (中國方正出版社). A province, prefecture, county, town or district (省, 州, 縣,
+    城, 區) standing alone among the words ends a place's or an office's (省 | 布倫托海辦事大臣:
+    "abolished"; 黑龍江省 | …), not an ``organ``'s, which a county may have (塔城縣人民政府)."""
     from .lexicon import countries, part_of_speech, segment, transliteration_chars
 
     translit = set(translit) | transliteration_chars()
@@ -542,7 +544,7 @@ def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: 
                 w in FUNCTION_CHARS and not inside_spelling(len(words) - 1 - i)) or (
                 len(w) == 1 and pos and pos[0] in "vp" and (w not in translit or after_grammar(len(words) - 2 - i))
                 and not spelt(len(words) - 2 - i)) or (
-                w in ("了", "着")) or any(
+                w in ("了", "着")) or (len(w) == 1 and w in "省州县城区" and part_end - s >= 2 and not organ) or any(
                 w.endswith(e) and len(w) > len(e) for e in PERSON_ENDINGS[:2]) or (
                 w in "年月日" and s >= 2 and (key[s - 2].isdigit() or key[s - 2] in "一二三四五六七八九十廿卅〇")):
             break
@@ -609,7 +611,7 @@ def unlinked_names(text: str, gaz: Gazetteer, translit: set[str]) -> list[tuple[
         while r > 0 and p - r < 10 and is_han(text[r - 1]):
             r -= 1
         s = name_start(key, r, p, gaz, translit=translit, place=_ENDING_KIND[ending] == "place",
-                       institution=ending in _INSTITUTION_KEYS)
+                       institution=ending in _INSTITUTION_KEYS, organ=_ENDING_KIND[ending] == "org")
         if _ENDING_KIND[ending] == "place":
             # a place of the word list with this ending (興凱湖), where the words cut it (興 a verb)
             listed = next((k for k in range(min(6, e - r), len(ending) + 1, -1)
@@ -1590,7 +1592,8 @@ def listed_names(text: str, kinds: dict[str, str], sure: set[str] | None = None)
     key = match_key(text)
     out = []
     for m in re.finditer(r"(?<![\u3400-\u9fff])[\u3400-\u9fff]{2,5}(?:、[\u3400-\u9fff]{2,5}){2,}(?![\u3400-\u9fff])", key):
-        lead = _lead_verb(m.group().split("、")[0])
+        # (a list the pattern begins inside, after a 、, has no verb before its first member)
+        lead = _lead_verb(m.group().split("、")[0]) if key[m.start() - 1:m.start()] != "、" else 0
         members, at = [], m.start() + lead
         for part in m.group()[lead:].split("、"):
             name = part[:-1] if part.endswith(("等", "诸")) and len(part) > 2 else part     # 昂可剌等: "and others"
