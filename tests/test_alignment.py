@@ -245,6 +245,24 @@ def test_a_comma_only_one_witness_writes_ends_a_clause_unless_it_is_inside_a_reo
     assert _variants("此地起,分两边之处,迤东", "此地起东") == [("分两边之处,迤", "")]
 
 
+def test_of_equal_alignments_the_one_matching_beside_punctuation_is_taken():
+    """犬牙相错居住者，亦 (B) against 互相出入杂居者 (C, unpunctuated): matching 相 with 相 or 者
+    with 者 scores the same; 者 stands before B's comma, so it is the match."""
+    assert _variants("之人如有犬牙相错居住者,亦查明各令收回", "之人如有互相出入杂居者查明各自收回") == [
+        ("犬牙相错居住", "互相出入杂居"), ("亦", ""), ("令", "自")]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(texts, texts, st.lists(st.booleans(), max_size=8), st.lists(st.booleans(), max_size=8))
+def test_matches_beside_punctuation_only_break_ties(x, y, ex, ey):
+    a, b = toks(x), toks(y)
+    ea = (ex + [False] * len(a))[:len(a)]
+    eb = (ey + [False] * len(b))[:len(b)]
+    pairs = _gotoh(a, b, False, ea, eb)
+    assert_valid(a, b, pairs)
+    assert score(a, b, pairs) == best_score(a, b)
+
+
 def test_words_next_to_punctuation_the_other_witness_lacks_begin_the_next_clause():
     """B: 送文之人，由…; C (no punctuation): 送文之人俱令由…: C adds 俱令 after B's comma."""
     b, c = toks("送文之人,由恰克图"), toks("送文之人俱令由恰克图")

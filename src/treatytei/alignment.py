@@ -28,14 +28,25 @@ NEG = -(10 ** 9)
 ANCHOR_NGRAM = 3
 
 
-def align(a: list[Tok], b: list[Tok], a_open: bool = False, b_open: bool = False) -> list[tuple]:
+#: what a match beside a punctuated witness's punctuation adds: less than any difference of
+#: the scores above, however many such matches, so it decides only between equal alignments
+EDGE = 1e-4
+
+
+def align(a: list[Tok], b: list[Tok], a_open: bool = False, b_open: bool = False,
+          edges_a: list[bool] | None = None, edges_b: list[bool] | None = None) -> list[tuple]:
     """Global alignment of two token lists on their loose keys (Gotoh: match,
     mismatch, affine gap): [(i, j)] with None for a gap. An open end (the
     transcription stops): the other sequence's tokens after the last aligned one
-    are that witness's lacuna, paired with LACUNA."""
+    are that witness's lacuna, paired with LACUNA. ``edges_a``, ``edges_b``: the tokens
+    beside a clause's punctuation (left out of the lists): of two alignments that score
+    the same, the one that matches more of them is taken (犬牙相错居住者，亦 against
+    互相出入杂居者: 者 with 者, not 相 with 相)."""
+    ea = edges_a or [False] * len(a)
+    eb = edges_b or [False] * len(b)
     if b_open and not a_open:
         # by symmetry: align b to a with a's end open, then swap back
-        swapped = align(b, a, a_open=True)
+        swapped = align(b, a, a_open=True, edges_a=eb, edges_b=ea)
         return [(q, p) for p, q in swapped]
     anchors = _anchors(a, b)
     if anchors:
@@ -45,13 +56,13 @@ def align(a: list[Tok], b: list[Tok], a_open: bool = False, b_open: bool = False
         pi = pj = 0
         for i, j in anchors:
             pairs += [(p + pi if p is not None else None, q + pj if q is not None else None)
-                      for p, q in _gotoh(a[pi:i], b[pj:j], False)]
+                      for p, q in _gotoh(a[pi:i], b[pj:j], False, ea[pi:i], eb[pj:j])]
             pairs.append((i, j))
             pi, pj = i + 1, j + 1
-        for p, q in _gotoh(a[pi:], b[pj:], a_open):
+        for p, q in _gotoh(a[pi:], b[pj:], a_open, ea[pi:], eb[pj:]):
             pairs.append((p + pi if isinstance(p, int) else p, q + pj if isinstance(q, int) else q))
         return pairs
-    return _gotoh(a, b, a_open)
+    return _gotoh(a, b, a_open, ea, eb)
 
 
 def _anchors(a: list[Tok], b: list[Tok]) -> list[tuple[int, int]]:
@@ -103,7 +114,8 @@ def _anchors(a: list[Tok], b: list[Tok]) -> list[tuple[int, int]]:
     return out
 
 
-def _gotoh(a: list[Tok], b: list[Tok], a_open: bool) -> list[tuple]:
+def _gotoh(a: list[Tok], b: list[Tok], a_open: bool, edges_a: list[bool] | None = None,
+           edges_b: list[bool] | None = None) -> list[tuple]:
     """The dynamic programme of :func:`align` (b's end is never open here)."""
     b_open = False
     n, m = len(a), len(b)
@@ -118,6 +130,9 @@ def _gotoh(a: list[Tok], b: list[Tok], a_open: bool) -> list[tuple]:
             return [(k, k) for k in range(n)]
     # a shared name or date scores as many matches as it has characters
     wa = [MATCH * max(1, len(t.text)) if t.el is not None else MATCH for t in a]
+    if edges_a and any(edges_a):
+        wa = [w + EDGE if e else w for w, e in zip(wa, edges_a)]
+    eb = [EDGE if e else 0 for e in edges_b] if edges_b and any(edges_b) else [0] * m
     # three score rows: M (ends in a pair), X (ends consuming a), Y (ends consuming b)
     M = [NEG] * (m + 1)
     X = [NEG] * (m + 1)
@@ -151,7 +166,7 @@ def _gotoh(a: list[Tok], b: list[Tok], a_open: bool) -> list[tuple]:
                 best, bm[j] = px, 1
             else:
                 best, bm[j] = py, 2
-            vm = cM[j] = best + (wai if ai == kb[j - 1] else mis)
+            vm = cM[j] = best + (wai + eb[j - 1] if ai == kb[j - 1] else mis)
             # X: consume a[i-1] (a gap in b), from the row above
             o, e, oy = um + go, ux + ge, uy + go
             if o >= e and o >= oy:
@@ -221,7 +236,12 @@ def _align_witness(btoks: list[Tok], wtoks: list[Tok], b_open: bool, w_open: boo
         return align(btoks, wtoks, a_open=b_open, b_open=w_open)
     keep_b = [k for k, t in enumerate(btoks) if not (t.punct and not b_unp)]
     keep_w = [k for k, t in enumerate(wtoks) if not (t.punct and not w_unp)]
-    pairs = align([btoks[k] for k in keep_b], [wtoks[k] for k in keep_w], a_open=b_open, b_open=w_open)
+    def edges(toks, keep):
+        """Whether each kept token stands beside punctuation left out."""
+        return [(k > 0 and toks[k - 1].punct) or (k + 1 < len(toks) and toks[k + 1].punct) for k in keep]
+    pairs = align([btoks[k] for k in keep_b], [wtoks[k] for k in keep_w], a_open=b_open, b_open=w_open,
+                  edges_a=edges(btoks, keep_b) if not b_unp else None,
+                  edges_b=edges(wtoks, keep_w) if not w_unp else None)
     mapped = [(keep_b[p] if isinstance(p, int) else p, keep_w[q] if isinstance(q, int) else q) for p, q in pairs]
     # the punctuation left out: each a gap of the other witness, in its place
     out: list[tuple] = []
