@@ -701,7 +701,8 @@ REFERENCE_AUTHOR = re.compile(r"^\s*([\u3400-\u9fff]{2,4}?)(?:等人|等)?(?:著
 REFERENCE_TITLE = re.compile(r"[《〈『「]|\d{4}")
 #: names credited in a reference (岡洋樹 著，烏雲格日勒、佟雙喜 譯)
 CREDITS = re.compile(r"(?:^|(?<=[，,。.；;：:\s]))((?:[\u3400-\u9fff]{2,5}、)*[\u3400-\u9fff]{2,5})\s*(?:等)?\s*"
-                     r"(?:主編|主编|編著|编著|編|编|著|譯|译|撰|校注|整理)(?=[，,：:\s。.；;]|$)")
+                     r"(?:主編|主编|編著|编著|編|编|著|譯|译|撰|校注|校點|校点|點校|点校|改定|整理|輯|辑)"
+                     r"(?=[，,：:\s。.；;]|$)")
 #: the Eight Banners (八旗) of the Qing, with the people a banner belongs to: a unit, an
 #: organisation (蒙古正藍旗 is the Mongol Plain Blue Banner)
 BANNER = re.compile("(?:满洲|蒙古|汉军|察哈尔)?[正镶][黄白红蓝]旗")
