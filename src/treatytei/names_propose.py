@@ -102,8 +102,8 @@ PERSON_ENDINGS = ("皇帝", "帝", "一世", "二世", "三世", "四世", "五�
                   # Russian surnames and patronymics as Chinese writes them (…諾夫, …斯基, …維奇)
                   "諾夫", "诺夫", "洛夫", "耶夫", "斯基", "維奇", "维奇")
 #: offices named for the place they govern: 庫倫辦事大臣 names 庫倫 a place
-REGIONAL_OFFICES = ("辦事大臣", "办事大臣", "分界大臣", "立界大臣", "勘界大臣", "定界大臣", "參贊大臣", "参赞大臣", "領隊大臣", "领队大臣", "將軍", "将军",
-                    "都統", "都统", "總督", "总督", "巡撫", "巡抚", "大臣")
+REGIONAL_OFFICES = ("辦事大臣", "办事大臣", "分界大臣", "立界大臣", "勘界大臣", "定界大臣", "參贊大臣", "参赞大臣",
+                    "領隊大臣", "领队大臣", "將軍", "将军", "都統", "都统", "總督", "总督", "巡撫", "巡抚", "大臣")
 #: A 共和國 inside a federation, and a 部 of the Mongols (an aimag), are territories:
 #: these longer endings decide before the organisation endings above.
 PLACE_FIRST = ("自治共和國", "自治共和国", "汗部", "蒙古", "盟部", "地區", "地区", "新疆", "西藏")
@@ -342,8 +342,8 @@ def _context(text: str, start: int, end: int, width: int = 12) -> str:
 #: a kinship word (大汗蒙哥, 使節薩瓦, 祖父丹律, 長子成袞札布)
 PERSON_CUES_BEFORE = ("汗", "大汗", "可汗", "皇帝", "大臣", "使節", "使节", "將軍", "将军", "都統", "都统", "總督", "总督",
                       "參贊", "参赞", "台吉", "臺吉", "祖父", "父親", "父亲", "長子", "长子", "次子", "三子", "之子",
-                      "其子", "之孫", "之孙", "世孫", "世孙", "岳母", "岳父", "妻子", "丈夫", "學者", "学者", "正使", "副使", "特使",
-                      "使臣", "公使", "大使", "督軍", "督军",
+                      "其子", "之孫", "之孙", "世孫", "世孙", "岳母", "岳父", "妻子", "丈夫", "學者", "学者", "正使",
+                      "副使", "特使", "使臣", "公使", "大使", "督軍", "督军",
                       # a calling (德國地理學家拉文施泰因, 遠東考察家涅維爾斯科伊)
                       "學家", "学家", "考察家", "探險家", "探险家", "旅行家", "外交家", "軍事家", "军事家", "政治家")
 #: words just before a name that make it a place's (今哈薩克斯坦的… : 今 and a modern place)
