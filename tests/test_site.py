@@ -258,7 +258,9 @@ def test_wiki_templates_are_not_shown_and_a_caption_s_rest_stays_with_its_image(
     project = copy_edition(tmp_path / "ed")
     (project.root / "sources" / "wiki.md").write_text(
         "**某城**是一座城。\n\n[Seal.jpg](https://zh.wikipedia.org/wiki/File:Seal.jpg \"fig:Seal.jpg\")"
-        "加蓋於界約。\\]\\] 清代初年，某城屬蒙古。\n\n{{-}}\n\n後來。\n", encoding="utf-8")
+        "加蓋於界約。\\]\\] 清代初年，某城屬蒙古。\n\n{{-}}\n\n後來。\n\n"
+        "| 世代 | 姓名 | 备注 |\n|---|---|---|\n| 第十一代 | 齊旺多爾濟 | 車布登扎布長子。康熙三十年詔留車臣汗號，世襲罔替。 |\n",
+        encoding="utf-8")
     with open(project.manifest, "a", encoding="utf-8") as fh:
         fh.write('\n[[source]]\nid = "wiki"\nfile = "wiki.md"\nformat = "wikipedia-markdown"\ntitle = "某城"\n'
                  'script = "Hant"\nurl = "https://zh.wikipedia.org/wiki/某城"\nlicence = "CC BY-SA 4.0"\n')
@@ -272,6 +274,10 @@ def test_wiki_templates_are_not_shown_and_a_caption_s_rest_stays_with_its_image(
     printed = "".join(html for name, html in body_parts(project) if "wiki" in name)
     assert "{{-}}" not in printed and "]]" not in printed and "加蓋於界約。" in printed
     assert not re.search(r"<p>\s*</p>", printed)
+    # a table's short cells keep to one line, on the page and in print; a long one folds
+    assert [c.text_content() for c in doc.xpath("//table[@class='text-table']//*[@class='short']")] == [
+        "世代", "姓名", "备注", "第十一代", "齊旺多爾濟"]
+    assert re.search(r'<td class="short">\s*第十一代', printed) and not re.search(r'<td class="short">\s*車布登扎布長子', printed)
 
 
 def test_text_that_looks_like_a_placeholder_is_shown_as_it_is(tmp_path):

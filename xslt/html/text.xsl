@@ -173,11 +173,16 @@
     </xsl:element>
   </xsl:template>
 
+  <!-- a short cell (a label, a name, a span of years) keeps to one line: a table of
+       succession's first column is not folded to two characters a line -->
   <xsl:template match="tei:table" mode="text">
-    <table>
+    <table class="text-table">
       <xsl:for-each select="tei:row">
         <tr><xsl:for-each select="tei:cell">
-          <xsl:element name="{if (../@role = 'label') then 'th' else 'td'}"><xsl:apply-templates mode="text"/></xsl:element>
+          <xsl:element name="{if (../@role = 'label') then 'th' else 'td'}">
+            <xsl:if test="string-length(normalize-space(.)) le 12"><xsl:attribute name="class">short</xsl:attribute></xsl:if>
+            <xsl:apply-templates mode="text"/>
+          </xsl:element>
         </xsl:for-each></tr>
       </xsl:for-each>
     </table>

@@ -74,7 +74,10 @@
     <ul><xsl:for-each select="tei:item"><li><xsl:apply-templates mode="print"/></li></xsl:for-each></ul>
   </xsl:template>
   <xsl:template match="tei:table" mode="print">
-    <table><xsl:for-each select="tei:row"><tr><xsl:for-each select="tei:cell"><td><xsl:apply-templates mode="print"/></td></xsl:for-each></tr></xsl:for-each></table>
+    <table><xsl:for-each select="tei:row"><tr><xsl:for-each select="tei:cell"><td>
+      <!-- a short cell (a label, a name, a span of years) keeps to one line -->
+      <xsl:if test="string-length(normalize-space(.)) le 12"><xsl:attribute name="class">short</xsl:attribute></xsl:if>
+      <xsl:apply-templates mode="print"/></td></xsl:for-each></tr></xsl:for-each></table>
   </xsl:template>
   <xsl:template match="tei:div[@type = 'notes']" mode="print">
     <ol class="footnotes"><xsl:for-each select="tei:note"><li><xsl:apply-templates select="if (tei:p) then tei:p/node() else node()" mode="print"/></li></xsl:for-each></ol>
