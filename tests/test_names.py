@@ -512,7 +512,7 @@ def test_accept_all_and_a_bad_review_file(edition):
     ("held-out-5", {"person": (1.000, 0.625), "place": (0.870, 0.909), "org": (0.918, 0.908)}, (49, 59)),
     ("held-out-6", {"person": (0.889, 0.800), "place": (0.952, 0.868), "org": (0.935, 0.956)}, (48, 50)),
     ("held-out-7", {"person": (1.000, 0.605), "place": (0.931, 0.692), "org": (1.000, 0.889)}, (27, 28)),
-    ("held-out-8", {"person": (1.000, 0.919), "place": (0.910, 0.927), "org": (0.808, 0.778)}, (115, 139)),
+    ("held-out-8", {"person": (1.000, 0.919), "place": (0.918, 0.927), "org": (0.815, 0.815)}, (116, 140)),
 ])
 def test_names_loop_on_the_hand_lists(which, figures, proposals):
     """The figures of benchmarks/RESULTS.md ("Names"), measured as a user runs the loop.
@@ -567,6 +567,8 @@ def test_possible_duplicates_are_found(edition):
     # institutions hold the state or city before them and common words; a part of one is none
     ("侯杨方《盛世启示录》，中國方正出版社，2011年", ["中國方正出版社"]), ("北京：商务印书馆，1977年", ["商务印书馆"]),
     ("由复旦大学历史地理研究所编", ["复旦大学历史地理研究所"]),
+    # a verbal noun is a word of an institution's name (教育, 研究), not a verb before it
+    ("哈尔滨：黑龙江教育出版社", ["黑龙江", "黑龙江教育出版社"]), ("他设立研究所", []),
     # the departments of a Qing board: two characters and 清吏司, whatever words they make
     ("4.  柔遠清吏司：掌管外扎薩克", ["柔遠清吏司"]), ("理刑清吏司：分掌外藩", ["理刑清吏司"]),
 ])

@@ -538,9 +538,10 @@ def name_start(key: str, start: int, part_end: int, gaz: Gazetteer, whole_word: 
         proper = proper or (len(w) > 1 and (pos in PROPER or bool(gaz.names.get(w) and gaz.names[w].id)))
         if i == 0:
             if ((len(w) == 1 and w in FUNCTION_CHARS) or (pos and pos[0] in "mqrpcudf")
-                    or (len(w) > 1 and pos and pos[0] in "va") or (whole_word and common)):
+                    or (len(w) > 1 and pos and pos[0] in "va" and not (institution and pos == "vn"))
+                    or (whole_word and common)):
                 return s        # 一個城, 這條河, 設立鄂博: a numeral, pronoun, verb… before the ending
-        elif (len(w) > 1 and common and not (institution and pos[0] not in "vadt")) or (
+        elif (len(w) > 1 and common and not (institution and (pos[0] not in "vadt" or pos == "vn"))) or (
                 w in FUNCTION_CHARS and not inside_spelling(len(words) - 1 - i)) or (
                 len(w) == 1 and pos and pos[0] in "vp" and (w not in translit or after_grammar(len(words) - 2 - i))
                 and not spelt(len(words) - 2 - i)) or (
