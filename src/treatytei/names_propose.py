@@ -307,6 +307,11 @@ def kind_of_qualifier(qualifier: str) -> str | None:
     return None
 
 
+#: the marks between the parts of a foreign personal name (名·父名·姓), and of a double surname
+NAME_DOTS = "·・•‧"
+NAME_HYPHENS = "-－‐"
+
+
 def _plain_name(text: str) -> bool:
     """A string that could be a name: Han characters (and ·), not a phrase. A foreign name with
     middle dots may be longer and join a double surname with a hyphen (萨瓦·弗拉季斯拉维奇-卢古辛斯基)."""
@@ -396,17 +401,17 @@ def _neighbours(key: str, at: int, end: int, known: dict[str, str]) -> list[str]
 def _surname(title: str) -> str:
     """The surname of a full name written with a middle dot (a Russian or Western name:
     名·父名·姓, its double surname joined by a hyphen: the first part), or ""."""
-    parts = re.split("[·・•‧]", title)
+    parts = re.split(f"[{NAME_DOTS}]", title)
     if len(parts) < 2:
         return ""
-    last = re.split("[-－‐]", parts[-1])[0].strip()
+    last = re.split(f"[{NAME_HYPHENS}]", parts[-1])[0].strip()
     return last if len(last) >= 2 and _plain_name(last) else ""
 
 
 def _alone(key: str, word: str) -> bool:
     """Whether ``word`` stands in ``key`` at least once outside a full name written with
     middle dots and hyphens (弗拉季斯拉維奇 alone, not in 薩瓦·弗拉季斯拉維奇-拉古津斯基)."""
-    marks = "·・•‧-－‐"
+    marks = NAME_DOTS + NAME_HYPHENS
     return any((m.start() == 0 or key[m.start() - 1] not in marks) and key[m.end():m.end() + 1] not in set(marks)
                for m in re.finditer(re.escape(word), key))
 
@@ -900,17 +905,10 @@ def numbered_points(key: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
-#: a monarch named with the number of his reign, then a verb or a mark (彼得第一遣使, 女帝加他鄰第一立:
-#: Peter I, Catherine I)
-#: the marks between the parts of a foreign personal name (名·父名·姓), and of a double surname
-NAME_DOTS = "·・•‧"
-NAME_HYPHENS = "-－‐"
-
-
 def dotted_names(key: str, gaz: Gazetteer) -> list[tuple[int, int, str, str]]:
     """Foreign personal names written with middle dots in running text (派遣萨瓦·弗拉季斯拉维奇-卢古辛斯基为,
-    主阿利克桑得爾·尼逗拉業斐齊之): a person. The first part begins where the words before it
-    end (as a name before an ending does: name_start); the last part ends at a grammar word,
+    主阿利克桑得爾·尼逗拉業斐齊之): a person. The first part begins after the last common word
+    within six characters before the dot; the last part ends at a grammar word,
     a mark or a common word. Each part two characters at least; not in a 《title》; names the
     register knows are left to it. ``key``: match-keyed text. (start, end, kind, why)."""
     from .lexicon import part_of_speech, segment
@@ -959,6 +957,8 @@ def dotted_names(key: str, gaz: Gazetteer) -> list[tuple[int, int, str, str]]:
     return out
 
 
+#: a monarch named with the number of his reign, then a verb or a mark (彼得第一遣使, 女帝加他鄰第一立:
+#: Peter I, Catherine I)
 REGNAL = re.compile(r"第[一二三四五六七八九十]{1,3}(?=[立崩遣即在時时之與与派率，,。、；;：:\s]|$)")
 
 
@@ -993,7 +993,6 @@ def regnal_names(key: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
-#: the treaty formula of a boundary: 以X為界 ("X is the boundary": 以楚庫河爲界, 以博木沙畢鼐爲界)
 #: a Mongol banner's place in its league or aimag: wing and position (左翼中旗, 中末次旗, 右翼前旗)
 BANNER_POSITION = re.compile(r"(?:[左右]翼)?[中前后左右末下次上]{1,3}旗")
 
@@ -1017,6 +1016,7 @@ def banner_units(key: str, gaz: Gazetteer, known: dict[str, str]) -> list[tuple[
     return out
 
 
+#: the treaty formula of a boundary: 以X為界 ("X is the boundary": 以楚庫河爲界, 以博木沙畢鼐爲界)
 BOUNDARY_FORMULA = re.compile(r"以([\u3400-\u9fff]{2,10}?)[為为爲]界")
 
 
@@ -1330,9 +1330,17 @@ def office_holders(key: str, gaz: Gazetteer, text: str = "", translit: set[str] 
 ORG_INITIALS = set("清蘇苏俄日英法德美明元")
 
 
+def _begins_with_era(key: str, eras: set[str]) -> bool:
+    """Whether ``key`` begins with an era's name (嘉慶重修: "revised in the Jiaqing era")."""
+    return any(key[:k] in eras for k in range(1, len(key) + 1))
+
+
 def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: set[str]) -> list[tuple]:
     """What one file gives: (surface, kind or None, weight, why, context, target title)
     for every signal. ``translit``: the characters transliterated names are written in."""
+    from .lexicon import part_of_speech
+    from .lexicon import transliteration_chars as jieba_translit
+
     root = parse_file(path).getroot()
     found: list[tuple] = []
     whole = "\n".join("".join(b.itertext()) for b in blocks(root))
@@ -1354,8 +1362,6 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
         if kind in ("person", "place", "org"):
             known.setdefault(match_key(title), kind)
     columns = column_cells(root)
-    from .lexicon import transliteration_chars as jieba_translit
-
     holder_chars = set(translit) | jieba_translit()
     n_block = -1
     for block in blocks(root):
@@ -1406,8 +1412,6 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
                 # a bare name, in no word list, without an ending or a cue: a person's
                 # when short (Han, Manchu and Mongol personal names are written in two or
                 # three characters), else a place's
-                from .lexicon import part_of_speech
-
                 if part_of_speech(match_key(title)) == "nz":
                     kind, why, weight = "other", "a proper noun of jieba's word list, no person's, place's or " \
                                                  "organisation's (nz), and no cue", 0.8
@@ -1525,7 +1529,7 @@ def scan_file(path: Path, rel: str, eras: set[str], gaz: Gazetteer, translit: se
         # 張丹卉，[a linked title]), and the names it credits (岡洋樹 著，烏雲格日勒、佟雙喜 譯)
         if block.tag == f"{{{NS['tei']}}}item":
             m = REFERENCE_AUTHOR.match(flat_text)
-            if m and word_kind(m.group(1))[0] in (None, "person") and not match_key(m.group(1)).startswith(tuple(eras)) and \
+            if m and word_kind(m.group(1))[0] in (None, "person") and not _begins_with_era(match_key(m.group(1)), eras) and \
                     (REFERENCE_TITLE.search(flat_text.split("\n")[0]) or _linked_title_at(block, flat_text, m.end())):
                 ctx = f"{rel}:{line}: " + _context(flat_text, m.start(1), m.end(1))
                 found.append((m.group(1), "person", 2.0, "the author at the head of a reference", ctx, ""))

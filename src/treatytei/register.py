@@ -27,7 +27,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .chinese import to_simplified, to_traditional
+from .chinese import is_han, to_simplified, to_traditional
 from .tei import NS, XML_ID, XML_LANG, E, parse_file
 
 KINDS = ("person", "place", "org", "office", "treaty", "other")
@@ -58,11 +58,14 @@ NAME_READINGS = {"汗": ("hán", "han"), "什": ("shí", "shi"), "勒": ("lè", 
 def _name_syllables(text: str, tones: bool) -> list[str]:
     """pypinyin's syllables of a name (its phrases read as phrases), one a Han character, the
     characters of NAME_READINGS read as in names; other runs of characters as they are."""
+    from itertools import groupby
+
     from pypinyin import Style, pinyin
 
     out = []
-    for run in re.findall(r"[\u3400-\u9fff\U00020000-\U0002ffff]+|[^\u3400-\u9fff\U00020000-\U0002ffff]+", text):
-        if not ("\u3400" <= run[0] <= "\u9fff" or run[0] >= "\U00020000"):
+    for han, chars in groupby(text, key=is_han):
+        run = "".join(chars)
+        if not han:
             out.append(run)
             continue
         syllables = [s[0] for s in pinyin(run, style=Style.TONE if tones else Style.NORMAL)]
